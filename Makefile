@@ -4,7 +4,6 @@
 EXTENSION   = sferum_kpi
 MODULE_big  = sferum_kpi
 OBJS        = $(patsubst %.c,%.o,$(wildcard src/*.c))
-HEADERS     = $(wildcard src/*.h)
 
 # The first release's install script, and one upgrade script per later release.
 DATA        = $(wildcard sql/$(EXTENSION)--*.sql)

@@ -683,8 +683,8 @@ target_status_common(FunctionCallInfo fcinfo, bool is_ratio)
 	values[7] = BoolGetDatum(st->in_force);
 	values[8] = BoolGetDatum(call.as_of >= st->deadline);
 	values[9] = CStringGetTextDatum(call.as_of >= st->deadline ? "due" : "upcoming");
-	for (int i = 1; i <= 9; i++)
-		nulls[i] = false;
+	nulls[1] = nulls[2] = nulls[3] = nulls[4] = false;
+	nulls[7] = nulls[8] = nulls[9] = false;
 	nulls[6] = !st->baseline || baseline.den == 0;
 	if (known)
 	{
