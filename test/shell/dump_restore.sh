@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# pg_dump / pg_restore keeps everything a DBA changed in the extension's catalog:
+# edited seed targets, added region targets, deleted seed targets, and history.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source scripts/pgenv.sh
+bin=$(pgbin)
+src=dump_src_$$ dst=dump_dst_$$
+dump=$(mktemp)
+trap 'rm -f "$dump"; psql_q -c "DROP DATABASE IF EXISTS $src" -c "DROP DATABASE IF EXISTS $dst"' EXIT
+
+psql_q -c "CREATE DATABASE $src" -c "CREATE DATABASE $dst"
+psql_q -d "$src" <<'SQL'
+CREATE EXTENSION sferum_kpi;
+UPDATE sferum_kpi.target SET threshold = 0.80, in_force = true
+ WHERE indicator = 'staff_weekly_writers' AND stage = 2;                   -- edited seed
+INSERT INTO sferum_kpi.target (indicator, stage, region_code, deadline, comparison, threshold,
+                               title_ru, title_en, source_document)
+VALUES ('learners_parents_weekly', 2, '65', '2025-12-30', '>=', 0.40,
+        'Региональная цель', 'Regional target', 'Приказ')  ;                  -- region row
+DELETE FROM sferum_kpi.target WHERE indicator = 'spo_registered';           -- deleted seed
+INSERT INTO sferum_kpi.target (indicator, stage, deadline, comparison, threshold,
+                               title_ru, title_en, source_document, kind)
+VALUES ('parents_meetings', 1, '2025-10-31', '>=', 1, 'Собрания', 'Meetings', 'Дорожная карта, 10', 'milestone');
+INSERT INTO sferum_kpi.indicator_history (region_code, indicator, platform, week, value)
+VALUES ('65', 'staff_weekly_writers', 'vk', '2024-11-11', '48/100'),
+       ('65', 'staff_weekly_writers', 'national', '2025-11-10', '70/100');
+SQL
+
+"$bin/pg_dump" -Fc -d "$src" -f "$dump"
+"$bin/pg_restore" --exit-on-error -d "$dst" "$dump"
+
+snapshot() {
+    psql_q -d "$1" -At <<'SQL'
+SELECT 'target', indicator, stage, region_code, deadline, comparison, rule, threshold, baseline_platform,
+       baseline_school_year, in_force, kind, seeded
+FROM sferum_kpi.target ORDER BY indicator, stage, region_code;
+SELECT 'retired', indicator, stage, region_code FROM sferum_kpi.target_retired ORDER BY 2, 3;
+SELECT 'history', region_code, indicator, platform, week, value FROM sferum_kpi.indicator_history ORDER BY 2, 3, 4, 5;
+SELECT 'met', sferum_kpi.target_met('staff_weekly_writers', 0.78, '2025-12-30', '65'),
+              sferum_kpi.target_met('staff_weekly_writers', 0.48, '2025-09-15', '65'),
+              sferum_kpi.target_met('learners_parents_weekly', 0.45, '2025-12-30', '65');
+SQL
+}
+before=$(snapshot "$src")
+after=$(snapshot "$dst")
+if [[ "$before" != "$after" ]]; then
+    echo "catalog differs after pg_dump/pg_restore:"
+    diff <(echo "$before") <(echo "$after") || true
+    exit 1
+fi
+# the edits really are in the restored catalog
+grep -q '^target|staff_weekly_writers|2||2025-12-30|>=|fixed|0.80|||t|computed|f$' <<<"$after" ||
+    { echo "edited seed target missing after restore"; echo "$after"; exit 1; }
+! grep -q '^target|spo_registered' <<<"$after" || { echo "deleted seed came back after restore"; exit 1; }
+grep -q '^met|f|t|t$' <<<"$after" || { echo "target_met on the restored catalog: $(grep '^met' <<<"$after")"; exit 1; }
+echo "dump/restore: $(grep -c '^target' <<<"$after") targets, $(grep -c '^history' <<<"$after") history rows identical"
