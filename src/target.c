@@ -26,13 +26,15 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
-#include "utils/float.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/snapshot.h"
 
 #include "sferum_kpi.h"
+
+/* Longest indicator or region code the catalog tables accept. */
+#define MAX_CODE_LEN 63
 
 /* One row of sferum_kpi.target. */
 typedef struct TargetStage
@@ -236,8 +238,8 @@ load_targets(void)
 						 errmsg("target for indicator \"%s\" stage %d has neither a threshold nor a baseline rule",
 								st->indicator, st->stage)));
 			parse_threshold(threshold, st->indicator, st->stage, &st->p, &st->q);
-			st->threshold = float8in_internal(threshold, NULL, "double precision",
-											  threshold);
+			/* numeric_out's plain decimal: strtod gives the nearest double */
+			st->threshold = strtod(threshold, NULL);
 		}
 		else if (st->baseline_platform == NULL)
 			ereport(ERROR,
@@ -348,11 +350,19 @@ resolve_stages(const char *indicator, const char *region)
 	bool		any = false;
 	const TargetStage **list;
 
-	if (snprintf(key, sizeof(key), "%s\x1f%s%s", indicator,
-				 region ? "r:" : "*", region ? region : "") >= (int) sizeof(key))
-		ereport(ERROR,
-				(errcode(ERRCODE_NAME_TOO_LONG),
-				 errmsg("indicator code or region code is too long")));
+	/*
+	 * Catalog codes are at most 63 characters (CHECK constraints), so a
+	 * longer indicator is unknown, and a longer region matches no region row:
+	 * all such regions share one entry.
+	 */
+	if (strlen(indicator) > MAX_CODE_LEN)
+		unknown_indicator(indicator);
+	if (region == NULL)
+		snprintf(key, sizeof(key), "%s\x1f*", indicator);
+	else if (strlen(region) > MAX_CODE_LEN)
+		snprintf(key, sizeof(key), "%s\x1fL", indicator);
+	else
+		snprintf(key, sizeof(key), "%s\x1fr:%s", indicator, region);
 
 	entry = (ResolvedEntry *) hash_search(resolved_htab, key, HASH_ENTER, &found);
 	if (found)

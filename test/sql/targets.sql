@@ -70,6 +70,10 @@ SELECT target_met('active_teachers', 'NaN'::float8, '2023-05-31');
 SELECT target_met('active_teachers', 0.5, 'infinity');
 SELECT target_status('nope', 0.5, '2023-05-31');
 SELECT baseline('staff_weekly_writers', '50', 'vk', 0);
+SELECT target_met(repeat('x', 200), 0.5, '2023-05-31');
+-- a region code longer than any catalog code matches no region row and has no baseline
+SELECT target_met('staff_weekly_writers', 0.8, '2025-12-30', repeat('r', 300)) AS long_region_stage2,
+       target_met('staff_weekly_writers', 0.8, '2025-09-01', repeat('r', 300)) AS long_region_baseline;
 
 -- a region's own stage replaces the every-region stage; other regions keep the default
 INSERT INTO target (indicator, stage, region_code, deadline, comparison, rule, threshold, title_ru, title_en, source_document)
