@@ -1,0 +1,91 @@
+-- KPI views on a hand-built region: every value below was worked out by hand
+-- (see the comments) for two weeks, W1 = 2024-09-02..08 and W2 = 2024-09-09..15.
+SET search_path = public, sferum_kpi;
+\ir ../fixtures/tiny_region.sql
+
+-- Region level, both weeks, every indicator and platform. By hand:
+--  orgs_connected      any  W1 3/5 (A, B, C; not D, F)          W2 4/5 (F registered 09-12)
+--  spo_registered      any  W1 0/1                              W2 0/1
+--  ejournal_connected  any  W1 1/2 (A)                          W2 1/2
+--  active_orgs         any  W1 1/5 (A: 3 teachers added)        W2 2/5 (B: admin 09-10, teachers 101,104,105)
+--  staff_using         any  W1 5/8 (101,102,104,106,107 of 101-107,110)   W2 5/7 (107 left; 105 verified)
+--  active_teachers     vk   W1 3/8 (101: 11, 102: 10, 107: 20; 103 unverified, 104: 9)   W2 2/7 (101, 104)
+--                      nat  W1 1/8 (106)                        W2 1/7 (105)
+--  chats_10_per_week   vk   W1 1/1 (chat 1: 12)                 W2 1/2 (chat 3: 10; chat 1: 4)
+--                      nat  W1 0/1 (chat 4: 9)                  W2 no chat open
+--  staff_weekly_writers vk  W1 5/8 (101,102,103,104,107)        W2 4/7 (101,102,104,108)
+--                      nat  W1 0/8                              W2 1/7 (105)
+--  learners_parents    vk   W1 3/12 (301, 401, 304; 303 preschool)   W2 0/12
+--                      nat  W1 1/12 (302)                       W2 2/12 (401, 304)
+--  national_only_users any  W1 2/11 (302, 201)                  W2 6/10 (105, 401, 304, 203, 201, 202)
+--  officials_weekly    vk   W1 1/6 (202)                        W2 0/6
+--                      nat  W1 2/6 (201, 202)                   W2 3/6 (201, 202, 203)
+SELECT indicator, week_start, platform, numerator, denominator, round(share::numeric, 4) AS share
+FROM tiny_kpi.all_indicators WHERE level = 'region'
+ORDER BY indicator, week_start, platform;
+
+-- Distinct people per level: 101 teaches in A (Alpha) and B (Beta) and is verified only in A.
+--  staff_using W1: B 1/3 (104; not 101 there, not 105 yet); Beta 2/4 (104, 107 of 101,104,105,107);
+--  Alpha 3/4 (101,102,106 of 101,102,103,106); regional bodies (no municipality) 0/1 (110)
+SELECT level, municipality_name, org_kind, org_name, numerator, denominator
+FROM tiny_kpi.staff_using WHERE week_start = '2024-09-02' AND level <> 'region'
+ORDER BY level, municipality_name NULLS LAST, org_kind, org_name;
+-- learners_parents vk W1: A 2/4 (301, 401), B 1/2 (401), F 1/6 (304), D 0/0 (no pupils: share NULL);
+-- Alpha 2/4, Beta 2/8 (401 counted once), general 2/6 (401 once), do 1/6, spo 0/0
+SELECT level, municipality_name, org_kind, org_name, numerator, denominator, round(share::numeric, 4) AS share
+FROM tiny_kpi.learners_parents_weekly WHERE week_start = '2024-09-02' AND platform = 'vk' AND level <> 'region'
+ORDER BY level, municipality_name NULLS LAST, org_kind, org_name;
+-- officials national W2 per body: Ministry 1/3 (201; 204 silent), Alpha education 1/2, Regional centre 1/1
+SELECT level, org_name, numerator, denominator
+FROM tiny_kpi.officials_weekly_writers WHERE week_start = '2024-09-09' AND platform = 'national' AND level = 'organisation'
+ORDER BY org_name;
+
+-- targets on the rows: 2023 targets are due (deadlines in 2023, last stage), 2025 stage 1 is a baseline
+SELECT indicator, platform, target_stage, target_deadline, target_threshold, target_met, target_due, target_in_force
+FROM tiny_kpi.all_indicators WHERE level = 'region' AND week_start = '2024-09-09'
+ORDER BY indicator, platform;
+
+-- a week filter reaches the activity scan as a day range (index on day): one week is read, not all
+CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE line text; plan text := '';
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP plan := plan || line || E'\n'; END LOOP;
+    RETURN plan;
+END $$;
+SET enable_seqscan = off;
+SELECT p LIKE '%activity_daily_day_idx%' AND p ~ 'Index Cond: \(\(day >= .*AND \(day <= ' AS one_week_read
+FROM pg_temp.plan_of($$SELECT * FROM tiny_kpi.staff_weekly_writers WHERE week_start = '2024-09-09' AND level = 'region'$$) p;
+RESET enable_seqscan;
+
+-- history: snapshot is idempotent, backfill covers a range, the baseline comes from vk 2024/2025
+SELECT * FROM backfill('tiny_kpi', '2024-09-02', '2024-09-15');
+SELECT * FROM backfill('tiny_kpi', '2024-09-02', '2024-09-15');   -- nothing changes
+SELECT snapshot_week('tiny_kpi', '2024-09-11');                    -- any day of the week names it
+SELECT indicator, platform, week, value FROM indicator_history WHERE region_code = 'T1' ORDER BY 1, 2, 3;
+SELECT baseline('staff_weekly_writers', 'T1') AS best_vk_week, baseline('learners_parents_weekly', 'T1') AS best_vk_week_2;
+SELECT target_met('staff_weekly_writers', 0.62, '2025-09-29', 'T1') AS above_5_of_8,
+       target_met('staff_weekly_writers', 0.625, '2025-09-29', 'T1') AS at_5_of_8;
+
+-- the dashboard: one row per indicator (milestones from loaded counts) for the latest complete week
+INSERT INTO tiny.milestone_progress VALUES ('T1', 'staff_trained', '2024-09-10', 9, 10);
+SELECT indicator, kind, platform, week_start, numerator, denominator, round(share::numeric, 4) AS share,
+       round(previous_share::numeric, 4) AS previous, trend, target_stage, target_met, target_due
+FROM tiny_kpi.dashboard ORDER BY kind, indicator;
+
+-- errors
+SELECT create_mart('tiny');
+SELECT create_kpi_views('no_such_schema', 'x');
+SELECT snapshot_week('no_such_views', '2024-09-02');
+SELECT * FROM backfill('tiny_kpi', '2024-09-15', '2024-09-02');
+
+-- the views depend on the extension: DROP EXTENSION refuses; the mart has no dependency on it
+\set VERBOSITY terse
+DROP EXTENSION sferum_kpi;
+\set VERBOSITY default
+SELECT count(*) AS extension_objects_in_mart FROM pg_depend d
+WHERE d.refclassid = 'pg_extension'::regclass AND d.objid IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = 'tiny'::regnamespace);
+SET client_min_messages = warning;
+DROP SCHEMA tiny_kpi CASCADE;
+DROP SCHEMA tiny CASCADE;
+RESET client_min_messages;
+DELETE FROM indicator_history WHERE region_code = 'T1';
