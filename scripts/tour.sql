@@ -1,4 +1,4 @@
--- sferum_kpi getting-started session (run by scripts/demo in a throwaway cluster).
+-- sferum_kpi getting-started tour: psql -f scripts/tour.sql in a database with the extension.
 -- Each step prints what it shows; every statement here also works in your own database.
 \pset footer off
 \set ECHO none

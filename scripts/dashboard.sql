@@ -1,0 +1,28 @@
+-- The KPI dashboard as a DBA reads it in psql:  psql -v views=kpi -f scripts/dashboard.sql
+\pset footer off
+set QUIET on
+\pset null '—'
+SELECT d.region_name AS region, d.week_start AS week,
+       d.indicator,
+       d.platform,
+       CASE WHEN d.share IS NULL THEN '—'
+            ELSE to_char(100 * d.share, 'FM990.0') || ' %' END AS value,
+       d.numerator || ' / ' || d.denominator AS "count",
+       CASE WHEN d.target_stage IS NULL THEN '—'
+            ELSE d.target_comparison || ' '
+                 || CASE WHEN d.target_threshold IS NULL THEN 'baseline ?'
+                         ELSE to_char(100 * d.target_threshold, 'FM990.0') || ' %' END
+                 || ' by ' || to_char(d.target_deadline, 'DD.MM.YYYY')
+                 || CASE WHEN d.target_in_force THEN '' ELSE ' *' END END AS target,
+       CASE WHEN d.target_met THEN 'met'
+            WHEN NOT d.target_met THEN 'MISSED'
+                 || CASE WHEN d.short_by IS NOT NULL AND d.short_by > 0 THEN ' (-' || d.short_by || ')' ELSE '' END
+            ELSE '?' END AS status,
+       CASE WHEN d.target_due THEN 'due' ELSE 'upcoming' END AS stage,
+       d.trend AS "8 weeks",
+       CASE WHEN d.change IS NULL THEN ''
+            WHEN d.change > 0 THEN '+' || to_char(100 * d.change, 'FM990.0')
+            ELSE to_char(100 * d.change, 'FM990.0') END AS "Δ pp"
+FROM :views.dashboard d
+ORDER BY d.region_code, d.kind, d.target_deadline, d.indicator;
+\echo '  * stage awaiting normative acts (in_force = false); (-N): people or units short of the target; ? unknown (no value or no baseline)'
