@@ -1,6 +1,6 @@
 -- The KPI dashboard as a DBA reads it in psql:  psql -v views=kpi -f scripts/dashboard.sql
 \pset footer off
-set QUIET on
+\set QUIET on
 \pset null '—'
 SELECT d.region_name AS region, d.week_start AS week,
        d.indicator,
@@ -21,6 +21,7 @@ SELECT d.region_name AS region, d.week_start AS week,
        CASE WHEN d.target_due THEN 'due' ELSE 'upcoming' END AS stage,
        d.trend AS "8 weeks",
        CASE WHEN d.change IS NULL THEN ''
+            WHEN abs(d.change) < 0.0005 THEN '0.0'
             WHEN d.change > 0 THEN '+' || to_char(100 * d.change, 'FM990.0')
             ELSE to_char(100 * d.change, 'FM990.0') END AS "Δ pp"
 FROM :views.dashboard d
