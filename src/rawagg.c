@@ -1,0 +1,1046 @@
+/*
+ * rawagg.c
+ *		Weekly-activity aggregates over raw rows: several rows per person.
+ *
+ *	weekly_active_share(person_id, messages, min_messages, population) -> float8
+ *	weekly_active_ratio(person_id, messages, min_messages, population) -> kpi_ratio
+ *
+ * A mart keeps activity per person per day.  These aggregates sum each
+ * person's messages inside the group and count the persons whose total
+ * reaches min_messages, without the GROUP BY person, week that plain SQL
+ * needs (a hash aggregate over millions of small groups).
+ *
+ * Semantics
+ *	- A row with a NULL person_id is ignored entirely, the way SQL aggregates
+ *	  ignore NULL input: its other columns are not looked at.
+ *	- NULL messages count 0; negative messages are an error.
+ *	- min_messages (>= 1) and population (>= 0, or NULL) are parameters of the
+ *	  group: every row of a group must carry the same values.
+ *	- The denominator is population when it is given, else the number of
+ *	  distinct persons seen (those with 0 messages included).  A population
+ *	  smaller than the persons counted active is an error naming both.
+ *	- No rows (or only NULL persons), or a denominator of 0, gives NULL: a
+ *	  share of nobody is unknown (spec §5).
+ *
+ * The state: open addressing over 64-byte buckets
+ *	A bucket is one cache line: N int64 person ids, N counters and, in the
+ *	last byte, how many of the N slots are in use.  A counter holds
+ *	min(messages so far, min_messages): past the threshold more messages
+ *	change nothing, so min_messages fixes the counter width for the group:
+ *		min_messages <= 255		1-byte counters, 7 persons per bucket
+ *		min_messages <= 65535	2-byte counters, 6 persons per bucket
+ *		larger					4-byte counters, 5 persons per bucket
+ *	Slots fill from the front and are never freed, so the fill count is the
+ *	only "empty" marker: no person id is reserved; INT64_MIN, INT64_MAX and 0
+ *	are ordinary keys.
+ *
+ *	The home bucket of an id comes from the top 32 bits of a 64-bit mix of
+ *	it, scaled to the number of buckets by a multiply and a shift (so any
+ *	bucket count works, and the table grows by 1.5x rather than 2x).  A full
+ *	bucket overflows into the next one (linear probing).  The buckets thus
+ *	hold the ids in nearly ascending mix order, whatever the table size:
+ *	walking one table in order writes another front to back, so growing,
+ *	loading and merging run at memory speed, not at a cache miss per person.
+ *
+ *	Rows are applied in batches of RAW_BATCH.  When a batch is full its
+ *	buckets are prefetched and the batch before it is applied, so the cache
+ *	misses of a whole batch overlap and have had time to complete.
+ *
+ *	Memory per distinct person: the table grows when 85 % of its slots are in
+ *	use, to 1.5x, so it is between 57 % and 85 % full: 10.8-16.1 bytes per
+ *	person with 1-byte counters, 12.5-18.8 with 2-byte, 15.1-22.6 with 4-byte,
+ *	plus about 1.2 kB per group.  While a resize copies the table the old one
+ *	is still allocated (2.5x, for that moment).  When population is given,
+ *	rows with 0 messages are not stored at all.
+ *
+ * The serialized state (parallel aggregation), big-endian:
+ *	uint8 format (1), int32 min_messages, uint8 population_is_null,
+ *	int64 population (0 when NULL), int64 n,
+ *	n x (int64 person_id, counter of 1, 2 or 4 bytes as above),
+ *	in strictly ascending order of the 64-bit mix of person_id.  That is 9
+ *	bytes per person for thresholds up to 255.  The order lets the receiver
+ *	check for repeated persons in one pass and merge the records into its
+ *	table front to back, without building a table for them first.
+ *	Deserializing trusts nothing: every header field, the exact length, every
+ *	counter and the order are checked (22P03).  A bytea is at most 1 GB, so a
+ *	group that a parallel plan hands between processes holds at most about
+ *	110 million persons; a serial plan has no such limit.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "port/pg_bswap.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "sferum_kpi.h"
+
+#define RAW_BUCKET_SIZE		64
+#define RAW_FILL_BYTE		(RAW_BUCKET_SIZE - 1)
+#define RAW_SLOTS(width)	((RAW_BUCKET_SIZE - 1) / (8 + (width)))
+#define RAW_MAX_LOAD_PCT	85
+#define RAW_MIN_BUCKETS		4
+#define RAW_BATCH			32
+#define RAW_FORMAT			1
+#define RAW_HEADER_BYTES	(1 + 4 + 1 + 8 + 8)
+
+StaticAssertDecl(RAW_SLOTS(1) == 7 && RAW_SLOTS(2) == 6 && RAW_SLOTS(4) == 5,
+				 "bucket layout");
+
+#if defined(__GNUC__) || defined(__clang__)
+#define raw_prefetch(p)		__builtin_prefetch(p)
+#else
+#define raw_prefetch(p)		((void) 0)
+#endif
+
+typedef struct RawPending
+{
+	int64		person;
+	uint32		add;			/* messages, capped at min_messages */
+	uint32		hash;			/* raw_hash(person), set when prefetched */
+} RawPending;
+
+typedef struct RawState
+{
+	MemoryContext ctx;			/* where the table is allocated */
+	int32		min_messages;	/* >= 1 */
+	int			width;			/* counter bytes: 1, 2 or 4 */
+	bool		population_null;
+	int64		population;		/* 0 when population_null */
+	int64		nentries;		/* persons stored */
+	int64		nactive;		/* persons whose counter reached min_messages */
+
+	/* the table; NULL in a deserialized state */
+	uint32		nbuckets;
+	int64		grow_at;		/* resize before nentries exceeds this */
+	char	   *buckets;		/* nbuckets * 64 bytes, 64-byte aligned */
+	void	   *alloc;			/* the allocation that buckets points into */
+
+	/* a deserialized state: nentries checked records, in the sender's bytes */
+	const char *records;
+
+	/* rows not applied yet: batch[cur] is filling, batch[1 - cur] is prefetched */
+	int			cur;
+	int			npending;
+	int			nready;
+	RawPending	batch[2][RAW_BATCH];
+} RawState;
+
+static inline int
+raw_width(int32 min_messages)
+{
+	return min_messages <= PG_UINT8_MAX ? 1 : min_messages <= PG_UINT16_MAX ? 2 : 4;
+}
+
+/* a 64-bit mix (MurmurHash3's finalizer), a bijection on 64-bit values */
+static inline uint64
+raw_mix(int64 person)
+{
+	uint64		h = (uint64) person;
+
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+static inline uint32
+raw_hash(int64 person)
+{
+	return (uint32) (raw_mix(person) >> 32);
+}
+
+static inline uint32
+raw_home(uint32 hash, uint32 nbuckets)
+{
+	return (uint32) (((uint64) hash * nbuckets) >> 32);
+}
+
+static inline char *
+raw_bucket(const RawState *st, uint32 b)
+{
+	return st->buckets + (Size) b * RAW_BUCKET_SIZE;
+}
+
+static pg_attribute_always_inline uint32
+raw_count_get(const char *bucket, int slot, const int width)
+{
+	const char *counts = bucket + 8 * RAW_SLOTS(width);
+
+	if (width == 1)
+		return ((const uint8 *) counts)[slot];
+	if (width == 2)
+		return ((const uint16 *) counts)[slot];
+	return ((const uint32 *) counts)[slot];
+}
+
+static pg_attribute_always_inline void
+raw_count_set(char *bucket, int slot, uint32 count, const int width)
+{
+	char	   *counts = bucket + 8 * RAW_SLOTS(width);
+
+	if (width == 1)
+		((uint8 *) counts)[slot] = (uint8) count;
+	else if (width == 2)
+		((uint16 *) counts)[slot] = (uint16) count;
+	else
+		((uint32 *) counts)[slot] = count;
+}
+
+/* a counter, for code off the hot paths */
+static uint32
+raw_count(const RawState *st, const char *bucket, int slot)
+{
+	switch (st->width)
+	{
+		case 1:
+			return raw_count_get(bucket, slot, 1);
+		case 2:
+			return raw_count_get(bucket, slot, 2);
+		default:
+			return raw_count_get(bucket, slot, 4);
+	}
+}
+
+/* serialized records: int64 person_id and a counter, big-endian */
+static inline int64
+raw_record_person(const char *rec)
+{
+	uint64		id;
+
+	memcpy(&id, rec, sizeof(id));
+	return (int64) pg_ntoh64(id);
+}
+
+static inline uint32
+raw_record_count(const char *rec, int width)
+{
+	if (width == 1)
+		return (uint8) rec[8];
+	if (width == 2)
+	{
+		uint16		c;
+
+		memcpy(&c, rec + 8, sizeof(c));
+		return pg_ntoh16(c);
+	}
+	else
+	{
+		uint32		c;
+
+		memcpy(&c, rec + 8, sizeof(c));
+		return pg_ntoh32(c);
+	}
+}
+
+static void
+raw_record_put(char *rec, int64 person, uint32 count, int width)
+{
+	uint64		id = pg_hton64((uint64) person);
+
+	memcpy(rec, &id, sizeof(id));
+	if (width == 1)
+		rec[8] = (char) count;
+	else if (width == 2)
+	{
+		uint16		c = pg_hton16((uint16) count);
+
+		memcpy(rec + 8, &c, sizeof(c));
+	}
+	else
+	{
+		uint32		c = pg_hton32(count);
+
+		memcpy(rec + 8, &c, sizeof(c));
+	}
+}
+
+/* the smallest bucket count that holds n persons below the load limit */
+static uint32
+raw_buckets_for(int64 n, int width)
+{
+	int64		per_bucket_pct = (int64) RAW_SLOTS(width) * RAW_MAX_LOAD_PCT;
+	int64		nb;
+
+	if (n > (int64) PG_UINT32_MAX * RAW_SLOTS(width) * RAW_MAX_LOAD_PCT / 100)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct persons in one group of a weekly activity aggregate"),
+				 errdetail("The group would hold %lld persons.", (long long) n)));
+	nb = (n * 100 + per_bucket_pct - 1) / per_bucket_pct;
+	return (uint32) Max(nb, RAW_MIN_BUCKETS);
+}
+
+/* a zeroed, 64-byte aligned bucket array; sets buckets, nbuckets, grow_at */
+static void
+raw_alloc_buckets(RawState *st, uint32 nbuckets)
+{
+	Size		bytes = (Size) nbuckets * RAW_BUCKET_SIZE;
+
+	st->alloc = MemoryContextAllocExtended(st->ctx, bytes + RAW_BUCKET_SIZE - 1,
+										   MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	st->buckets = (char *) TYPEALIGN(RAW_BUCKET_SIZE, st->alloc);
+	st->nbuckets = nbuckets;
+	st->grow_at = (int64) nbuckets * RAW_SLOTS(st->width) * RAW_MAX_LOAD_PCT / 100;
+}
+
+static RawState *
+raw_state_new(MemoryContext ctx, int32 min_messages, bool population_null,
+			  int64 population)
+{
+	RawState   *st = (RawState *) MemoryContextAllocZero(ctx, sizeof(RawState));
+
+	st->ctx = ctx;
+	st->min_messages = min_messages;
+	st->width = raw_width(min_messages);
+	st->population_null = population_null;
+	st->population = population_null ? 0 : population;
+	return st;
+}
+
+/*
+ * Put a person known to be absent into the first bucket with room, from its
+ * home on.  The caller has made room.
+ */
+static pg_attribute_always_inline void
+raw_place(RawState *st, int64 person, uint32 count, const int width)
+{
+	uint32		b = raw_home(raw_hash(person), st->nbuckets);
+	char	   *bucket;
+	int			fill;
+
+	for (;;)
+	{
+		bucket = raw_bucket(st, b);
+		fill = (uint8) bucket[RAW_FILL_BYTE];
+		if (fill < RAW_SLOTS(width))
+			break;
+		if (++b == st->nbuckets)
+			b = 0;
+	}
+	((int64 *) bucket)[fill] = person;
+	raw_count_set(bucket, fill, count, width);
+	bucket[RAW_FILL_BYTE] = (char) (fill + 1);
+}
+
+/*
+ * Add `add` (<= min_messages) to a person's counter, inserting the person if
+ * absent, probing from bucket b.  The caller has made room.
+ */
+static pg_attribute_always_inline void
+raw_add_at(RawState *st, int64 person, uint32 add, uint32 b, const int width)
+{
+	const uint32 min = (uint32) st->min_messages;
+
+	for (;;)
+	{
+		char	   *bucket = raw_bucket(st, b);
+		int64	   *ids = (int64 *) bucket;
+		int			fill = (uint8) bucket[RAW_FILL_BYTE];
+
+		for (int i = 0; i < fill; i++)
+		{
+			if (ids[i] == person)
+			{
+				uint32		old = raw_count_get(bucket, i, width);
+
+				if (old < min)
+				{
+					uint32		sum = old + add;	/* both <= 2^31 - 1 */
+
+					if (sum >= min)
+					{
+						sum = min;
+						st->nactive++;
+					}
+					raw_count_set(bucket, i, sum, width);
+				}
+				return;
+			}
+		}
+		if (fill < RAW_SLOTS(width))
+		{
+			ids[fill] = person;
+			raw_count_set(bucket, fill, add, width);
+			bucket[RAW_FILL_BYTE] = (char) (fill + 1);
+			st->nentries++;
+			if (add == min)
+				st->nactive++;
+			return;
+		}
+		if (++b == st->nbuckets)
+			b = 0;
+	}
+}
+
+static pg_attribute_always_inline void
+raw_rehash_impl(RawState *st, const char *old, uint32 old_nbuckets, const int width)
+{
+	for (uint32 ob = 0; ob < old_nbuckets; ob++)
+	{
+		const char *obucket = old + (Size) ob * RAW_BUCKET_SIZE;
+		int			ofill = (uint8) obucket[RAW_FILL_BYTE];
+
+		for (int i = 0; i < ofill; i++)
+			raw_place(st, ((const int64 *) obucket)[i],
+					  raw_count_get(obucket, i, width), width);
+	}
+}
+
+static void
+raw_resize(RawState *st, uint32 nbuckets)
+{
+	char	   *old = st->buckets;
+	void	   *old_alloc = st->alloc;
+	uint32		old_nbuckets = st->nbuckets;
+
+	raw_alloc_buckets(st, nbuckets);
+	switch (st->width)
+	{
+		case 1:
+			raw_rehash_impl(st, old, old_nbuckets, 1);
+			break;
+		case 2:
+			raw_rehash_impl(st, old, old_nbuckets, 2);
+			break;
+		default:
+			raw_rehash_impl(st, old, old_nbuckets, 4);
+			break;
+	}
+	pfree(old_alloc);
+}
+
+/* make room for `more` new persons, growing by at least 1.5x */
+static inline void
+raw_reserve(RawState *st, int64 more)
+{
+	uint32		nbuckets;
+
+	if (st->nentries + more <= st->grow_at)
+		return;
+	nbuckets = raw_buckets_for(st->nentries + more, st->width);
+	if ((uint64) nbuckets < (uint64) st->nbuckets + st->nbuckets / 2)
+		nbuckets = (uint32) Min((uint64) st->nbuckets + st->nbuckets / 2, PG_UINT32_MAX);
+	raw_resize(st, nbuckets);
+}
+
+static pg_attribute_always_inline void
+raw_apply_impl(RawState *st, const RawPending *rows, int n, const int width)
+{
+	raw_reserve(st, n);
+	for (int i = 0; i < n; i++)
+		raw_add_at(st, rows[i].person, rows[i].add,
+				   raw_home(rows[i].hash, st->nbuckets), width);
+}
+
+static void
+raw_apply(RawState *st, const RawPending *rows, int n)
+{
+	switch (st->width)
+	{
+		case 1:
+			raw_apply_impl(st, rows, n, 1);
+			break;
+		case 2:
+			raw_apply_impl(st, rows, n, 2);
+			break;
+		default:
+			raw_apply_impl(st, rows, n, 4);
+			break;
+	}
+}
+
+/* prefetch the filling batch, apply the prefetched one, swap them */
+static void
+raw_advance(RawState *st)
+{
+	RawPending *rows = st->batch[st->cur];
+
+	for (int i = 0; i < st->npending; i++)
+	{
+		rows[i].hash = raw_hash(rows[i].person);
+		raw_prefetch(raw_bucket(st, raw_home(rows[i].hash, st->nbuckets)));
+	}
+	if (st->nready > 0)
+		raw_apply(st, st->batch[1 - st->cur], st->nready);
+	st->nready = st->npending;
+	st->npending = 0;
+	st->cur = 1 - st->cur;
+}
+
+/*
+ * Apply every buffered row.  This changes how the state is stored, not what
+ * it stands for, so the final functions may call it on a READ_ONLY state.
+ */
+static void
+raw_flush(RawState *st)
+{
+	if (st->npending > 0)
+		raw_advance(st);
+	if (st->nready > 0)
+		raw_apply(st, st->batch[1 - st->cur], st->nready);
+	st->nready = 0;
+}
+
+static inline void
+raw_push(RawState *st, int64 person, uint32 add)
+{
+	RawPending *row = &st->batch[st->cur][st->npending];
+
+	row->person = person;
+	row->add = add;
+	if (++st->npending == RAW_BATCH)
+		raw_advance(st);
+}
+
+/*
+ * Add every person of src (a table or a deserialized state) to the table
+ * dst.  src is not changed.  Either way src comes in nearly ascending mix
+ * order, so dst is written front to back.
+ */
+static pg_attribute_always_inline void
+raw_merge_impl(RawState *dst, const RawState *src, const int width)
+{
+	if (src->records != NULL)
+	{
+		for (int64 i = 0; i < src->nentries; i++)
+		{
+			const char *rec = src->records + i * (8 + width);
+			int64		person = raw_record_person(rec);
+
+			if (dst->nentries >= dst->grow_at)
+				raw_reserve(dst, 1);
+			raw_add_at(dst, person, raw_record_count(rec, width),
+					   raw_home(raw_hash(person), dst->nbuckets), width);
+		}
+		return;
+	}
+	for (uint32 sb = 0; sb < src->nbuckets; sb++)
+	{
+		const char *sbucket = raw_bucket(src, sb);
+		int			sfill = (uint8) sbucket[RAW_FILL_BYTE];
+
+		for (int i = 0; i < sfill; i++)
+		{
+			int64		person = ((const int64 *) sbucket)[i];
+
+			if (dst->nentries >= dst->grow_at)
+				raw_reserve(dst, 1);
+			raw_add_at(dst, person, raw_count_get(sbucket, i, width),
+					   raw_home(raw_hash(person), dst->nbuckets), width);
+		}
+	}
+	for (int k = 0; k < 2; k++)
+	{
+		int			n = (k == src->cur) ? src->npending : src->nready;
+
+		for (int i = 0; i < n; i++)
+			raw_push(dst, src->batch[k][i].person, src->batch[k][i].add);
+	}
+}
+
+static void
+raw_merge(RawState *dst, const RawState *src)
+{
+	raw_flush(dst);
+	switch (dst->width)
+	{
+		case 1:
+			raw_merge_impl(dst, src, 1);
+			break;
+		case 2:
+			raw_merge_impl(dst, src, 2);
+			break;
+		default:
+			raw_merge_impl(dst, src, 4);
+			break;
+	}
+}
+
+/* a table state in ctx holding what src (table or deserialized) holds */
+static RawState *
+raw_state_copy(const RawState *src, MemoryContext ctx)
+{
+	RawState   *st = raw_state_new(ctx, src->min_messages, src->population_null,
+								   src->population);
+
+	if (src->records == NULL)
+	{
+		raw_alloc_buckets(st, src->nbuckets);
+		memcpy(st->buckets, src->buckets, (Size) src->nbuckets * RAW_BUCKET_SIZE);
+		st->nentries = src->nentries;
+		st->nactive = src->nactive;
+		st->cur = src->cur;
+		st->npending = src->npending;
+		st->nready = src->nready;
+		memcpy(st->batch, src->batch, sizeof(st->batch));
+		return st;
+	}
+	/* deserialized: the records are distinct and in ascending mix order */
+	raw_alloc_buckets(st, raw_buckets_for(src->nentries, st->width));
+	for (int64 i = 0; i < src->nentries; i++)
+	{
+		const char *rec = src->records + i * (8 + st->width);
+
+		switch (st->width)
+		{
+			case 1:
+				raw_place(st, raw_record_person(rec), raw_record_count(rec, 1), 1);
+				break;
+			case 2:
+				raw_place(st, raw_record_person(rec), raw_record_count(rec, 2), 2);
+				break;
+			default:
+				raw_place(st, raw_record_person(rec), raw_record_count(rec, 4), 4);
+				break;
+		}
+	}
+	st->nentries = src->nentries;
+	st->nactive = src->nactive;
+	return st;
+}
+
+static char *
+raw_population_text(bool population_null, int64 population)
+{
+	return population_null ? pstrdup("NULL") : psprintf(INT64_FORMAT, population);
+}
+
+/* one group, one set of parameters: name what changed */
+static void
+raw_parameter_mismatch(int32 have_min, bool have_null, int64 have_pop,
+					   int32 got_min, bool got_null, int64 got_pop)
+{
+	if (have_min != got_min)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("min_messages must be the same for every row of a group"),
+				 errdetail("The group started with min_messages %d and then got %d.",
+						   have_min, got_min)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("population must be the same for every row of a group"),
+			 errdetail("The group started with population %s and then got %s.",
+					   raw_population_text(have_null, have_pop),
+					   raw_population_text(got_null, got_pop))));
+}
+
+PG_FUNCTION_INFO_V1(sferum_weekly_raw_accum);
+Datum
+sferum_weekly_raw_accum(PG_FUNCTION_ARGS)
+{
+	RawState   *st = PG_ARGISNULL(0) ? NULL : (RawState *) PG_GETARG_POINTER(0);
+	int64		messages;
+	int32		min_messages;
+	bool		population_null;
+	int64		population;
+
+	if (PG_ARGISNULL(1))
+	{
+		/* no person: the row is ignored */
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("min_messages must not be NULL")));
+	min_messages = PG_GETARG_INT32(3);
+	population_null = PG_ARGISNULL(4);
+	population = population_null ? 0 : PG_GETARG_INT64(4);
+	messages = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT64(2);
+
+	if (st == NULL)
+	{
+		MemoryContext aggcontext;
+
+		if (!AggCheckCallContext(fcinfo, &aggcontext))
+			elog(ERROR, "weekly_raw_accum called in non-aggregate context");
+		if (min_messages < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("min_messages must be at least 1"),
+					 errdetail("Got %d.", min_messages)));
+		if (population < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("population must not be negative"),
+					 errdetail("Got %lld.", (long long) population)));
+		st = raw_state_new(aggcontext, min_messages, population_null, population);
+		raw_alloc_buckets(st, RAW_MIN_BUCKETS);
+	}
+	else if (st->min_messages != min_messages || st->population_null != population_null ||
+			 st->population != population)
+		raw_parameter_mismatch(st->min_messages, st->population_null, st->population,
+							   min_messages, population_null, population);
+
+	if (messages < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("messages must not be negative"),
+				 errdetail("Got %lld for person %lld.",
+						   (long long) messages, (long long) PG_GETARG_INT64(1))));
+
+	/* with a given population, a person with no messages changes nothing */
+	if (messages > 0 || population_null)
+		raw_push(st, PG_GETARG_INT64(1),
+				 messages >= min_messages ? (uint32) min_messages : (uint32) messages);
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * Combine two partial states; either may be NULL (core's int8_avg_combine
+ * pattern: a NULL left side becomes a copy of the right one in the aggregate
+ * context).  The right side is in practice a deserialized state, merged
+ * straight from its records.  Outside an aggregate SQL can only pass NULLs;
+ * sferum_raw_state_selftest passes real states and gets the result in the
+ * current context.
+ */
+PG_FUNCTION_INFO_V1(sferum_weekly_raw_combine);
+Datum
+sferum_weekly_raw_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	RawState   *st1;
+	RawState   *st2;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		aggcontext = CurrentMemoryContext;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	st2 = (RawState *) PG_GETARG_POINTER(1);
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(raw_state_copy(st2, aggcontext));
+
+	st1 = (RawState *) PG_GETARG_POINTER(0);
+	if (st1->min_messages != st2->min_messages ||
+		st1->population_null != st2->population_null ||
+		st1->population != st2->population)
+		raw_parameter_mismatch(st1->min_messages, st1->population_null, st1->population,
+							   st2->min_messages, st2->population_null, st2->population);
+	raw_merge(st1, st2);
+	PG_RETURN_POINTER(st1);
+}
+
+/*
+ * Append a record to the n already written, keeping them in ascending mix
+ * order by insertion: the table is nearly in that order already, so a record
+ * moves back by a slot or two at most, typically.
+ */
+static int64
+raw_append_sorted(char *out, int64 n, int64 person, uint32 count, int width)
+{
+	const int	rs = 8 + width;
+	uint64		mix = raw_mix(person);
+	int64		j = n;
+
+	while (j > 0 && raw_mix(raw_record_person(out + (j - 1) * rs)) > mix)
+	{
+		memcpy(out + j * rs, out + (j - 1) * rs, rs);
+		j--;
+	}
+	raw_record_put(out + j * rs, person, count, width);
+	return n + 1;
+}
+
+static bytea *
+raw_state_encode(RawState *st)
+{
+	StringInfoData buf;
+	const int	rs = 8 + st->width;
+	int64		bytes;
+	char	   *out;
+	int64		n = 0;
+
+	Assert(st->records == NULL);
+	raw_flush(st);
+	bytes = RAW_HEADER_BYTES + st->nentries * rs;
+	if (bytes > (int64) (MaxAllocSize - VARHDRSZ - 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("weekly activity state of %lld persons is too large to pass between parallel workers",
+						(long long) st->nentries),
+				 errhint("Run the query without parallel workers: SET max_parallel_workers_per_gather = 0.")));
+
+	pq_begintypsend(&buf);
+	enlargeStringInfo(&buf, (int) bytes);
+	pq_sendbyte(&buf, RAW_FORMAT);
+	pq_sendint32(&buf, st->min_messages);
+	pq_sendbyte(&buf, st->population_null ? 1 : 0);
+	pq_sendint64(&buf, st->population);
+	pq_sendint64(&buf, st->nentries);
+	out = buf.data + buf.len;
+
+	/*
+	 * Bucket order is nearly mix order, except for persons that overflowed
+	 * from the last buckets around to the first ones: those go last.
+	 */
+	for (uint32 b = 0; b < st->nbuckets; b++)
+	{
+		const char *bucket = raw_bucket(st, b);
+		int			fill = (uint8) bucket[RAW_FILL_BYTE];
+
+		for (int i = 0; i < fill; i++)
+		{
+			int64		person = ((const int64 *) bucket)[i];
+
+			if (raw_home(raw_hash(person), st->nbuckets) <= b)
+				n = raw_append_sorted(out, n, person, raw_count(st, bucket, i), st->width);
+		}
+	}
+	/* those sit in the full buckets at the start and the first one with room */
+	for (uint32 b = 0; b < st->nbuckets; b++)
+	{
+		const char *bucket = raw_bucket(st, b);
+		int			fill = (uint8) bucket[RAW_FILL_BYTE];
+
+		for (int i = 0; i < fill; i++)
+		{
+			int64		person = ((const int64 *) bucket)[i];
+
+			if (raw_home(raw_hash(person), st->nbuckets) > b)
+				n = raw_append_sorted(out, n, person, raw_count(st, bucket, i), st->width);
+		}
+		if (fill < RAW_SLOTS(st->width))
+			break;
+	}
+	if (n != st->nentries)
+		elog(ERROR, "weekly activity state holds " INT64_FORMAT " persons, not " INT64_FORMAT,
+			 n, st->nentries);
+	buf.len += (int) (n * rs);
+	buf.data[buf.len] = '\0';
+	return pq_endtypsend(&buf);
+}
+
+static void
+raw_corrupt(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid serialized weekly activity state: %s", what)));
+}
+
+/*
+ * Check a serialized state and return it as a deserialized state that points
+ * at its records (no table is built: combine merges the records directly).
+ * The bytes may come from anywhere, so everything is checked first.
+ */
+static RawState *
+raw_state_decode(StringInfo buf, MemoryContext ctx)
+{
+	int			format;
+	int32		min_messages;
+	int			population_null;
+	int64		population;
+	int64		n;
+	int			width;
+	int			rs;
+	int64		rest;
+	const char *records;
+	uint64		prev = 0;
+	int64		nactive = 0;
+	RawState   *st;
+
+	if (buf->len - buf->cursor < RAW_HEADER_BYTES)
+		raw_corrupt(psprintf("%d bytes, the header alone is %d",
+							 buf->len - buf->cursor, RAW_HEADER_BYTES));
+	format = pq_getmsgbyte(buf);
+	min_messages = (int32) pq_getmsgint(buf, 4);
+	population_null = pq_getmsgbyte(buf);
+	population = pq_getmsgint64(buf);
+	n = pq_getmsgint64(buf);
+
+	if (format != RAW_FORMAT)
+		raw_corrupt(psprintf("unknown format %d", format));
+	if (min_messages < 1)
+		raw_corrupt(psprintf("min_messages %d", min_messages));
+	if (population_null != 0 && population_null != 1)
+		raw_corrupt(psprintf("population flag %d", population_null));
+	if (population < 0)
+		raw_corrupt(psprintf("population " INT64_FORMAT, population));
+	if (population_null && population != 0)
+		raw_corrupt(psprintf("population " INT64_FORMAT " marked NULL", population));
+	width = raw_width(min_messages);
+	rs = 8 + width;
+	rest = buf->len - buf->cursor;
+	if (n < 0 || n > rest / rs || n * rs != rest)
+		raw_corrupt(psprintf("the header counts " INT64_FORMAT " persons of %d bytes each, but " INT64_FORMAT " bytes follow",
+							 n, rs, rest));
+
+	records = pq_getmsgbytes(buf, (int) rest);
+	for (int64 i = 0; i < n; i++)
+	{
+		const char *rec = records + i * rs;
+		uint64		mix = raw_mix(raw_record_person(rec));
+		uint32		count = raw_record_count(rec, width);
+
+		/* strictly ascending: also no person twice (the mix is a bijection) */
+		if (i > 0 && mix <= prev)
+			raw_corrupt(psprintf("person " INT64_FORMAT " is repeated or out of order",
+								 raw_record_person(rec)));
+		if (count > (uint32) min_messages)
+			raw_corrupt(psprintf("count %u of person " INT64_FORMAT " is above min_messages %d",
+								 count, raw_record_person(rec), min_messages));
+		if (count == (uint32) min_messages)
+			nactive++;
+		prev = mix;
+	}
+	pq_getmsgend(buf);
+
+	st = raw_state_new(ctx, min_messages, population_null != 0, population);
+	st->records = records;
+	st->nentries = n;
+	st->nactive = nactive;
+	return st;
+}
+
+/* a read-only StringInfo over a bytea, without copying it */
+static void
+raw_bytea_reader(StringInfo buf, bytea *bytes)
+{
+	buf->data = VARDATA_ANY(bytes);
+	buf->len = VARSIZE_ANY_EXHDR(bytes);
+	buf->maxlen = buf->len;
+	buf->cursor = 0;
+}
+
+PG_FUNCTION_INFO_V1(sferum_weekly_raw_serialize);
+Datum
+sferum_weekly_raw_serialize(PG_FUNCTION_ARGS)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "weekly_raw_serialize called in non-aggregate context");
+	PG_RETURN_BYTEA_P(raw_state_encode((RawState *) PG_GETARG_POINTER(0)));
+}
+
+/*
+ * The deserialized state lives in the current (per-input-tuple) context and
+ * points into the bytea, which lives as long; combine copies what it keeps.
+ */
+PG_FUNCTION_INFO_V1(sferum_weekly_raw_deserialize);
+Datum
+sferum_weekly_raw_deserialize(PG_FUNCTION_ARGS)
+{
+	StringInfoData buf;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "weekly_raw_deserialize called in non-aggregate context");
+	raw_bytea_reader(&buf, PG_GETARG_BYTEA_PP(0));
+	PG_RETURN_POINTER(raw_state_decode(&buf, CurrentMemoryContext));
+}
+
+/* active persons and the denominator; false when the share is unknown */
+static bool
+raw_result(FunctionCallInfo fcinfo, int64 *active, int64 *denominator)
+{
+	RawState   *st;
+
+	if (PG_ARGISNULL(0))
+		return false;
+	st = (RawState *) PG_GETARG_POINTER(0);
+	raw_flush(st);
+	*active = st->nactive;
+	if (st->population_null)
+		*denominator = st->nentries;
+	else
+	{
+		if (st->nactive > st->population)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("population %lld is smaller than the %lld persons counted active",
+							(long long) st->population, (long long) st->nactive),
+					 errdetail("A person counts as active once their messages in the group reach min_messages (%d).",
+							   st->min_messages),
+					 errhint("population is the size of the roster or statistical form: it must include every person who can be active.")));
+		*denominator = st->population;
+	}
+	return *denominator > 0;
+}
+
+PG_FUNCTION_INFO_V1(sferum_weekly_raw_share);
+Datum
+sferum_weekly_raw_share(PG_FUNCTION_ARGS)
+{
+	int64		active;
+	int64		denominator;
+
+	if (!raw_result(fcinfo, &active, &denominator))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) active / (double) denominator);
+}
+
+PG_FUNCTION_INFO_V1(sferum_weekly_raw_ratio);
+Datum
+sferum_weekly_raw_ratio(PG_FUNCTION_ARGS)
+{
+	int64		active;
+	int64		denominator;
+
+	if (!raw_result(fcinfo, &active, &denominator))
+		PG_RETURN_NULL();
+	PG_RETURN_KPI_RATIO_P(kpi_ratio_make(active, denominator));
+}
+
+/*
+ * Test entry point, deliberately not part of the extension's SQL: the
+ * regression test binds it to a temporary function.
+ *
+ * Serialized states never reach SQL (serialize, deserialize and combine take
+ * `internal`, which SQL can only pass as NULL), yet deserializing must
+ * withstand crafted bytes and combine must handle every NULL case.  So this
+ * decodes each non-NULL argument with the deserialize function's code (the
+ * left one is then made a table, as an aggregate's running state is), passes
+ * both to the real combine function with their NULL flags, serializes the
+ * result, checks that it decodes to the same counts, and describes it.
+ */
+PG_FUNCTION_INFO_V1(sferum_raw_state_selftest);
+Datum
+sferum_raw_state_selftest(PG_FUNCTION_ARGS)
+{
+	LOCAL_FCINFO(cfcinfo, 2);
+	Datum		combined;
+	RawState   *st;
+	RawState   *again;
+	bytea	   *bytes;
+	StringInfoData buf;
+
+	InitFunctionCallInfoData(*cfcinfo, NULL, 2, InvalidOid, NULL, NULL);
+	for (int i = 0; i < 2; i++)
+	{
+		cfcinfo->args[i].isnull = PG_ARGISNULL(i);
+		cfcinfo->args[i].value = (Datum) 0;
+		if (!PG_ARGISNULL(i))
+		{
+			raw_bytea_reader(&buf, PG_GETARG_BYTEA_PP(i));
+			st = raw_state_decode(&buf, CurrentMemoryContext);
+			if (i == 0)
+				st = raw_state_copy(st, CurrentMemoryContext);
+			cfcinfo->args[i].value = PointerGetDatum(st);
+		}
+	}
+	combined = sferum_weekly_raw_combine(cfcinfo);
+	if (cfcinfo->isnull)
+		PG_RETURN_NULL();
+	st = (RawState *) DatumGetPointer(combined);
+	bytes = raw_state_encode(st);
+	raw_bytea_reader(&buf, bytes);
+	again = raw_state_decode(&buf, CurrentMemoryContext);
+	if (again->nentries != st->nentries || again->nactive != st->nactive)
+		elog(ERROR, "serialized state does not decode to itself");
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf("min_messages=%d population=%s persons=" INT64_FORMAT " active=" INT64_FORMAT " bytes=%d",
+											  st->min_messages,
+											  raw_population_text(st->population_null, st->population),
+											  st->nentries, st->nactive,
+											  (int) (VARSIZE(bytes) - VARHDRSZ))));
+}
