@@ -10,7 +10,7 @@
 
 CREATE FUNCTION @extschema@.create_mart(mart_schema name)
 RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
@@ -258,7 +258,7 @@ INSERT INTO @extschema@.indicator_definition VALUES
 
 CREATE FUNCTION @extschema@.comment_kpi_view(views_schema name, view_name name, description text)
 RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
@@ -309,7 +309,7 @@ COMMENT ON FUNCTION @extschema@.comment_kpi_view(name, name, text) IS
 
 CREATE FUNCTION @extschema@.create_kpi_views(mart_schema name, views_schema name DEFAULT 'kpi')
 RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
@@ -325,8 +325,10 @@ DECLARE
     in_registry constant text := $q$m.since <= :E AND (m.until IS NULL OR m.until >= :W)$q$;
     platforms constant text := $q$(VALUES ('vk'::text), ('national'::text)) pf(platform)$q$;
     verified constant text := $q$@x.profile_is_verified(coalesce(m.role_confirmed_on <= :E, false), coalesce(m.sferum_added_on <= :E, false))$q$;
-    unit_counts constant text[] := ARRAY['count(DISTINCT b.unit_id) FILTER (WHERE b.active)', 'count(DISTINCT b.unit_id)'];
-    pop_counts constant text[] := ARRAY['count(DISTINCT b.unit_id) FILTER (WHERE b.active)', 'coalesce(sum(b.population), 0)::bigint'];
+    -- Distinct units per group with the raw-row aggregate of release 1.1: a
+    -- unit counts once however many rows (memberships) it has in the group;
+    -- rows with a NULL unit (population rows) are ignored by it.
+    counted constant text := '@extschema@.weekly_active_ratio(b.unit_id, b.active::integer::bigint, 1, NULL::bigint)';
     defs text[][];
     def text[];
     base text;
@@ -457,7 +459,7 @@ CROSS JOIN LATERAL (
                 WHEN grouping(b.org_kind) = 0 THEN 'org_kind'
                 ELSE 'region' END AS level,
            b.region_code, b.municipality_id, b.municipality_name, b.org_kind, b.org_id, b.org_name,
-           %4$s AS numerator, %5$s AS denominator
+           coalesce(@extschema@.numerator(%4$s), 0) AS numerator, %5$s AS denominator
     FROM (%6$s) b
     GROUP BY GROUPING SETS (
         (b.platform, b.region_code),
@@ -465,12 +467,15 @@ CROSS JOIN LATERAL (
         (b.platform, b.region_code, b.org_kind),
         (b.platform, b.region_code, b.municipality_id, b.municipality_name, b.org_kind, b.org_id, b.org_name))
 ) a
-LEFT JOIN LATERAL @extschema@.target_status(%3$L,
-        @extschema@.kpi_ratio(LEAST(a.numerator, a.denominator), a.denominator),
-        wk.week_start, a.region_code) t ON true$v$,
-            v, def[1], def[1],
-            CASE def[3] WHEN 'unit' THEN unit_counts[1] ELSE pop_counts[1] END,
-            CASE def[3] WHEN 'unit' THEN unit_counts[2] ELSE pop_counts[2] END,
+-- a DBA may delete an indicator's targets: the rows stay, with NULL target columns
+LEFT JOIN LATERAL (
+    SELECT s.* FROM @extschema@.target_status(%3$L,
+                        @extschema@.kpi_ratio(LEAST(a.numerator, a.denominator), a.denominator),
+                        wk.week_start, a.region_code) s
+    WHERE EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = %3$L)) t ON true$v$,
+            v, def[1], def[1], counted,
+            CASE def[3] WHEN 'unit' THEN format('coalesce(@extschema@.denominator(%s), 0)', counted)
+                        ELSE 'coalesce(sum(b.population), 0)::bigint' END,
             base);
         sql := replace(replace(replace(sql, '@m.', m || '.'), ':W', 'wk.week_start'), ':E', '(wk.week_start + 6)');
         EXECUTE sql;
@@ -559,8 +564,10 @@ COMMENT ON FUNCTION @extschema@.create_kpi_views(name, name) IS
 
 CREATE FUNCTION @extschema@.snapshot_week(views_schema name, week date)
 RETURNS integer
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+-- JIT-compiling the union of every indicator's plan costs seconds and saves nothing here
+SET jit = off
 AS $fn$
 DECLARE
     changed integer;
@@ -594,8 +601,9 @@ COMMENT ON FUNCTION @extschema@.snapshot_week(name, date) IS
 
 CREATE FUNCTION @extschema@.backfill(views_schema name, from_week date, to_week date)
 RETURNS TABLE (week date, rows_changed integer)
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $fn$
 DECLARE
     w date;

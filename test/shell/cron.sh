@@ -10,12 +10,6 @@ trap 'psql_q -d postgres -c "SELECT cron.unschedule(jobid) FROM cron.job WHERE j
       psql_q -c "DROP DATABASE IF EXISTS $db"' EXIT
 
 psql_q -c "CREATE DATABASE $db"
-# Until release 1.2 (the mart and views) is the default version, there is nothing to schedule.
-if [[ $(psql_q -d "$db" -At -c "SELECT count(*) FROM pg_available_extension_versions
-                                 WHERE name = 'sferum_kpi' AND version = (SELECT default_version FROM pg_available_extensions
-                                                                          WHERE name = 'sferum_kpi') AND version >= '1.2'") == 0 ]]; then
-    echo "SKIP: the default sferum_kpi version has no data mart yet"; exit 0
-fi
 psql_q -d "$db" -c 'CREATE EXTENSION sferum_kpi' -f test/fixtures/tiny_region.sql >/dev/null
 psql_q -d postgres -c 'CREATE EXTENSION IF NOT EXISTS pg_cron'
 

@@ -148,3 +148,8 @@ FROM serial_met;
 RESET ALL;
 SET search_path = public, sferum_kpi;
 DROP TABLE shares;
+
+-- leave the catalog as shipped for the tests that follow
+DROP EXTENSION sferum_kpi;
+CREATE EXTENSION sferum_kpi;
+SELECT count(*) AS seeded_targets FROM target WHERE seeded;

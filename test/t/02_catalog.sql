@@ -2,7 +2,7 @@
 -- safe, volatility truthful, nothing SECURITY DEFINER, no person-level surprises.
 BEGIN;
 CREATE EXTENSION sferum_kpi;
-SELECT plan(9);
+SELECT plan(10);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.oid::regprocedure AS fn, p.prokind, p.prorettype, p.provolatile, p.proparallel, p.prosecdef, p.proconfig
@@ -13,8 +13,13 @@ WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
 SELECT ok((SELECT count(*) FROM ext_functions) > 40, 'the extension owns its functions');
 SELECT is_empty($$SELECT fn::text FROM ext_functions WHERE obj_description(oid, 'pg_proc') IS NULL$$,
                 'every function and aggregate has a COMMENT');
-SELECT is_empty($$SELECT fn::text FROM ext_functions WHERE proparallel <> 's' AND prorettype <> 'trigger'::regtype$$,
-                'every function except the catalog triggers is PARALLEL SAFE');
+SELECT is_empty($$SELECT fn::text FROM ext_functions WHERE proparallel <> 's' AND prorettype <> 'trigger'::regtype
+                   AND fn::text !~ '^sferum_kpi\.(create_mart|create_kpi_views|comment_kpi_view|snapshot_week|backfill)\('$$,
+                'every function is PARALLEL SAFE but the catalog triggers and the maintenance functions that write');
+SELECT is_empty($$SELECT fn::text FROM ext_functions
+                   WHERE fn::text ~ '^sferum_kpi\.(create_mart|create_kpi_views|comment_kpi_view|snapshot_week|backfill)\('
+                     AND (proparallel <> 'u' OR provolatile <> 'v')$$,
+                'the maintenance functions that write are VOLATILE PARALLEL UNSAFE');
 SELECT is_empty($$SELECT fn::text FROM ext_functions WHERE prosecdef$$, 'no SECURITY DEFINER function');
 SELECT is_empty($$SELECT fn::text FROM ext_functions
                    WHERE fn::text ~ '^sferum_kpi\.(target_met|target_status|baseline)\(' AND provolatile <> 's'$$,

@@ -1,7 +1,7 @@
 -- KPI views on a hand-built region: every value below was worked out by hand
 -- (see the comments) for two weeks, W1 = 2024-09-02..08 and W2 = 2024-09-09..15.
 SET search_path = public, sferum_kpi;
-\ir ../fixtures/tiny_region.sql
+\i test/fixtures/tiny_region.sql
 
 -- Region level, both weeks, every indicator and platform. By hand:
 --  orgs_connected      any  W1 3/5 (A, B, C; not D, F)          W2 4/5 (F registered 09-12)
@@ -45,6 +45,13 @@ SELECT indicator, platform, target_stage, target_deadline, target_threshold, tar
 FROM tiny_kpi.all_indicators WHERE level = 'region' AND week_start = '2024-09-09'
 ORDER BY indicator, platform;
 
+-- a DBA who deletes an indicator's targets keeps the indicator's rows, with no target
+BEGIN;
+DELETE FROM target WHERE indicator = 'spo_registered';
+SELECT indicator, week_start, numerator, denominator, target_stage, target_met
+FROM tiny_kpi.spo_registered WHERE level = 'region' ORDER BY week_start;
+ROLLBACK;
+
 -- a week filter reaches the activity scan as a day range (index on day): one week is read, not all
 CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE line text; plan text := '';
@@ -79,8 +86,11 @@ SELECT snapshot_week('no_such_views', '2024-09-02');
 SELECT * FROM backfill('tiny_kpi', '2024-09-15', '2024-09-02');
 
 -- the views depend on the extension: DROP EXTENSION refuses; the mart has no dependency on it
+-- (in a transaction that is rolled back, so a failure here cannot take the extension away)
 \set VERBOSITY terse
+BEGIN;
 DROP EXTENSION sferum_kpi;
+ROLLBACK;
 \set VERBOSITY default
 SELECT count(*) AS extension_objects_in_mart FROM pg_depend d
 WHERE d.refclassid = 'pg_extension'::regclass AND d.objid IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = 'tiny'::regnamespace);
