@@ -62,8 +62,10 @@
  *	n x (int64 person_id, counter of 1, 2 or 4 bytes as above),
  *	in strictly ascending order of the 64-bit mix of person_id.  That is 9
  *	bytes per person for thresholds up to 255.  The order lets the receiver
- *	check for repeated persons in one pass and merge the records into its
- *	table front to back, without building a table for them first.
+ *	check for repeated persons in one pass, and lets combine keep states in
+ *	this records form: the final phase of a parallel plan merges each partial
+ *	state into the running one with a linear merge of two sorted lists, and
+ *	never builds a hash table.
  *	Deserializing trusts nothing: every header field, the exact length, every
  *	counter and the order are checked (22P03).  A bytea is at most 1 GB, so a
  *	group that a parallel plan hands between processes holds at most about
@@ -116,14 +118,19 @@ typedef struct RawState
 	int64		nentries;		/* persons stored */
 	int64		nactive;		/* persons whose counter reached min_messages */
 
-	/* the table; NULL in a deserialized state */
+	/* the table form (transition): NULL in the records form */
 	uint32		nbuckets;
 	int64		grow_at;		/* resize before nentries exceeds this */
 	char	   *buckets;		/* nbuckets * 64 bytes, 64-byte aligned */
 	void	   *alloc;			/* the allocation that buckets points into */
 
-	/* a deserialized state: nentries checked records, in the sender's bytes */
+	/*
+	 * The records form (deserialized or combined): nentries records as
+	 * serialized, distinct and in ascending mix order.  records_alloc is NULL
+	 * when they are a deserialized bytea's.
+	 */
 	const char *records;
+	void	   *records_alloc;
 
 	/* rows not applied yet: batch[cur] is filling, batch[1 - cur] is prefetched */
 	int			cur;
@@ -466,11 +473,17 @@ raw_apply(RawState *st, const RawPending *rows, int n)
 	}
 }
 
+static void raw_make_table(RawState *st);
+
 /* prefetch the filling batch, apply the prefetched one, swap them */
 static void
 raw_advance(RawState *st)
 {
 	RawPending *rows = st->batch[st->cur];
+
+	/* rows never follow a combine in PostgreSQL, but they would be right */
+	if (unlikely(st->buckets == NULL))
+		raw_make_table(st);
 
 	for (int i = 0; i < st->npending; i++)
 	{
@@ -573,30 +586,41 @@ raw_merge(RawState *dst, const RawState *src)
 	}
 }
 
-/* a table state in ctx holding what src (table or deserialized) holds */
+/* a copy of src, in the same form, in ctx */
 static RawState *
 raw_state_copy(const RawState *src, MemoryContext ctx)
 {
-	RawState   *st = raw_state_new(ctx, src->min_messages, src->population_null,
-								   src->population);
+	RawState   *st = (RawState *) MemoryContextAlloc(ctx, sizeof(RawState));
 
+	*st = *src;
+	st->ctx = ctx;
 	if (src->records == NULL)
 	{
 		raw_alloc_buckets(st, src->nbuckets);
 		memcpy(st->buckets, src->buckets, (Size) src->nbuckets * RAW_BUCKET_SIZE);
-		st->nentries = src->nentries;
-		st->nactive = src->nactive;
-		st->cur = src->cur;
-		st->npending = src->npending;
-		st->nready = src->nready;
-		memcpy(st->batch, src->batch, sizeof(st->batch));
-		return st;
 	}
-	/* deserialized: the records are distinct and in ascending mix order */
-	raw_alloc_buckets(st, raw_buckets_for(src->nentries, st->width));
-	for (int64 i = 0; i < src->nentries; i++)
+	else
 	{
-		const char *rec = src->records + i * (8 + st->width);
+		Size		bytes = (Size) src->nentries * (8 + src->width);
+
+		st->records_alloc = MemoryContextAllocHuge(ctx, Max(bytes, 1));
+		memcpy(st->records_alloc, src->records, bytes);
+		st->records = st->records_alloc;
+	}
+	return st;
+}
+
+/* turn a state of the records form into the table form, in place */
+static void
+raw_make_table(RawState *st)
+{
+	const int	rs = 8 + st->width;
+
+	Assert(st->records != NULL);
+	raw_alloc_buckets(st, raw_buckets_for(st->nentries, st->width));
+	for (int64 i = 0; i < st->nentries; i++)
+	{
+		const char *rec = st->records + i * rs;
 
 		switch (st->width)
 		{
@@ -611,9 +635,82 @@ raw_state_copy(const RawState *src, MemoryContext ctx)
 				break;
 		}
 	}
-	st->nentries = src->nentries;
-	st->nactive = src->nactive;
-	return st;
+	if (st->records_alloc != NULL)
+		pfree(st->records_alloc);
+	st->records = NULL;
+	st->records_alloc = NULL;
+}
+
+/*
+ * Merge the records of src into those of dst (both in the records form): both
+ * are in ascending mix order, so this is a linear merge, summing the counters
+ * of a person in both.  This is what the final phase of a parallel plan does
+ * with every partial state after the first.
+ */
+static void
+raw_merge_records(RawState *dst, const RawState *src)
+{
+	const int	width = dst->width;
+	const int	rs = 8 + width;
+	const uint32 min = (uint32) dst->min_messages;
+	const char *a = dst->records;
+	const char *b = src->records;
+	const int64 na = dst->nentries;
+	const int64 nb = src->nentries;
+	int64		i = 0;
+	int64		j = 0;
+	int64		nactive = 0;
+	uint64		ma = na > 0 ? raw_mix(raw_record_person(a)) : 0;
+	uint64		mb = nb > 0 ? raw_mix(raw_record_person(b)) : 0;
+	Size		bytes = (Size) (na + nb) * rs;
+	char	   *out = MemoryContextAllocHuge(dst->ctx, Max(bytes, 1));
+	char	   *o = out;
+
+	while (i < na || j < nb)
+	{
+		const char *take;
+
+		if (j == nb || (i < na && ma < mb))
+		{
+			take = a + i * rs;
+			if (++i < na)
+				ma = raw_mix(raw_record_person(a + i * rs));
+		}
+		else if (i == na || mb < ma)
+		{
+			take = b + j * rs;
+			if (++j < nb)
+				mb = raw_mix(raw_record_person(b + j * rs));
+		}
+		else
+		{
+			/* the same mix, so the same person: add the counters */
+			uint32		sum = raw_record_count(a + i * rs, width) +
+				raw_record_count(b + j * rs, width);
+
+			raw_record_put(o, raw_record_person(a + i * rs), Min(sum, min), width);
+			if (sum >= min)
+				nactive++;
+			o += rs;
+			if (++i < na)
+				ma = raw_mix(raw_record_person(a + i * rs));
+			if (++j < nb)
+				mb = raw_mix(raw_record_person(b + j * rs));
+			continue;
+		}
+		memcpy(o, take, rs);
+		if (raw_record_count(take, width) == min)
+			nactive++;
+		o += rs;
+	}
+	if (dst->records_alloc != NULL)
+		pfree(dst->records_alloc);
+	dst->nentries = (o - out) / rs;
+	dst->nactive = nactive;
+	if ((Size) (o - out) < bytes)
+		out = repalloc_huge(out, Max(o - out, 1));
+	dst->records = out;
+	dst->records_alloc = out;
 }
 
 static char *
@@ -708,10 +805,11 @@ sferum_weekly_raw_accum(PG_FUNCTION_ARGS)
 /*
  * Combine two partial states; either may be NULL (core's int8_avg_combine
  * pattern: a NULL left side becomes a copy of the right one in the aggregate
- * context).  The right side is in practice a deserialized state, merged
- * straight from its records.  Outside an aggregate SQL can only pass NULLs;
- * sferum_raw_state_selftest passes real states and gets the result in the
- * current context.
+ * context).  In a parallel plan both sides are in the records form (the right
+ * one deserialized, the left one combined before), and merging is linear.  A
+ * left side in the table form takes the right one person by person.  SQL
+ * cannot call this function; sferum_raw_state_selftest calls it outside an
+ * aggregate, and gets the result in the current context.
  */
 PG_FUNCTION_INFO_V1(sferum_weekly_raw_combine);
 Datum
@@ -741,7 +839,14 @@ sferum_weekly_raw_combine(PG_FUNCTION_ARGS)
 		st1->population != st2->population)
 		raw_parameter_mismatch(st1->min_messages, st1->population_null, st1->population,
 							   st2->min_messages, st2->population_null, st2->population);
-	raw_merge(st1, st2);
+	if (st1->records != NULL && st2->records != NULL)
+		raw_merge_records(st1, st2);
+	else
+	{
+		if (st1->records != NULL)
+			raw_make_table(st1);
+		raw_merge(st1, st2);
+	}
 	PG_RETURN_POINTER(st1);
 }
 
@@ -775,7 +880,6 @@ raw_state_encode(RawState *st)
 	char	   *out;
 	int64		n = 0;
 
-	Assert(st->records == NULL);
 	raw_flush(st);
 	bytes = RAW_HEADER_BYTES + st->nentries * rs;
 	if (bytes > (int64) (MaxAllocSize - VARHDRSZ - 1))
@@ -793,6 +897,15 @@ raw_state_encode(RawState *st)
 	pq_sendint64(&buf, st->population);
 	pq_sendint64(&buf, st->nentries);
 	out = buf.data + buf.len;
+
+	if (st->records != NULL)
+	{
+		/* already in serialized order */
+		memcpy(out, st->records, st->nentries * rs);
+		buf.len += (int) (st->nentries * rs);
+		buf.data[buf.len] = '\0';
+		return pq_endtypsend(&buf);
+	}
 
 	/*
 	 * Bucket order is nearly mix order, except for persons that overflowed
@@ -1012,9 +1125,10 @@ sferum_weekly_raw_ratio(PG_FUNCTION_ARGS)
  * `internal`, which SQL can only pass as NULL), yet deserializing must
  * withstand crafted bytes and combine must handle every NULL case.  So this
  * decodes each non-NULL argument with the deserialize function's code (the
- * left one is then made a table, as an aggregate's running state is), passes
- * both to the real combine function with their NULL flags, serializes the
- * result, checks that it decodes to the same counts, and describes it.
+ * left one is then copied, as combine keeps a first state, and turned into
+ * the table form when the third argument is true), passes both to the real
+ * combine function with their NULL flags, serializes the result, checks that
+ * it decodes to the same counts, and returns it.
  */
 PG_FUNCTION_INFO_V1(sferum_raw_state_selftest);
 Datum
@@ -1037,7 +1151,12 @@ sferum_raw_state_selftest(PG_FUNCTION_ARGS)
 			raw_bytea_reader(&buf, PG_GETARG_BYTEA_PP(i));
 			st = raw_state_decode(&buf, CurrentMemoryContext);
 			if (i == 0)
+			{
+				/* a running state: combined before, or built by transitions */
 				st = raw_state_copy(st, CurrentMemoryContext);
+				if (PG_NARGS() > 2 && !PG_ARGISNULL(2) && PG_GETARG_BOOL(2))
+					raw_make_table(st);
+			}
 			cfcinfo->args[i].value = PointerGetDatum(st);
 		}
 	}
@@ -1050,9 +1169,5 @@ sferum_raw_state_selftest(PG_FUNCTION_ARGS)
 	again = raw_state_decode(&buf, CurrentMemoryContext);
 	if (again->nentries != st->nentries || again->nactive != st->nactive)
 		elog(ERROR, "serialized state does not decode to itself");
-	PG_RETURN_TEXT_P(cstring_to_text(psprintf("min_messages=%d population=%s persons=" INT64_FORMAT " active=" INT64_FORMAT " bytes=%d",
-											  st->min_messages,
-											  raw_population_text(st->population_null, st->population),
-											  st->nentries, st->nactive,
-											  (int) (VARSIZE(bytes) - VARHDRSZ))));
+	PG_RETURN_BYTEA_P(bytes);
 }

@@ -76,14 +76,16 @@ SELECT weekly_raw_deserialize('\x00', NULL::internal);
 -- sferum_raw_state_selftest is a test entry point of the library, not part of the
 -- extension: it deserializes each non-NULL argument with the deserialize function's
 -- code, calls the real combine function with both (NULLs included), serializes the
--- result, checks that it decodes to the same counts and describes it.
-CREATE FUNCTION pg_temp.raw_state(bytea, bytea) RETURNS text
+-- result, checks that it decodes to the same counts and returns it.  The left state
+-- is in the form combine leaves it (sorted records, merged linearly) or, with
+-- left_as_table, in the transition's hash-table form (merged person by person).
+CREATE FUNCTION pg_temp.raw_state(bytea, bytea, left_as_table boolean DEFAULT false) RETURNS bytea
 AS '$libdir/sferum_kpi', 'sferum_raw_state_selftest' LANGUAGE C;
 
--- The format, built independently here: header (format 1, int32 min_messages,
--- population-is-NULL flag, int64 population, int64 n), then n records (int64 id,
--- counter of 1/2/4 bytes) in ascending order of the 64-bit MurmurHash3 finalizer
--- of the id, computed below with numeric arithmetic modulo 2^64.
+-- The format, built and read independently here: header (format 1, int32
+-- min_messages, population-is-NULL flag, int64 population, int64 n), then n records
+-- (int64 id, counter of 1/2/4 bytes) in ascending order of the 64-bit MurmurHash3
+-- finalizer of the id, computed below with numeric arithmetic modulo 2^64.
 CREATE FUNCTION pg_temp.u64(b bit(64)) RETURNS numeric LANGUAGE sql IMMUTABLE AS
 $$ SELECT CASE WHEN b::bigint < 0 THEN b::bigint + 18446744073709551616 ELSE b::bigint END $$;
 CREATE FUNCTION pg_temp.b64(n numeric) RETURNS bit(64) LANGUAGE sql IMMUTABLE AS
@@ -110,7 +112,18 @@ SELECT '\x01'::bytea || int4send(min_messages)
                                       ''::bytea ORDER BY CASE WHEN reorder THEN -pg_temp.mix(id) ELSE pg_temp.mix(id) END)
                     FROM unnest(ids, counts) u(id, c)), ''::bytea)
 $$;
-SELECT encode(pg_temp.state(10, NULL, '{7}', '{3}'), 'hex') AS one_person_state;
+CREATE FUNCTION pg_temp.int_at(b bytea, pos bigint, len integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS
+$$ SELECT ('x' || lpad(encode(substr(b, pos::integer, len), 'hex'), 16, '0'))::bit(64)::bigint $$;
+CREATE FUNCTION pg_temp.describe(b bytea) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+SELECT format('min_messages=%s population=%s persons=%s active=%s bytes=%s', m,
+              CASE WHEN get_byte(b, 5) = 1 THEN 'NULL' ELSE pg_temp.int_at(b, 7, 8)::text END, n,
+              (SELECT count(*) FROM generate_series(0, n - 1) i
+               WHERE pg_temp.int_at(b, 23 + i * (8 + w) + 8, w) = m), length(b))
+FROM (SELECT pg_temp.int_at(b, 2, 4) AS m, pg_temp.int_at(b, 15, 8) AS n,
+             CASE WHEN pg_temp.int_at(b, 2, 4) <= 255 THEN 1 WHEN pg_temp.int_at(b, 2, 4) <= 65535 THEN 2 ELSE 4 END AS w) h
+$$;
+SELECT encode(pg_temp.state(10, NULL, '{7}', '{3}'), 'hex') AS one_person_state,
+       pg_temp.describe(pg_temp.state(10, NULL, '{7}', '{3}'));
 
 CREATE TEMP TABLE st (name text PRIMARY KEY, bytes bytea);
 INSERT INTO st VALUES
@@ -125,22 +138,37 @@ INSERT INTO st VALUES
   ('w4',    pg_temp.state(100000, NULL, '{1,2}', '{100000,99999}')),
   ('w4b',   pg_temp.state(100000, NULL, '{2,3}', '{1,5}'));
 
--- combine: NULL/NULL, x/NULL, NULL/x, x/y; states merged person by person
-SELECT pg_temp.raw_state(NULL, NULL) IS NULL AS null_null;
-SELECT l, r, pg_temp.raw_state(a.bytes, b.bytes)
-FROM (VALUES ('a', NULL), (NULL, 'a'), ('a', 'b'), ('b', 'a'), ('a', 'a'), ('a', 'empty'), ('empty', 'a'),
-             ('empty', NULL), ('w2', 'w2b'), ('w4', 'w4b'), ('pop', 'pop')) v(l, r)
+-- combine: NULL/NULL, x/NULL, NULL/x, x/y.  "expected" is the merge worked out by
+-- hand, serialized here; the combined state must be exactly those bytes, whichever
+-- form the left state is in.
+SELECT pg_temp.raw_state(NULL, NULL) IS NULL AS null_null, pg_temp.raw_state(NULL, NULL, true) IS NULL AS null_null_table;
+SELECT l, r, pg_temp.describe(pg_temp.raw_state(a.bytes, b.bytes)) AS combined,
+       pg_temp.raw_state(a.bytes, b.bytes) = e.bytes AS as_expected,
+       pg_temp.raw_state(a.bytes, b.bytes, true) = e.bytes AS as_expected_from_table
+FROM (VALUES ('a', NULL, pg_temp.state(10, NULL, '{1,2,3}', '{10,3,0}')),
+             (NULL, 'a', pg_temp.state(10, NULL, '{1,2,3}', '{10,3,0}')),
+             ('a', 'b', pg_temp.state(10, NULL, '{1,2,3,4,-9223372036854775808,9223372036854775807}', '{10,10,0,10,9,10}')),
+             ('b', 'a', pg_temp.state(10, NULL, '{1,2,3,4,-9223372036854775808,9223372036854775807}', '{10,10,0,10,9,10}')),
+             ('a', 'a', pg_temp.state(10, NULL, '{1,2,3}', '{10,6,0}')),
+             ('a', 'empty', pg_temp.state(10, NULL, '{1,2,3}', '{10,3,0}')),
+             ('empty', 'a', pg_temp.state(10, NULL, '{1,2,3}', '{10,3,0}')),
+             ('empty', NULL, pg_temp.state(10, NULL, '{}', '{}')),
+             ('w2', 'w2b', pg_temp.state(300, NULL, '{1,2,3}', '{300,300,300}')),
+             ('w4', 'w4b', pg_temp.state(100000, NULL, '{1,2,3}', '{100000,100000,5}')),
+             ('pop', 'pop', pg_temp.state(10, 50, '{1,5}', '{10,10}'))) v(l, r, bytes_expected)
      LEFT JOIN st a ON a.name = v.l LEFT JOIN st b ON b.name = v.r
+     CROSS JOIN LATERAL (SELECT v.bytes_expected AS bytes) e
 ORDER BY l NULLS FIRST, r NULLS FIRST;
 -- states of different parameters do not combine
 SELECT pg_temp.raw_state((SELECT bytes FROM st WHERE name = 'a'), (SELECT bytes FROM st WHERE name = 'min5'));
+SELECT pg_temp.raw_state((SELECT bytes FROM st WHERE name = 'a'), (SELECT bytes FROM st WHERE name = 'min5'), true);
 SELECT pg_temp.raw_state((SELECT bytes FROM st WHERE name = 'pop'), (SELECT bytes FROM st WHERE name = 'pop51'));
 SELECT pg_temp.raw_state((SELECT bytes FROM st WHERE name = 'pop'), (SELECT bytes FROM st WHERE name = 'a'));
 
 -- crafted bytes: each must fail with 22P03 and a message, never crash
 CREATE FUNCTION pg_temp.try(bytes bytea) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
-    RETURN pg_temp.raw_state(bytes, NULL);
+    RETURN pg_temp.describe(pg_temp.raw_state(bytes, NULL));
 EXCEPTION WHEN OTHERS THEN
     RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
 END $$;
