@@ -202,23 +202,11 @@ raw_count_set(char *bucket, int slot, uint32 count, const int width)
 		((uint32 *) counts)[slot] = count;
 }
 
-/* a counter, for code off the hot paths */
-static uint32
-raw_count(const RawState *st, const char *bucket, int slot)
-{
-	switch (st->width)
-	{
-		case 1:
-			return raw_count_get(bucket, slot, 1);
-		case 2:
-			return raw_count_get(bucket, slot, 2);
-		default:
-			return raw_count_get(bucket, slot, 4);
-	}
-}
-
-/* serialized records: int64 person_id and a counter, big-endian */
-static inline int64
+/*
+ * Serialized records: int64 person_id and a counter, big-endian.  The width
+ * is a constant wherever these are inlined, so the copies compile to moves.
+ */
+static pg_attribute_always_inline int64
 raw_record_person(const char *rec)
 {
 	uint64		id;
@@ -227,8 +215,8 @@ raw_record_person(const char *rec)
 	return (int64) pg_ntoh64(id);
 }
 
-static inline uint32
-raw_record_count(const char *rec, int width)
+static pg_attribute_always_inline uint32
+raw_record_count(const char *rec, const int width)
 {
 	if (width == 1)
 		return (uint8) rec[8];
@@ -248,8 +236,8 @@ raw_record_count(const char *rec, int width)
 	}
 }
 
-static void
-raw_record_put(char *rec, int64 person, uint32 count, int width)
+static pg_attribute_always_inline void
+raw_record_put(char *rec, int64 person, uint32 count, const int width)
 {
 	uint64		id = pg_hton64((uint64) person);
 
@@ -647,70 +635,97 @@ raw_make_table(RawState *st)
  * of a person in both.  This is what the final phase of a parallel plan does
  * with every partial state after the first.
  */
-static void
-raw_merge_records(RawState *dst, const RawState *src)
+static pg_attribute_always_inline int64
+raw_merge_records_impl(const char *a, int64 na, const char *b, int64 nb,
+					   char *out, uint32 min, int64 *nactive, const int width)
 {
-	const int	width = dst->width;
 	const int	rs = 8 + width;
-	const uint32 min = (uint32) dst->min_messages;
-	const char *a = dst->records;
-	const char *b = src->records;
-	const int64 na = dst->nentries;
-	const int64 nb = src->nentries;
+	char	   *o = out;
 	int64		i = 0;
 	int64		j = 0;
-	int64		nactive = 0;
+	int64		active = 0;
 	uint64		ma = na > 0 ? raw_mix(raw_record_person(a)) : 0;
 	uint64		mb = nb > 0 ? raw_mix(raw_record_person(b)) : 0;
-	Size		bytes = (Size) (na + nb) * rs;
-	char	   *out = MemoryContextAllocHuge(dst->ctx, Max(bytes, 1));
-	char	   *o = out;
 
-	while (i < na || j < nb)
+	while (i < na && j < nb)
 	{
-		const char *take;
+		uint32		count;
 
-		if (j == nb || (i < na && ma < mb))
+		if (ma < mb)
 		{
-			take = a + i * rs;
+			memcpy(o, a + i * rs, rs);
+			count = raw_record_count(o, width);
 			if (++i < na)
 				ma = raw_mix(raw_record_person(a + i * rs));
 		}
-		else if (i == na || mb < ma)
+		else if (mb < ma)
 		{
-			take = b + j * rs;
+			memcpy(o, b + j * rs, rs);
+			count = raw_record_count(o, width);
 			if (++j < nb)
 				mb = raw_mix(raw_record_person(b + j * rs));
 		}
 		else
 		{
 			/* the same mix, so the same person: add the counters */
-			uint32		sum = raw_record_count(a + i * rs, width) +
-				raw_record_count(b + j * rs, width);
-
-			raw_record_put(o, raw_record_person(a + i * rs), Min(sum, min), width);
-			if (sum >= min)
-				nactive++;
-			o += rs;
+			count = raw_record_count(a + i * rs, width) + raw_record_count(b + j * rs, width);
+			count = Min(count, min);	/* both were <= 2^31 - 1 */
+			raw_record_put(o, raw_record_person(a + i * rs), count, width);
 			if (++i < na)
 				ma = raw_mix(raw_record_person(a + i * rs));
 			if (++j < nb)
 				mb = raw_mix(raw_record_person(b + j * rs));
-			continue;
 		}
-		memcpy(o, take, rs);
-		if (raw_record_count(take, width) == min)
-			nactive++;
+		active += (count == min);
 		o += rs;
+	}
+	for (; i < na; i++, o += rs)
+	{
+		memcpy(o, a + i * rs, rs);
+		active += (raw_record_count(o, width) == min);
+	}
+	for (; j < nb; j++, o += rs)
+	{
+		memcpy(o, b + j * rs, rs);
+		active += (raw_record_count(o, width) == min);
+	}
+	*nactive = active;
+	return (o - out) / rs;
+}
+
+static void
+raw_merge_records(RawState *dst, const RawState *src)
+{
+	const int	rs = 8 + dst->width;
+	const uint32 min = (uint32) dst->min_messages;
+	Size		bytes = (Size) (dst->nentries + src->nentries) * rs;
+	char	   *out = MemoryContextAllocHuge(dst->ctx, Max(bytes, 1));
+	int64		n;
+	int64		nactive;
+
+	switch (dst->width)
+	{
+		case 1:
+			n = raw_merge_records_impl(dst->records, dst->nentries, src->records, src->nentries,
+									   out, min, &nactive, 1);
+			break;
+		case 2:
+			n = raw_merge_records_impl(dst->records, dst->nentries, src->records, src->nentries,
+									   out, min, &nactive, 2);
+			break;
+		default:
+			n = raw_merge_records_impl(dst->records, dst->nentries, src->records, src->nentries,
+									   out, min, &nactive, 4);
+			break;
 	}
 	if (dst->records_alloc != NULL)
 		pfree(dst->records_alloc);
-	dst->nentries = (o - out) / rs;
-	dst->nactive = nactive;
-	if ((Size) (o - out) < bytes)
-		out = repalloc_huge(out, Max(o - out, 1));
+	if ((Size) n * rs < bytes)
+		out = repalloc_huge(out, Max((Size) n * rs, 1));
 	dst->records = out;
 	dst->records_alloc = out;
+	dst->nentries = n;
+	dst->nactive = nactive;
 }
 
 static char *
@@ -851,24 +866,52 @@ sferum_weekly_raw_combine(PG_FUNCTION_ARGS)
 }
 
 /*
- * Append a record to the n already written, keeping them in ascending mix
- * order by insertion: the table is nearly in that order already, so a record
- * moves back by a slot or two at most, typically.
+ * Write the table's records in ascending mix order.  Bucket order is nearly
+ * that order: a record at most moves back past a few displaced ones
+ * (insertion), except for persons that overflowed from the last buckets
+ * around to the first ones, which are written last.  Returns the count.
  */
-static int64
-raw_append_sorted(char *out, int64 n, int64 person, uint32 count, int width)
+static pg_attribute_always_inline int64
+raw_encode_impl(const RawState *st, char *out, const int width)
 {
 	const int	rs = 8 + width;
-	uint64		mix = raw_mix(person);
-	int64		j = n;
+	int64		n = 0;
+	uint64		last = 0;		/* the mix of the last record written */
 
-	while (j > 0 && raw_mix(raw_record_person(out + (j - 1) * rs)) > mix)
+	for (int wrapped = 0; wrapped <= 1; wrapped++)
 	{
-		memcpy(out + j * rs, out + (j - 1) * rs, rs);
-		j--;
+		for (uint32 b = 0; b < st->nbuckets; b++)
+		{
+			const char *bucket = raw_bucket(st, b);
+			int			fill = (uint8) bucket[RAW_FILL_BYTE];
+
+			for (int i = 0; i < fill; i++)
+			{
+				int64		person = ((const int64 *) bucket)[i];
+				uint64		mix = raw_mix(person);
+				int64		j = n;
+
+				if ((raw_home((uint32) (mix >> 32), st->nbuckets) > b) != wrapped)
+					continue;
+				if (n > 0 && mix < last)
+				{
+					while (j > 0 && raw_mix(raw_record_person(out + (j - 1) * rs)) > mix)
+					{
+						memcpy(out + j * rs, out + (j - 1) * rs, rs);
+						j--;
+					}
+				}
+				else
+					last = mix;
+				raw_record_put(out + j * rs, person, raw_count_get(bucket, i, width), width);
+				n++;
+			}
+			/* wrapped persons sit in the full buckets at the start and the first with room */
+			if (wrapped && fill < RAW_SLOTS(width))
+				break;
+		}
 	}
-	raw_record_put(out + j * rs, person, count, width);
-	return n + 1;
+	return n;
 }
 
 static bytea *
@@ -878,7 +921,7 @@ raw_state_encode(RawState *st)
 	const int	rs = 8 + st->width;
 	int64		bytes;
 	char	   *out;
-	int64		n = 0;
+	int64		n;
 
 	raw_flush(st);
 	bytes = RAW_HEADER_BYTES + st->nentries * rs;
@@ -907,37 +950,16 @@ raw_state_encode(RawState *st)
 		return pq_endtypsend(&buf);
 	}
 
-	/*
-	 * Bucket order is nearly mix order, except for persons that overflowed
-	 * from the last buckets around to the first ones: those go last.
-	 */
-	for (uint32 b = 0; b < st->nbuckets; b++)
+	switch (st->width)
 	{
-		const char *bucket = raw_bucket(st, b);
-		int			fill = (uint8) bucket[RAW_FILL_BYTE];
-
-		for (int i = 0; i < fill; i++)
-		{
-			int64		person = ((const int64 *) bucket)[i];
-
-			if (raw_home(raw_hash(person), st->nbuckets) <= b)
-				n = raw_append_sorted(out, n, person, raw_count(st, bucket, i), st->width);
-		}
-	}
-	/* those sit in the full buckets at the start and the first one with room */
-	for (uint32 b = 0; b < st->nbuckets; b++)
-	{
-		const char *bucket = raw_bucket(st, b);
-		int			fill = (uint8) bucket[RAW_FILL_BYTE];
-
-		for (int i = 0; i < fill; i++)
-		{
-			int64		person = ((const int64 *) bucket)[i];
-
-			if (raw_home(raw_hash(person), st->nbuckets) > b)
-				n = raw_append_sorted(out, n, person, raw_count(st, bucket, i), st->width);
-		}
-		if (fill < RAW_SLOTS(st->width))
+		case 1:
+			n = raw_encode_impl(st, out, 1);
+			break;
+		case 2:
+			n = raw_encode_impl(st, out, 2);
+			break;
+		default:
+			n = raw_encode_impl(st, out, 4);
 			break;
 	}
 	if (n != st->nentries)
@@ -954,6 +976,33 @@ raw_corrupt(const char *what)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 			 errmsg("invalid serialized weekly activity state: %s", what)));
+}
+
+/* check serialized records; returns how many are at the threshold */
+static pg_attribute_always_inline int64
+raw_check_records(const char *records, int64 n, uint32 min, const int width)
+{
+	const int	rs = 8 + width;
+	uint64		prev = 0;
+	int64		nactive = 0;
+
+	for (int64 i = 0; i < n; i++)
+	{
+		const char *rec = records + i * rs;
+		uint64		mix = raw_mix(raw_record_person(rec));
+		uint32		count = raw_record_count(rec, width);
+
+		/* strictly ascending: also no person twice (the mix is a bijection) */
+		if (i > 0 && mix <= prev)
+			raw_corrupt(psprintf("person " INT64_FORMAT " is repeated or out of order",
+								 raw_record_person(rec)));
+		if (count > min)
+			raw_corrupt(psprintf("count %u of person " INT64_FORMAT " is above min_messages %u",
+								 count, raw_record_person(rec), min));
+		nactive += (count == min);
+		prev = mix;
+	}
+	return nactive;
 }
 
 /*
@@ -973,8 +1022,7 @@ raw_state_decode(StringInfo buf, MemoryContext ctx)
 	int			rs;
 	int64		rest;
 	const char *records;
-	uint64		prev = 0;
-	int64		nactive = 0;
+	int64		nactive;
 	RawState   *st;
 
 	if (buf->len - buf->cursor < RAW_HEADER_BYTES)
@@ -1004,22 +1052,17 @@ raw_state_decode(StringInfo buf, MemoryContext ctx)
 							 n, rs, rest));
 
 	records = pq_getmsgbytes(buf, (int) rest);
-	for (int64 i = 0; i < n; i++)
+	switch (width)
 	{
-		const char *rec = records + i * rs;
-		uint64		mix = raw_mix(raw_record_person(rec));
-		uint32		count = raw_record_count(rec, width);
-
-		/* strictly ascending: also no person twice (the mix is a bijection) */
-		if (i > 0 && mix <= prev)
-			raw_corrupt(psprintf("person " INT64_FORMAT " is repeated or out of order",
-								 raw_record_person(rec)));
-		if (count > (uint32) min_messages)
-			raw_corrupt(psprintf("count %u of person " INT64_FORMAT " is above min_messages %d",
-								 count, raw_record_person(rec), min_messages));
-		if (count == (uint32) min_messages)
-			nactive++;
-		prev = mix;
+		case 1:
+			nactive = raw_check_records(records, n, (uint32) min_messages, 1);
+			break;
+		case 2:
+			nactive = raw_check_records(records, n, (uint32) min_messages, 2);
+			break;
+		default:
+			nactive = raw_check_records(records, n, (uint32) min_messages, 4);
+			break;
 	}
 	pq_getmsgend(buf);
 
