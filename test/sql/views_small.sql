@@ -94,8 +94,23 @@ ROLLBACK;
 \set VERBOSITY default
 SELECT count(*) AS extension_objects_in_mart FROM pg_depend d
 WHERE d.refclassid = 'pg_extension'::regclass AND d.objid IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = 'tiny'::regnamespace);
+-- every view and every view column is documented for BI tools
+SELECT count(*) AS views,
+       count(*) FILTER (WHERE obj_description(c.oid, 'pg_class') IS NULL) AS views_without_comment,
+       (SELECT count(*) FROM pg_attribute a JOIN pg_class v ON v.oid = a.attrelid
+        WHERE v.relnamespace = 'tiny_kpi'::regnamespace AND a.attnum > 0
+          AND col_description(v.oid, a.attnum) IS NULL) AS columns_without_comment
+FROM pg_class c WHERE c.relnamespace = 'tiny_kpi'::regnamespace AND c.relkind = 'v';
+
+-- DROP EXTENSION ... CASCADE drops the views, never the mart's data
+SELECT (SELECT count(*) FROM tiny.activity_daily) AS activity_before, (SELECT count(*) FROM tiny.membership) AS members_before;
+SET client_min_messages = warning;
+DROP EXTENSION sferum_kpi CASCADE;
+RESET client_min_messages;
+SELECT (SELECT count(*) FROM tiny.activity_daily) AS activity_after, (SELECT count(*) FROM tiny.membership) AS members_after,
+       to_regclass('tiny_kpi.dashboard') AS dashboard_view;
+CREATE EXTENSION sferum_kpi;
 SET client_min_messages = warning;
 DROP SCHEMA tiny_kpi CASCADE;
 DROP SCHEMA tiny CASCADE;
 RESET client_min_messages;
-DELETE FROM indicator_history WHERE region_code = 'T1';
