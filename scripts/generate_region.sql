@@ -26,7 +26,7 @@
  * hashint8extended(); random() is never called and row order never matters, so the
  * plan, parallelism and the order of evaluation cannot change the data.
  *
- * Model (see the report in the commit history and the comments below):
+ * Model (details in the comments of each step below):
  *   organisations  status dates spread over 2022-10 .. 2025 (a few never registered,
  *                  never logged in, never filled in their data);
  *   people         teachers, staff (~40 % of teachers), officials (roiv, omsu,
@@ -44,6 +44,7 @@
 
 \set ON_ERROR_STOP on
 \set QUIET on
+\set SHOW_CONTEXT never
 \pset pager off
 
 CREATE OR REPLACE FUNCTION pg_temp.gen_fail(msg text) RETURNS void
@@ -125,17 +126,22 @@ SET search_path = :"mart", pg_catalog;
  * functions made of one expression, so the planner inlines them.  The seed is
  * baked in (psql does not interpolate into function bodies, hence \gexec).
  */
-SELECT format($f$CREATE FUNCTION pg_temp.u(k bigint, salt integer) RETURNS double precision
+SELECT format($f$CREATE OR REPLACE FUNCTION pg_temp.u(k bigint, salt integer) RETURNS double precision
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS 'SELECT (hashint8extended(k, %1$s + salt) & 9007199254740991)::double precision / 9007199254740992'$f$, :hs) \gexec
 -- two keys: j < 16777259 and k < 5e11 (ids and day numbers here are far below)
-SELECT format($f$CREATE FUNCTION pg_temp.u2(k bigint, j bigint, salt integer) RETURNS double precision
+SELECT format($f$CREATE OR REPLACE FUNCTION pg_temp.u2(k bigint, j bigint, salt integer) RETURNS double precision
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS 'SELECT (hashint8extended(k * 16777259 + j, %1$s + salt) & 9007199254740991)::double precision / 9007199254740992'$f$, :hs) \gexec
 -- exponential with the given mean, as whole days / counts
-CREATE FUNCTION pg_temp.expo(u double precision, mean double precision) RETURNS integer
+CREATE OR REPLACE FUNCTION pg_temp.expo(u double precision, mean double precision) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS 'SELECT floor(-ln(1 - u) * mean)::integer';
+-- a date that only happens if it is on or before the last day (a membership's
+-- until; NULL = still there) and within 2025: the data end on 2025-12-31
+CREATE OR REPLACE FUNCTION pg_temp.upto(d date, last_day date) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$SELECT CASE WHEN d <= least(coalesce(last_day, date '2025-12-31'), date '2025-12-31') THEN d END$$;
 
 CREATE TEMP TABLE g_param AS
 SELECT (:'scale')::numeric AS scale, (:'until')::date AS until_day,
@@ -195,7 +201,7 @@ ANALYZE g_kind;
 -- Ids: kind number * 1 000 000 + ordinal.  Municipality: omsu k -> municipality k;
 -- the first n_muni schools one per municipality; the rest by municipality weight.
 CREATE TEMP TABLE g_org0 AS
-SELECT o.*, 
+SELECT o.*,
        CASE
            WHEN o.kind = 'roiv' THEN NULL
            WHEN o.kind = 'omsu' THEN o.k
@@ -319,7 +325,7 @@ SELECT o.*,
        (sum(o.n_pupil) OVER w - o.n_pupil)::bigint AS p_off
 FROM (SELECT o.*,
              CASE WHEN o.admin_logged_in_on IS NOT NULL AND pg_temp.u(o.org_id, 24) >= 0.05
-                  THEN nullif(least(o.admin_logged_in_on + pg_temp.expo(pg_temp.u(o.org_id, 25), 25), date '2026-01-01'), date '2026-01-01')
+                  THEN pg_temp.upto(o.admin_logged_in_on + pg_temp.expo(pg_temp.u(o.org_id, 25), 25), NULL)
              END AS data_filled_on,
              CASE WHEN o.kind = 'general' AND o.registered_on IS NOT NULL AND pg_temp.u(o.org_id, 26) >= 0.10
                   THEN greatest(o.registered_on,
@@ -376,17 +382,17 @@ CREATE TEMP TABLE g_mem (
 -- Employees.  Hired long ago (86 %), during 2024/25 (7 %) or from late August 2025 (7 %);
 -- 3 % left in 2023/24, 6 % during 2024-09 .. 2025-12, 2 % on 2025-06-30.
 -- Added to the community (if the organisation's administrator ever logged in):
--- teachers 93 %, staff 78 %, officials 95 %, ~3 weeks after joining or after the
--- login; teacher role confirmed for 86 % of added teachers ~12 days later.
+-- teachers 93 %, staff 78 %, everyone in roiv/omsu/subordinate/dpo 97 %, ~3 weeks
+-- after joining or after the login; teacher role confirmed for 86 % of added
+-- teachers ~12 days later.
 INSERT INTO g_mem (person_id, org_id, role, cls, since, until, added, confirmed)
 SELECT e.pid, e.org_id, e.role, e.cls, e.since, e.until, a.added,
        CASE WHEN e.cls = 1 AND a.added IS NOT NULL AND pg_temp.u(e.pid, 37) < 0.86 THEN
-           nullif(least(a.added + pg_temp.expo(pg_temp.u(e.pid, 38), 12), coalesce(e.until + 1, date '2026-01-01'), date '2026-01-01'),
-                  least(coalesce(e.until + 1, date '2026-01-01'), date '2026-01-01'))
+           pg_temp.upto(a.added + pg_temp.expo(pg_temp.u(e.pid, 38), 12), e.until)
        END
 FROM (SELECT x.*,
              CASE WHEN x.until0 >= x.since THEN x.until0 END AS until
-      FROM (SELECT r.base + s AS pid, o.org_id, o.admin_logged_in_on, r.role, r.cls,
+      FROM (SELECT r.base + s AS pid, o.org_id, o.kind, o.admin_logged_in_on, r.role, r.cls,
                    CASE WHEN pg_temp.u(r.base + s, 30) < 0.86
                             THEN date '1990-09-01' + floor(11900 * pg_temp.u(r.base + s, 31))::integer
                         WHEN pg_temp.u(r.base + s, 30) < 0.93
@@ -406,10 +412,9 @@ FROM (SELECT x.*,
             CROSS JOIN LATERAL generate_series(1, r.n) AS s) x) e
 CROSS JOIN LATERAL (
     SELECT CASE WHEN e.admin_logged_in_on IS NOT NULL
-                 AND pg_temp.u(e.pid, 35) < CASE e.cls WHEN 1 THEN 0.93 WHEN 2 THEN 0.78 ELSE 0.95 END
-                THEN nullif(least(greatest(e.since, e.admin_logged_in_on) + pg_temp.expo(pg_temp.u(e.pid, 36), 21),
-                                  coalesce(e.until + 1, date '2026-01-01'), date '2026-01-01'),
-                            least(coalesce(e.until + 1, date '2026-01-01'), date '2026-01-01'))
+                 AND pg_temp.u(e.pid, 35) < CASE WHEN e.kind IN ('roiv', 'omsu', 'subordinate', 'dpo') THEN 0.97
+                                                 WHEN e.cls = 1 THEN 0.93 ELSE 0.78 END
+                THEN pg_temp.upto(greatest(e.since, e.admin_logged_in_on) + pg_temp.expo(pg_temp.u(e.pid, 36), 21), e.until)
            END AS added) a;
 
 -- Second teacher membership for ~3 % of school teachers: another school, 70 % in the
@@ -426,14 +431,11 @@ ANALYZE g_school;
 INSERT INTO g_mem (person_id, org_id, role, cls, since, until, added, confirmed, secondary)
 SELECT t.person_id, t.org2, 'teacher', 1, t.since2, t.until2, t.added2,
        CASE WHEN t.added2 IS NOT NULL AND pg_temp.u(t.person_id, 47) < 0.8
-            THEN nullif(least(t.added2 + pg_temp.expo(pg_temp.u(t.person_id, 48), 10), coalesce(t.until2 + 1, date '2026-01-01'), date '2026-01-01'),
-                        least(coalesce(t.until2 + 1, date '2026-01-01'), date '2026-01-01')) END,
+            THEN pg_temp.upto(t.added2 + pg_temp.expo(pg_temp.u(t.person_id, 48), 10), t.until2) END,
        true
 FROM (SELECT t.*,
              CASE WHEN t.adm2 IS NOT NULL AND pg_temp.u(t.person_id, 45) < 0.85
-                  THEN nullif(least(greatest(t.since2, t.adm2) + pg_temp.expo(pg_temp.u(t.person_id, 46), 21),
-                                    coalesce(t.until2 + 1, date '2026-01-01'), date '2026-01-01'),
-                              least(coalesce(t.until2 + 1, date '2026-01-01'), date '2026-01-01')) END AS added2
+                  THEN pg_temp.upto(greatest(t.since2, t.adm2) + pg_temp.expo(pg_temp.u(t.person_id, 46), 21), t.until2) END AS added2
       FROM (SELECT t0.*, u2.until2 FROM (
             SELECT m.person_id, s2.org_id AS org2, s2.admin_logged_in_on AS adm2,
                    greatest(m.since, date '2021-09-01' + floor(1400 * pg_temp.u(m.person_id, 42))::integer) AS since2,
@@ -497,10 +499,8 @@ SELECT 4000000000 + coalesce(r.school_seq, p.seq) AS person_id, p.org_id, p.kind
        x.since, x.until,
        CASE WHEN p.admin_logged_in_on IS NOT NULL AND p.kind <> 'preschool'
              AND pg_temp.u2(coalesce(r.school_seq, p.seq), p.org_id, 60) < 0.82
-            THEN nullif(least(greatest(x.since, p.admin_logged_in_on)
-                              + pg_temp.expo(pg_temp.u2(coalesce(r.school_seq, p.seq), p.org_id, 61), 30),
-                              coalesce(x.until + 1, date '2026-01-01'), date '2026-01-01'),
-                        least(coalesce(x.until + 1, date '2026-01-01'), date '2026-01-01')) END AS added
+            THEN pg_temp.upto(greatest(x.since, p.admin_logged_in_on)
+                              + pg_temp.expo(pg_temp.u2(coalesce(r.school_seq, p.seq), p.org_id, 61), 30), x.until) END AS added
 FROM g_pupil0 p
 LEFT JOIN g_reuse r ON r.do_seq = p.seq
 CROSS JOIN LATERAL (
@@ -538,9 +538,7 @@ ANALYZE g_parent;
 INSERT INTO g_mem (person_id, org_id, role, cls, since, until, added)
 SELECT person_id, org_id, 'parent', 5, since, until,
        CASE WHEN adm IS NOT NULL AND pg_temp.u2(person_id, org_id, 64) < 0.75
-            THEN nullif(least(greatest(since, adm) + pg_temp.expo(pg_temp.u2(person_id, org_id, 65), 40),
-                              coalesce(until + 1, date '2026-01-01'), date '2026-01-01'),
-                        least(coalesce(until + 1, date '2026-01-01'), date '2026-01-01')) END
+            THEN pg_temp.upto(greatest(since, adm) + pg_temp.expo(pg_temp.u2(person_id, org_id, 65), 40), until) END
 FROM g_parent;
 
 ANALYZE g_mem;
@@ -558,14 +556,14 @@ SELECT person_id, org_id, role, since, until, added, confirmed FROM g_mem ORDER 
 -- (ОО-1 reference date) with +-3 % noise for pupils, -2..+6 % for staff positions.
 -- authority_headcount (roiv, omsu, subordinate, dpo): every employee (officials,
 -- teachers, staff) in the body's registry at any time of that school year, plus
--- 0..8 % not on Sferum, so the share of writers of a week never exceeds 1.
+-- 0..5 % not on Sferum, so the share of writers of a week never exceeds 1.
 INSERT INTO stat_form (org_id, school_year, pupils, staff_headcount, authority_headcount)
 SELECT o.org_id, y.sy,
        CASE WHEN o.kind IN ('general', 'spo', 'do', 'preschool')
             THEN round(coalesce(c.pupils, 0) * (0.97 + 0.06 * pg_temp.u2(o.org_id, y.sy, 70)))::integer ELSE 0 END,
        round(coalesce(c.staff, 0) * (0.98 + 0.08 * pg_temp.u2(o.org_id, y.sy, 71)))::integer,
        CASE WHEN o.kind IN ('roiv', 'omsu', 'subordinate', 'dpo')
-            THEN (coalesce(e.employees, 0) + ceil(coalesce(e.employees, 0) * 0.08 * pg_temp.u2(o.org_id, y.sy, 72)))::integer ELSE 0 END
+            THEN (coalesce(e.employees, 0) + ceil(coalesce(e.employees, 0) * 0.05 * pg_temp.u2(o.org_id, y.sy, 72)))::integer ELSE 0 END
 FROM g_org o
 CROSS JOIN (VALUES (2024), (2025)) AS y(sy)
 LEFT JOIN (
@@ -730,7 +728,7 @@ WHERE CASE pf.platform
 -- national chats: after the creator's move, one per vk chat give or take.
 CREATE TEMP TABLE g_chat0 AS
 SELECT m.person_id, m.org_id, 'vk'::text AS platform, k,
-       greatest(m.since, m.added) + pg_temp.expo(pg_temp.u2(m.person_id, m.org_id * 8 + k, 100), 60) AS created_on,
+       greatest(m.since, m.added) + pg_temp.expo(pg_temp.u2(m.person_id, m.org_id, 200 + k), 60) AS created_on,
        NULL::date AS nat_start
 FROM g_mem m
 JOIN g_driver d ON d.person_id = m.person_id
@@ -745,7 +743,7 @@ DELETE FROM g_chat0 WHERE created_on > date '2025-08-24' OR created_on > (SELECT
 
 INSERT INTO g_chat0 (person_id, org_id, platform, k, created_on, nat_start)
 SELECT m.person_id, m.org_id, 'national', k,
-       d.nat_start + floor(14 * pg_temp.u2(m.person_id, m.org_id * 8 + k, 102))::integer, d.nat_start
+       d.nat_start + floor(14 * pg_temp.u2(m.person_id, m.org_id, 210 + k))::integer, d.nat_start
 FROM g_mem m
 JOIN g_driver d ON d.person_id = m.person_id
 LEFT JOIN (SELECT person_id, org_id, count(*)::integer AS n FROM g_chat0 GROUP BY person_id, org_id) v
@@ -757,16 +755,17 @@ CROSS JOIN LATERAL generate_series(1,
            WHEN pg_temp.u2(m.person_id, m.org_id, 103) > 0.85 THEN -1 ELSE 0 END) AS k
 WHERE m.cls IN (1, 2) AND m.added IS NOT NULL;
 
+-- no chat created after its creator left, or after the last day of the data
 DELETE FROM g_chat0 c USING g_mem m, g_param p
-WHERE c.platform = 'national' AND m.person_id = c.person_id AND m.org_id = c.org_id
+WHERE m.person_id = c.person_id AND m.org_id = c.org_id
   AND (c.created_on > p.until_day OR c.created_on > coalesce(m.until, date '9999-12-31'));
 
 CREATE TEMP TABLE g_chat AS
 SELECT row_number() OVER (ORDER BY c.org_id, c.person_id, c.platform DESC, c.k) AS chat_id,
        c.*,
        CASE WHEN c.platform = 'vk' THEN
-           CASE WHEN pg_temp.u2(c.person_id, c.org_id * 8 + c.k, 104) < 0.08
-                THEN least(o.vk_close, c.created_on + 1 + floor(270 * pg_temp.u2(c.person_id, c.org_id * 8 + c.k, 105))::integer)
+           CASE WHEN pg_temp.u2(c.person_id, c.org_id, 220 + c.k) < 0.08
+                THEN least(o.vk_close, c.created_on + 1 + floor(270 * pg_temp.u2(c.person_id, c.org_id, 230 + c.k))::integer)
                 ELSE o.vk_close END
        END AS closed0,
        o.engagement
@@ -842,6 +841,11 @@ ANALYZE milestone_progress;
 \endif
 
 \echo generate_region: done
+\if :gen_has_milestones
+\set gen_milestones '(SELECT count(*) FROM milestone_progress)'
+\else
+\set gen_milestones 'NULL::bigint'
+\endif
 SELECT t.tbl AS "table", t.n AS "rows"
 FROM (VALUES (1, 'region', (SELECT count(*) FROM region)),
              (2, 'municipality', (SELECT count(*) FROM municipality)),
@@ -851,6 +855,20 @@ FROM (VALUES (1, 'region', (SELECT count(*) FROM region)),
              (6, 'stat_form', (SELECT count(*) FROM stat_form)),
              (7, 'activity_daily', (SELECT count(*) FROM activity_daily)),
              (8, 'chat', (SELECT count(*) FROM chat)),
-             (9, 'chat_daily', (SELECT count(*) FROM chat_daily))) AS t(ord, tbl, n)
+             (9, 'chat_daily', (SELECT count(*) FROM chat_daily)),
+             (10, 'milestone_progress', :gen_milestones)) AS t(ord, tbl, n)
+WHERE t.n IS NOT NULL
 ORDER BY t.ord;
 SELECT format('%s s', round(extract(epoch FROM clock_timestamp() - :'gen_t0'::timestamptz)::numeric, 1)) AS elapsed;
+
+-- drop the helpers and reset the settings (the script can be run again with \i,
+-- for another schema, in the same session)
+DROP TABLE g_param, g_muni, g_kind, g_org0, g_private, g_org1, g_pedcol, g_org2, g_org3, g_org4, g_org,
+           g_mem, g_school, g_pslot, g_pupil0, g_reuse, g_pupil, g_parent, g_day, g_driver, g_seg,
+           g_chat0, g_chat, g_chatwin;
+DROP FUNCTION pg_temp.u(bigint, integer), pg_temp.u2(bigint, bigint, integer),
+              pg_temp.expo(double precision, double precision), pg_temp.upto(date, date), pg_temp.gen_fail(text);
+RESET search_path;
+RESET work_mem;
+RESET jit;
+RESET synchronous_commit;

@@ -161,9 +161,10 @@ WHERE NOT EXISTS (SELECT 1 FROM membership m JOIN organisation o USING (org_id)
                   WHERE m.person_id = a.person_id AND o.registered_on IS NOT NULL) HAVING count(*) > 0
 UNION ALL SELECT 'both platforms absent', NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM activity_daily WHERE platform = 'vk')
                                                       OR NOT EXISTS (SELECT 1 FROM activity_daily WHERE platform = 'national')"
-check "chats: creator in the organisation, messages only while open, vk chats closed by 2025-11-30, national ones created from 2025-08-25" "
+check "chats: created by a teacher or staff member of the organisation while there, messages only while open, vk chats closed by 2025-11-30, national ones created from 2025-08-25" "
 SELECT 'creator', c.chat_id FROM chat c WHERE NOT EXISTS (
-    SELECT 1 FROM membership m WHERE m.person_id = c.creator_person_id AND m.org_id = c.org_id AND m.role IN ('teacher', 'staff'))
+    SELECT 1 FROM membership m WHERE m.person_id = c.creator_person_id AND m.org_id = c.org_id AND m.role IN ('teacher', 'staff')
+      AND m.since <= c.created_on AND (m.until IS NULL OR m.until >= c.created_on))
 UNION ALL SELECT 'open', d.chat_id FROM chat_daily d JOIN chat c USING (chat_id)
 WHERE d.day < c.created_on OR d.day >= c.closed_on OR d.day > '2025-12-28' OR d.day < '2024-09-02'
 UNION ALL SELECT 'vk', chat_id FROM chat WHERE platform = 'vk' AND (closed_on IS NULL OR closed_on > '2025-11-30')
