@@ -725,7 +725,7 @@ WHERE CASE pf.platform
 -- vk chats: teachers who use Sferum create 0..3 (primary organisation; 30 % of second
 -- memberships one more), 4 % of staff one; created ~2 months after joining, never
 -- after 2025-08-24; closed when the organisation's vk closes (8 % earlier).
--- national chats: after the creator's move, one per vk chat give or take.
+-- national chats: after the creator's move (and their joining), one per vk chat give or take.
 CREATE TEMP TABLE g_chat0 AS
 SELECT m.person_id, m.org_id, 'vk'::text AS platform, k,
        greatest(m.since, m.added) + pg_temp.expo(pg_temp.u2(m.person_id, m.org_id, 200 + k), 60) AS created_on,
@@ -743,7 +743,7 @@ DELETE FROM g_chat0 WHERE created_on > date '2025-08-24' OR created_on > (SELECT
 
 INSERT INTO g_chat0 (person_id, org_id, platform, k, created_on, nat_start)
 SELECT m.person_id, m.org_id, 'national', k,
-       d.nat_start + floor(14 * pg_temp.u2(m.person_id, m.org_id, 210 + k))::integer, d.nat_start
+       greatest(d.nat_start, m.added) + floor(14 * pg_temp.u2(m.person_id, m.org_id, 210 + k))::integer, d.nat_start
 FROM g_mem m
 JOIN g_driver d ON d.person_id = m.person_id
 LEFT JOIN (SELECT person_id, org_id, count(*)::integer AS n FROM g_chat0 GROUP BY person_id, org_id) v
