@@ -43,7 +43,8 @@
  *	loading and merging run at memory speed, not at a cache miss per person.
  *
  *	Rows are applied in batches of RAW_BATCH.  When a batch is full its
- *	buckets are prefetched and the batch before it is applied, so the cache
+ *	buckets (and the next ones, where a new person lands when the home bucket
+ *	is full) are prefetched and the batch before it is applied, so the cache
  *	misses of a whole batch overlap and have had time to complete.
  *
  *	Memory per distinct person: a table grows when 85 % of its slots are in
@@ -475,8 +476,13 @@ raw_advance(RawState *st)
 
 	for (int i = 0; i < st->npending; i++)
 	{
+		char	   *home;
+
 		rows[i].hash = raw_hash(rows[i].person);
-		raw_prefetch(raw_bucket(st, raw_home(rows[i].hash, st->nbuckets)));
+		home = raw_bucket(st, raw_home(rows[i].hash, st->nbuckets));
+		raw_prefetch(home);
+		/* a new person finds the home bucket full often enough to pay */
+		raw_prefetch(home + RAW_BUCKET_SIZE);
 	}
 	if (st->nready > 0)
 		raw_apply(st, st->batch[1 - st->cur], st->nready);
