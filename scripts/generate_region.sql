@@ -14,6 +14,11 @@
  *
  * Not part of the installed extension: a development and demo tool.
  *
+ * Scale 1 gives ~650 000 people, ~687 000 memberships, ~10.3 million activity_daily
+ * rows, ~49 000 chats and ~2.1 million chat_daily rows (1.3 GB with indexes) in
+ * 70-95 s on 2 cores with stock server settings; most of it is inserting into the
+ * indexed, logged activity_daily.  Scale 0.01 takes about a second.
+ *
  * Counting conventions of the exact figures (scale 1):
  *   teachers = distinct persons whose primary membership is role teacher in a
  *              general school (about 3 % of them hold a second teacher membership in
