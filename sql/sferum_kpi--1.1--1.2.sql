@@ -152,7 +152,7 @@ COMMENT ON COLUMN @s.chat.org_id IS 'Organisation the chat belongs to.';
 COMMENT ON COLUMN @s.chat.creator_person_id IS 'Person who created the chat.';
 COMMENT ON COLUMN @s.chat.platform IS 'vk or national.';
 COMMENT ON COLUMN @s.chat.created_on IS 'Creation date.';
-COMMENT ON COLUMN @s.chat.closed_on IS 'Date the chat was closed for new messages; NULL = open.';
+COMMENT ON COLUMN @s.chat.closed_on IS 'Date the chat was closed: the first day without new messages; NULL = open.';
 
 CREATE TABLE @s.chat_daily (
     chat_id  bigint NOT NULL REFERENCES @s.chat,
@@ -238,7 +238,7 @@ INSERT INTO @extschema@.indicator_definition VALUES
  'distinct teachers with status «Активен»: verified and >= 10 messages written in the week on the platform',
  'distinct teachers in scope'),
 ('chats_10_per_week', 'chat', true,
- 'open chats of state and municipal educational organisations created by a teacher of that organisation',
+ 'chats of state and municipal educational organisations created by a teacher of that organisation, open on some day of the week (created_on <= Sunday, closed_on after Monday)',
  'chats with >= 10 messages in the week', 'chats in scope open during the week'),
 ('staff_weekly_writers', 'person', true,
  'employees (roles teacher and staff) of state and municipal general, spo and do organisations (preschool excluded), in the registry that week',
@@ -320,8 +320,9 @@ DECLARE
                sum(a.messages_read) AS read
           FROM @m.activity_daily a WHERE a.day BETWEEN :W AND :E
           GROUP BY a.person_id, a.platform)$q$;
-    org constant text := $q$@m.organisation o LEFT JOIN @m.municipality mu ON mu.municipality_id = o.municipality_id$q$;
-    cols constant text := $q$o.region_code, o.municipality_id, mu.name AS municipality_name, o.kind AS org_kind, o.org_id, o.name AS org_name$q$;
+    org constant text := $q$@m.organisation o$q$;
+    -- ids only: names are joined after the aggregate, so the grouping sorts integers, not text
+    cols constant text := $q$o.region_code, o.municipality_id, o.kind AS org_kind, o.org_id$q$;
     in_registry constant text := $q$m.since <= :E AND (m.until IS NULL OR m.until >= :W)$q$;
     platforms constant text := $q$(VALUES ('vk'::text), ('national'::text)) pf(platform)$q$;
     verified constant text := $q$@x.profile_is_verified(coalesce(m.role_confirmed_on <= :E, false), coalesce(m.sferum_added_on <= :E, false))$q$;
@@ -388,11 +389,14 @@ BEGIN
           AND o.ownership <> 'private' AND @in_registry$q$, 'unit'],
       ARRAY['chats_10_per_week', $q$
         SELECT c.platform, @cols, c.chat_id AS unit_id,
-               coalesce(cw.messages, 0) >= 10 AS active, 0::bigint AS population
+               -- per chat through the (chat_id, day) key: a join to the week's
+               -- per-chat sums invites a nested loop over an aggregate
+               coalesce((SELECT sum(cd.messages) FROM @m.chat_daily cd
+                         WHERE cd.chat_id = c.chat_id AND cd.day BETWEEN :W AND :E), 0) >= 10 AS active,
+               0::bigint AS population
         FROM @m.chat c JOIN @org ON o.org_id = c.org_id
-        LEFT JOIN (SELECT cd.chat_id, sum(cd.messages) AS messages FROM @m.chat_daily cd
-                   WHERE cd.day BETWEEN :W AND :E GROUP BY cd.chat_id) cw ON cw.chat_id = c.chat_id
-        WHERE c.created_on <= :E AND (c.closed_on IS NULL OR c.closed_on >= :W)
+        -- closed_on is the first day without new messages: open on some day of the week
+        WHERE c.created_on <= :E AND (c.closed_on IS NULL OR c.closed_on > :W)
           AND o.kind IN ('general', 'preschool', 'spo', 'do', 'dpo') AND o.ownership <> 'private'
           AND EXISTS (SELECT 1 FROM @m.membership m
                       WHERE m.person_id = c.creator_person_id AND m.org_id = c.org_id AND m.role = 'teacher')$q$, 'unit'],
@@ -443,7 +447,7 @@ BEGIN
         sql := format($v$
 CREATE VIEW %1$s.%2$I AS
 SELECT %3$L::text AS indicator, wk.week_start, a.platform, a.level,
-       a.region_code, a.municipality_id, a.municipality_name, a.org_kind, a.org_id, a.org_name,
+       a.region_code, a.municipality_id, mu.name AS municipality_name, a.org_kind, a.org_id, og.name AS org_name,
        a.numerator, a.denominator,
        CASE WHEN a.denominator > 0 THEN a.numerator::double precision / a.denominator END AS share,
        t.stage AS target_stage, t.deadline AS target_deadline, t.threshold AS target_threshold,
@@ -458,15 +462,17 @@ CROSS JOIN LATERAL (
                 WHEN grouping(b.municipality_id) = 0 THEN 'municipality'
                 WHEN grouping(b.org_kind) = 0 THEN 'org_kind'
                 ELSE 'region' END AS level,
-           b.region_code, b.municipality_id, b.municipality_name, b.org_kind, b.org_id, b.org_name,
+           b.region_code, b.municipality_id, b.org_kind, b.org_id,
            coalesce(@extschema@.numerator(%4$s), 0) AS numerator, %5$s AS denominator
     FROM (%6$s) b
     GROUP BY GROUPING SETS (
         (b.platform, b.region_code),
-        (b.platform, b.region_code, b.municipality_id, b.municipality_name),
+        (b.platform, b.region_code, b.municipality_id),
         (b.platform, b.region_code, b.org_kind),
-        (b.platform, b.region_code, b.municipality_id, b.municipality_name, b.org_kind, b.org_id, b.org_name))
+        (b.platform, b.region_code, b.municipality_id, b.org_kind, b.org_id))
 ) a
+LEFT JOIN @m.municipality mu ON mu.municipality_id = a.municipality_id
+LEFT JOIN @m.organisation og ON og.org_id = a.org_id
 -- a DBA may delete an indicator's targets: the rows stay, with NULL target columns
 LEFT JOIN LATERAL (
     SELECT s.* FROM @extschema@.target_status(%3$L,
