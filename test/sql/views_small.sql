@@ -79,13 +79,13 @@ SELECT indicator, kind, platform, week_start, numerator, denominator, round(shar
        round(previous_share::numeric, 4) AS previous, trend, target_stage, target_met, target_due
 FROM tiny_kpi.dashboard ORDER BY kind, indicator;
 
--- errors (terse: the messages, not the line numbers of the functions that raise them)
-\set VERBOSITY terse
+-- errors (without CONTEXT: the line numbers of the functions that raise them are not the point)
+\set SHOW_CONTEXT never
 SELECT create_mart('tiny');
 SELECT create_kpi_views('no_such_schema', 'x');
 SELECT snapshot_week('no_such_views', '2024-09-02');
 SELECT * FROM backfill('tiny_kpi', '2024-09-15', '2024-09-02');
-\set VERBOSITY default
+\set SHOW_CONTEXT errors
 
 -- the views depend on the extension: DROP EXTENSION refuses; the mart has no dependency on it
 -- (in a transaction that is rolled back, so a failure here cannot take the extension away)
