@@ -51,8 +51,8 @@
  *	use, by 1.5x (1.2x from 32 MB on, about 3 million persons), so it stays
  *	between 57 % (71 %) and 85 % full.  With 1-byte counters that is 10.8-16.1
  *	bytes per person (10.8-12.9 in a table of 32 MB or more); 2-byte counters
- *	12.5-18.8 (12.5-15.1), 4-byte 15.1-22.6 (15.1-18.1); plus about 1.2 kB per
- *	group.  While a resize copies the table the old one is still allocated:
+ *	12.5-18.8 (12.5-15.1), 4-byte 15.1-22.6 (15.1-18.1); plus about 1 kB per
+ *	group (the state and its first 4 buckets).  While a resize copies the table the old one is still allocated:
  *	for that moment a big table takes up to 23.7 bytes per person with 1-byte
  *	counters (27.6 and 33.1 with wider ones).  When population is given, rows
  *	with 0 messages are not stored at all.
@@ -89,7 +89,7 @@
 #define RAW_MAX_LOAD_PCT	85
 #define RAW_MIN_BUCKETS		4
 #define RAW_BIG_BUCKETS		(32 * 1024 * 1024 / RAW_BUCKET_SIZE)	/* 32 MB */
-#define RAW_BATCH			32
+#define RAW_BATCH			16
 #define RAW_FORMAT			1
 #define RAW_HEADER_BYTES	(1 + 4 + 1 + 8 + 8)
 
