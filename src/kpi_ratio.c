@@ -8,7 +8,8 @@
  * PostgreSQL's portable 128-bit helpers.
  *
  * 0/0 (no population, unknown share) equals only itself and sorts below every
- * other value, so that max() and ORDER BY ... DESC pick a real share first.
+ * other value, so that ORDER BY ... DESC (the baseline lookup) picks a real
+ * share first.
  *
  * rollup(kpi_ratio) sums numerators and denominators: the two-step
  * aggregation that turns stored per-group figures into a total without ever

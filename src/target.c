@@ -22,6 +22,8 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -53,10 +55,17 @@ typedef struct TargetStage
 	bool		in_force;
 } TargetStage;
 
+/*
+ * Cache keys: the fields, each prefixed with its byte length ("12:active_orgs"),
+ * so that no two different field lists give the same key whatever bytes the
+ * fields hold.  A key that does not fit is simply not cached.
+ */
+#define CACHE_KEY_SIZE 512
+
 /* The stages that apply to one (indicator, region), sorted by deadline. */
 typedef struct ResolvedEntry
 {
-	char		key[NAMEDATALEN * 3];
+	char		key[CACHE_KEY_SIZE];
 	int			nstages;
 	const TargetStage **stages;
 } ResolvedEntry;
@@ -64,7 +73,7 @@ typedef struct ResolvedEntry
 /* The baseline for one (indicator, region, platform, school year). */
 typedef struct BaselineEntry
 {
-	char		key[NAMEDATALEN * 4];
+	char		key[CACHE_KEY_SIZE];
 	KpiRatio	value;			/* 0/0 when there is no history */
 } BaselineEntry;
 
@@ -89,12 +98,44 @@ static int	cache_nstages;
 static HTAB *resolved_htab;
 static HTAB *baseline_htab;
 
+static Oid	cache_userid = InvalidOid;
+
 static void
 target_cache_xact_callback(XactEvent event, void *arg)
 {
 	(void) event;
 	(void) arg;
 	cache_valid = false;
+}
+
+/*
+ * A rolled-back subtransaction un-does rows the cache may have read, while
+ * the snapshot of a REPEATABLE READ transaction stays exactly the same: drop
+ * the cache.
+ */
+static void
+target_cache_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+							  SubTransactionId parentSubid, void *arg)
+{
+	(void) mySubid;
+	(void) parentSubid;
+	(void) arg;
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		cache_valid = false;
+}
+
+/* Append one length-prefixed field (NULL as "-") to a cache key. */
+static bool
+cache_key_add(char *key, const char *field)
+{
+	size_t		used = strlen(key);
+	int			n;
+
+	if (field == NULL)
+		n = snprintf(key + used, CACHE_KEY_SIZE - used, "-|");
+	else
+		n = snprintf(key + used, CACHE_KEY_SIZE - used, "%zu:%s|", strlen(field), field);
+	return n >= 0 && (size_t) n < CACHE_KEY_SIZE - used;
 }
 
 static bool
@@ -249,12 +290,12 @@ load_targets(void)
 	}
 
 	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = NAMEDATALEN * 3;
+	ctl.keysize = CACHE_KEY_SIZE;
 	ctl.entrysize = sizeof(ResolvedEntry);
 	ctl.hcxt = cache_cxt;
 	resolved_htab = hash_create("sferum_kpi resolved targets", 64, &ctl,
 								HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	ctl.keysize = NAMEDATALEN * 4;
+	ctl.keysize = CACHE_KEY_SIZE;
 	ctl.entrysize = sizeof(BaselineEntry);
 	baseline_htab = hash_create("sferum_kpi baselines", 64, &ctl,
 								HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
@@ -265,14 +306,26 @@ load_targets(void)
 static void
 ensure_cache(void)
 {
-	Snapshot	snap = GetActiveSnapshot();
+	Snapshot	snap;
 
-	if (cache_valid && snap != NULL && snapshot_matches(snap))
+	if (!ActiveSnapshotSet())
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+				 errmsg("sferum_kpi target lookup needs an active snapshot")));
+	snap = GetActiveSnapshot();
+
+	/*
+	 * The user is part of the key: the rows were read with that user's
+	 * privileges and row-security policies, and must not serve another role
+	 * after SET ROLE or inside a SECURITY DEFINER function.
+	 */
+	if (cache_valid && cache_userid == GetUserId() && snapshot_matches(snap))
 		return;
 
 	if (!xact_callback_registered)
 	{
 		RegisterXactCallback(target_cache_xact_callback, NULL);
+		RegisterSubXactCallback(target_cache_subxact_callback, NULL);
 		xact_callback_registered = true;
 	}
 	if (cache_cxt == NULL)
@@ -289,11 +342,9 @@ ensure_cache(void)
 	load_targets();
 	SPI_finish();
 
-	if (snap != NULL)
-	{
-		remember_snapshot(snap);
-		cache_valid = true;
-	}
+	remember_snapshot(snap);
+	cache_userid = GetUserId();
+	cache_valid = true;
 }
 
 static int
@@ -341,7 +392,7 @@ unknown_indicator(const char *indicator)
 static const ResolvedEntry *
 resolve_stages(const char *indicator, const char *region)
 {
-	char		key[NAMEDATALEN * 3];
+	char		key[CACHE_KEY_SIZE];
 	ResolvedEntry *entry;
 	bool		found;
 	int			i,
@@ -349,28 +400,29 @@ resolve_stages(const char *indicator, const char *region)
 				n = 0;
 	bool		any = false;
 	const TargetStage **list;
+	MemoryContext listcxt = cache_cxt;
 
-	/*
-	 * Catalog codes are at most 63 characters (CHECK constraints), so a
-	 * longer indicator is unknown, and a longer region matches no region row:
-	 * all such regions share one entry.
-	 */
-	if (strlen(indicator) > MAX_CODE_LEN)
+	/* Catalog codes are at most 63 characters (CHECK): a longer one is unknown. */
+	if (pg_mbstrlen(indicator) > MAX_CODE_LEN)
 		unknown_indicator(indicator);
-	if (region == NULL)
-		snprintf(key, sizeof(key), "%s\x1f*", indicator);
-	else if (strlen(region) > MAX_CODE_LEN)
-		snprintf(key, sizeof(key), "%s\x1fL", indicator);
-	else
-		snprintf(key, sizeof(key), "%s\x1fr:%s", indicator, region);
 
-	entry = (ResolvedEntry *) hash_search(resolved_htab, key, HASH_ENTER, &found);
-	if (found)
-		return entry;
+	key[0] = '\0';
+	if (cache_key_add(key, indicator) && cache_key_add(key, region))
+	{
+		entry = (ResolvedEntry *) hash_search(resolved_htab, key, HASH_ENTER, &found);
+		if (found)
+			return entry;
+	}
+	else
+	{
+		/* too long to cache: resolve it for this call only, in its memory */
+		entry = (ResolvedEntry *) palloc0(sizeof(ResolvedEntry));
+		listcxt = CurrentMemoryContext;
+	}
 	entry->nstages = 0;
 	entry->stages = NULL;
 
-	list = MemoryContextAlloc(cache_cxt, sizeof(TargetStage *) * Max(cache_nstages, 1));
+	list = MemoryContextAlloc(listcxt, sizeof(TargetStage *) * Max(cache_nstages, 1));
 	for (i = 0; i < cache_nstages; i++)
 	{
 		const TargetStage *st = &cache_stages[i];
@@ -398,7 +450,8 @@ resolve_stages(const char *indicator, const char *region)
 	}
 	if (!any)
 	{
-		hash_search(resolved_htab, key, HASH_REMOVE, NULL);
+		if (key[0] != '\0')
+			hash_search(resolved_htab, key, HASH_REMOVE, NULL);
 		unknown_indicator(indicator);
 	}
 	qsort(list, n, sizeof(TargetStage *), stage_deadline_cmp);
@@ -434,7 +487,8 @@ static KpiRatio
 lookup_baseline(const char *indicator, const char *region,
 				const char *platform, int32 school_year)
 {
-	char		key[NAMEDATALEN * 4];
+	char		key[CACHE_KEY_SIZE];
+	char		year[16];
 	BaselineEntry *entry;
 	bool		found;
 	KpiRatio	result = {0, 0};
@@ -443,8 +497,10 @@ lookup_baseline(const char *indicator, const char *region,
 	int			ret;
 	bool		cacheable;
 
-	cacheable = snprintf(key, sizeof(key), "%s\x1f%s\x1f%s\x1f%d", indicator,
-						 region, platform, school_year) < (int) sizeof(key);
+	snprintf(year, sizeof(year), "%d", school_year);
+	key[0] = '\0';
+	cacheable = cache_key_add(key, indicator) && cache_key_add(key, region) &&
+		cache_key_add(key, platform) && cache_key_add(key, year);
 	if (cacheable)
 	{
 		entry = (BaselineEntry *) hash_search(baseline_htab, key, HASH_FIND, NULL);

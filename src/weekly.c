@@ -163,7 +163,10 @@ weekly_accum(FunctionCallInfo fcinfo, int32 min_messages)
 	int64		messages = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT64(1);
 
 	if (PG_ARGISNULL(0))
-		elog(ERROR, "weekly_state transition called with a NULL state");
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("weekly_state must not be NULL"),
+				 errhint("Start from the empty state '0/0@0'.")));
 	if (messages < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

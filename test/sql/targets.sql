@@ -149,6 +149,40 @@ RESET ALL;
 SET search_path = public, sferum_kpi;
 DROP TABLE shares;
 
+-- the cache never serves stale or foreign rows (found by review; each failed before the fix)
+-- 1. a rolled-back subtransaction under REPEATABLE READ: same snapshot, different data
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SAVEPOINT s;
+UPDATE target SET threshold = 0.9 WHERE indicator = 'active_teachers';
+SELECT target_met('active_teachers', 0.5, '2023-05-01') AS inside_savepoint;
+ROLLBACK TO s;
+SELECT target_met('active_teachers', 0.5, '2023-05-01') AS after_rollback_to;
+COMMIT;
+-- 2. long multibyte region codes do not share one entry
+INSERT INTO target (indicator, stage, region_code, deadline, comparison, rule, threshold, title_ru, title_en, source_document)
+VALUES ('active_teachers', 1, repeat('Ж', 40), '2023-05-31', '>=', 'fixed', 0.9, 't', 't', 'd');
+BEGIN;
+SELECT target_met('active_teachers', 0.5, '2023-05-01', repeat('Ж', 40)) AS region_zh_needs_90,
+       target_met('active_teachers', 0.5, '2023-05-01', repeat('Ю', 40)) AS region_yu_default;
+COMMIT;
+-- 3. field separators inside values cannot collide with another key
+BEGIN;
+SELECT target_met('active_teachers', 0.5, '2023-05-01', E'X\x1f*') AS odd_region;
+SELECT target_met(E'active_teachers\x1fr:X', 0.5, '2023-05-01');
+COMMIT;
+-- 4. the cache does not carry one role's rows to another
+CREATE ROLE regress_sferum_kpi_nobody;
+GRANT USAGE ON SCHEMA sferum_kpi TO regress_sferum_kpi_nobody;
+BEGIN;
+SELECT target_met('active_teachers', 0.5, '2023-05-01') AS as_superuser;
+SET LOCAL ROLE regress_sferum_kpi_nobody;
+SELECT target_met('active_teachers', 0.5, '2023-05-01') AS as_role_without_select;
+ROLLBACK;
+REVOKE USAGE ON SCHEMA sferum_kpi FROM regress_sferum_kpi_nobody;
+DROP ROLE regress_sferum_kpi_nobody;
+-- 5. NULL state into the transition function is a user error, not an internal one
+SELECT weekly_state_accum(NULL::weekly_state, 1);
+
 -- leave the catalog as shipped for the tests that follow
 DROP EXTENSION sferum_kpi;
 CREATE EXTENSION sferum_kpi;
