@@ -79,10 +79,38 @@ SELECT indicator, kind, platform, week_start, numerator, denominator, round(shar
        round(previous_share::numeric, 4) AS previous, trend, target_stage, target_met, target_due
 FROM tiny_kpi.dashboard ORDER BY kind, indicator;
 
+-- Small-cell protection (default min_cell 5): below the region level, person
+-- indicators of groups with fewer than 5 people show no numerator, share or
+-- target_met.  By hand, staff_using W1: Alpha 3/4 and Beta 2/4 are suppressed,
+-- the region (5/8) is not; orgs_connected counts organisations, never suppressed.
+SELECT create_kpi_views('tiny', 'tiny_pub');
+SELECT indicator, level, municipality_name, org_name, numerator, denominator, share, suppressed, target_met
+FROM tiny_pub.all_indicators
+WHERE week_start = '2024-09-02' AND indicator IN ('staff_using', 'orgs_connected') AND level IN ('region', 'municipality')
+ORDER BY indicator, level, municipality_name NULLS FIRST;
+-- min_cell 3: a group of 3 or more shows its figures (B has 3 teachers in W1: 1/3)
+SELECT create_kpi_views('tiny', 'tiny_k3', min_cell => 3);
+SELECT org_name, numerator, denominator, suppressed FROM tiny_k3.staff_using
+WHERE week_start = '2024-09-02' AND level = 'organisation' ORDER BY org_name;
+-- the region level is what the history stores: identical with and without suppression
+SELECT count(*) AS region_rows_differing FROM (
+    SELECT indicator, week_start, platform, numerator, denominator FROM tiny_pub.all_indicators WHERE level = 'region'
+    EXCEPT
+    SELECT indicator, week_start, platform, numerator, denominator FROM tiny_kpi.all_indicators WHERE level = 'region') d;
+-- a suppressed cell cannot be recovered from share or target_met either
+SELECT count(*) AS leaking_rows FROM tiny_pub.all_indicators
+WHERE suppressed AND (numerator IS NOT NULL OR share IS NOT NULL OR target_met IS NOT NULL);
+SELECT count(*) FILTER (WHERE suppressed) AS suppressed_rows, count(*) AS rows FROM tiny_pub.all_indicators;
+SET client_min_messages = warning;
+DROP SCHEMA tiny_pub CASCADE;
+DROP SCHEMA tiny_k3 CASCADE;
+RESET client_min_messages;
+
 -- errors (without CONTEXT: the line numbers of the functions that raise them are not the point)
 \set SHOW_CONTEXT never
 SELECT create_mart('tiny');
 SELECT create_kpi_views('no_such_schema', 'x');
+SELECT create_kpi_views('tiny', 'x', min_cell => -1);
 SELECT snapshot_week('no_such_views', '2024-09-02');
 SELECT * FROM backfill('tiny_kpi', '2024-09-15', '2024-09-02');
 \set SHOW_CONTEXT errors
