@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # pg_dump / pg_restore keeps everything a DBA changed in the extension's catalog:
-# edited seed targets, added region targets, deleted seed targets, and history.
+# edited seed targets, added region targets, deleted seed targets, and history;
+# and a data mart with its KPI views (unsuppressed and small-cell suppressed)
+# comes back with every view giving the same rows.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/pgenv.sh
@@ -27,6 +29,13 @@ VALUES ('65', 'staff_weekly_writers', 'vk', '2024-11-11', '48/100'),
        ('65', 'staff_weekly_writers', 'national', '2025-11-10', '70/100');
 SQL
 
+# a data mart, its KPI views, a week of history computed from them
+psql_q -d "$src" -f test/fixtures/tiny_region.sql >/dev/null
+psql_q -d "$src" >/dev/null <<'SQL'
+SELECT sferum_kpi.create_kpi_views('tiny', 'tiny_pub');
+SELECT sferum_kpi.backfill('tiny_kpi', '2024-09-02', '2024-09-09');
+SQL
+
 "$bin/pg_dump" -Fc -d "$src" -f "$dump"
 "$bin/pg_restore" --exit-on-error -d "$dst" "$dump"
 
@@ -37,6 +46,11 @@ SELECT 'target', indicator, stage, region_code, deadline, comparison, rule, thre
 FROM sferum_kpi.target ORDER BY indicator, stage, region_code;
 SELECT 'retired', indicator, stage, region_code FROM sferum_kpi.target_retired ORDER BY 2, 3;
 SELECT 'history', region_code, indicator, platform, week, value FROM sferum_kpi.indicator_history ORDER BY 2, 3, 4, 5;
+SELECT 'view', k.* FROM tiny_kpi.all_indicators k ORDER BY indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id;
+SELECT 'pub', k.* FROM tiny_pub.all_indicators k ORDER BY indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id;
+SELECT 'dashboard', d.* FROM tiny_kpi.dashboard d ORDER BY region_code, indicator;
+SELECT 'comment', c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c
+WHERE c.relnamespace IN ('tiny'::regnamespace, 'tiny_kpi'::regnamespace) ORDER BY 2;
 SELECT 'met', sferum_kpi.target_met('staff_weekly_writers', 0.78, '2025-12-30', '65'),
               sferum_kpi.target_met('staff_weekly_writers', 0.48, '2025-09-15', '65'),
               sferum_kpi.target_met('learners_parents_weekly', 0.45, '2025-12-30', '65');
@@ -54,4 +68,7 @@ grep -q '^target|staff_weekly_writers|2||2025-12-30|>=|fixed|0.80|||t|computed|f
     { echo "edited seed target missing after restore"; echo "$after"; exit 1; }
 ! grep -q '^target|spo_registered' <<<"$after" || { echo "deleted seed came back after restore"; exit 1; }
 grep -q '^met|f|t|t$' <<<"$after" || { echo "target_met on the restored catalog: $(grep '^met' <<<"$after")"; exit 1; }
-echo "dump/restore: $(grep -c '^target' <<<"$after") targets, $(grep -c '^history' <<<"$after") history rows identical"
+(($(grep -c '^view' <<<"$after") > 100 && $(grep -c '^pub|.*|t|' <<<"$after") > 10)) ||
+    { echo "KPI views missing or not suppressed after restore"; exit 1; }
+echo "dump/restore: $(grep -c '^target' <<<"$after") targets, $(grep -c '^history' <<<"$after") history rows," \
+     "$(grep -c '^view' <<<"$after") + $(grep -c '^pub' <<<"$after") KPI view rows, $(grep -c '^dashboard' <<<"$after") dashboard rows identical"
