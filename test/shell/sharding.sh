@@ -181,6 +181,19 @@ diffs=$(on coord -d coord -At -c "SELECT count(*) FROM national.region_indicator
                                     AND EXISTS (SELECT 1 FROM sferum_kpi.target t WHERE t.indicator = region_indicators.indicator)")
 ((diffs == 0)) || { echo "FAIL: $diffs region rows with a wrong target_met"; exit 1; }
 
+# a BI reader of the national views: totals yes (through the owner's user mapping), person-level facts no
+read_check=$(on coord -d coord -At 2>&1 <<SQL || true
+CREATE ROLE national_bi;
+SELECT sferum_kpi.grant_reader('national_bi', 'national');
+SET ROLE national_bi;
+SELECT 'totals', count(*) > 0 FROM national.totals WHERE week_start = '$week';
+SELECT 'facts', count(*) FROM national.facts;
+SQL
+)
+grep -q '^totals|t$' <<<"$read_check" && grep -q 'permission denied for table facts' <<<"$read_check" ||
+    { echo "FAIL: BI reader on the coordinator: $read_check"; exit 1; }
+echo "a BI reader (grant_reader) reads national.totals and is refused national.facts"
+
 # --- distinct people across regions ---------------------------------------------
 cross=$(on coord -d coord -At -c "SELECT string_agg(region_code || '=' || cross_region_people, ' ' ORDER BY region_code) FROM national.region")
 [[ $cross == "14=0 50=0 65=0" ]] || { echo "FAIL: cross_region_people $cross"; exit 1; }
