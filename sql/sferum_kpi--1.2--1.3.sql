@@ -172,6 +172,9 @@ BEGIN
     IF mart_schema IS NULL OR views_schema IS NULL OR min_cell IS NULL THEN
         RAISE EXCEPTION 'mart_schema, views_schema and min_cell must not be NULL' USING ERRCODE = '22004';
     END IF;
+    IF mart_schema = '' OR views_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
     IF min_cell < 0 THEN
         RAISE EXCEPTION 'min_cell must be >= 0 (got %)', min_cell
             USING ERRCODE = '22023', HINT = 'Use 0 to publish every figure unsuppressed.';
@@ -347,11 +350,14 @@ BEGIN
     IF mart_schema IS NULL OR shard_schema IS NULL THEN
         RAISE EXCEPTION 'mart_schema and shard_schema must not be NULL' USING ERRCODE = '22004';
     END IF;
+    IF mart_schema = '' OR shard_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
     IF to_regclass(format('%s.activity_daily', m)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
             USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
     END IF;
-    IF to_regnamespace(shard_schema) IS NULL THEN
+    IF to_regnamespace(quote_ident(shard_schema)) IS NULL THEN
         EXECUTE format('CREATE SCHEMA %s', s);
     END IF;
     -- every indicator's base rows of one week, tagged with the indicator
@@ -414,6 +420,9 @@ DECLARE
 BEGIN
     IF national_schema IS NULL THEN
         RAISE EXCEPTION 'national_schema must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF national_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
     END IF;
     IF to_regclass(format('%s.facts', n)) IS NOT NULL THEN
         RAISE EXCEPTION 'schema "%" already holds a national coordinator', national_schema
@@ -539,6 +548,9 @@ BEGIN
     IF server_name IS NULL OR national_schema IS NULL OR shard_schema IS NULL THEN
         RAISE EXCEPTION 'server_name, national_schema and shard_schema must not be NULL' USING ERRCODE = '22004';
     END IF;
+    IF server_name = '' OR national_schema = '' OR shard_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
     IF to_regclass(format('%s.facts', n)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" holds no national coordinator', national_schema
             USING ERRCODE = '42P01', HINT = 'Create it with sferum_kpi.create_national(schema) first.';
@@ -564,6 +576,19 @@ BEGIN
                   DETAIL = 'postgres_fdw would fetch person-level rows and aggregate them on the coordinator.',
                   HINT = format('ALTER SERVER %I OPTIONS (ADD extensions ''sferum_kpi'');', server_name);
     END IF;
+    -- The planner must see that the per-region aggregate returns a few rows where
+    -- the base rows are many: the facts partitions ask the shard for estimates
+    -- (use_remote_estimate, set below), and moving a row has to cost something.
+    -- With postgres_fdw's default fdw_tuple_cost (0.01 in PostgreSQL 15 and 16)
+    -- the planner fetches person-level rows to aggregate them locally whenever
+    -- the local aggregate's sort order saves it a sort (measured: national.totals).
+    IF NOT EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'fdw_tuple_cost=%') THEN
+        EXECUTE format('ALTER SERVER %I OPTIONS (ADD fdw_tuple_cost %L)', server_name, '1');
+        RAISE NOTICE 'set fdw_tuple_cost 1 on foreign server "%", so that the planner sends each region''s aggregate to its shard', server_name;
+    ELSIF (SELECT substr(o, 16)::numeric FROM unnest(opts) o WHERE o LIKE 'fdw_tuple_cost=%') < 1 THEN
+        RAISE NOTICE 'foreign server "%" has fdw_tuple_cost below 1: the planner may fetch person-level rows to aggregate them on the coordinator', server_name
+            USING HINT = format('ALTER SERVER %I OPTIONS (SET fdw_tuple_cost ''1'');', server_name);
+    END IF;
     IF NOT 'async_capable=true' = ANY (opts) THEN
         RAISE NOTICE 'foreign server "%" is not async_capable: its regions will be scanned one after another', server_name
             USING HINT = format('ALTER SERVER %I OPTIONS (ADD async_capable ''true'');', server_name);
@@ -574,7 +599,7 @@ BEGIN
     EXECUTE format('IMPORT FOREIGN SCHEMA %I FROM SERVER %I INTO %I', shard_schema, server_name, staging);
     FOR code IN
         SELECT substr(c.relname, 8) FROM pg_class c
-         WHERE c.relnamespace = staging::regnamespace AND c.relname LIKE 'region\_%'
+         WHERE c.relnamespace = quote_ident(staging)::regnamespace AND c.relname LIKE 'region\_%'
            AND EXISTS (SELECT 1 FROM pg_class f WHERE f.relnamespace = c.relnamespace
                                                   AND f.relname = 'facts_' || substr(c.relname, 8))
          ORDER BY 1
@@ -600,7 +625,7 @@ BEGIN
             status := 'already attached';
         ELSE
             EXECUTE format('CREATE FOREIGN TABLE %s.%I PARTITION OF %s.facts FOR VALUES IN (%L) '
-                           'SERVER %I OPTIONS (schema_name %L, table_name %L)',
+                           'SERVER %I OPTIONS (schema_name %L, table_name %L, use_remote_estimate ''true'')',
                            n, 'facts_' || code, n, code, server_name, shard_schema, 'facts_' || code);
             EXECUTE format('CREATE FOREIGN TABLE %s.%I PARTITION OF %s.region FOR VALUES IN (%L) '
                            'SERVER %I OPTIONS (schema_name %L, table_name %L)',
@@ -648,16 +673,19 @@ BEGIN
     IF role_name IS NULL OR views_schema IS NULL THEN
         RAISE EXCEPTION 'role_name and views_schema must not be NULL' USING ERRCODE = '22004';
     END IF;
+    IF role_name = '' OR views_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
         RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = '42704';
     END IF;
-    IF to_regnamespace(views_schema) IS NULL THEN
+    IF to_regnamespace(quote_ident(views_schema)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" does not exist', views_schema USING ERRCODE = '3F000';
     END IF;
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %s', views_schema, r);
     -- views only: tables (mart tables, the person-level national.facts) never
     FOR v IN SELECT c.relname FROM pg_class c
-              WHERE c.relnamespace = views_schema::regnamespace AND c.relkind IN ('v', 'm')
+              WHERE c.relnamespace = quote_ident(views_schema)::regnamespace AND c.relkind IN ('v', 'm')
               ORDER BY c.relname LOOP
         EXECUTE format('GRANT SELECT ON %I.%I TO %s', views_schema, v.relname, r);
         granted := granted + 1;
@@ -685,6 +713,9 @@ BEGIN
     IF role_name IS NULL OR mart_schema IS NULL THEN
         RAISE EXCEPTION 'role_name and mart_schema must not be NULL' USING ERRCODE = '22004';
     END IF;
+    IF role_name = '' OR mart_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
         RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = '42704';
     END IF;
@@ -694,7 +725,7 @@ BEGIN
     END IF;
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %s', mart_schema, r);
     FOR t IN SELECT c.relname FROM pg_class c
-              WHERE c.relnamespace = mart_schema::regnamespace AND c.relkind IN ('r', 'p')
+              WHERE c.relnamespace = quote_ident(mart_schema)::regnamespace AND c.relkind IN ('r', 'p')
               ORDER BY c.relname LOOP
         EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON %I.%I TO %s', mart_schema, t.relname, r);
         granted := granted + 1;
@@ -704,3 +735,41 @@ END
 $fn$;
 COMMENT ON FUNCTION @extschema@.grant_loader(name, name) IS
 'Let an ETL role read and write every table of a data mart (load, correct, truncate). It gets nothing else: not the KPI views, not the extension''s catalog. Returns the number of tables granted.';
+
+--------------------------------------------------------------------------------
+-- backfill, release 1.3: refuses infinite dates (1.2 looped for ever on them,
+-- since week_start keeps infinities) and stops before the last week of the
+-- calendar without overflowing.
+--------------------------------------------------------------------------------
+
+DROP FUNCTION @extschema@.backfill(name, date, date);
+
+CREATE FUNCTION @extschema@.backfill(views_schema name, from_week date, to_week date)
+RETURNS TABLE (week date, rows_changed integer)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $fn$
+DECLARE
+    w date;
+BEGIN
+    IF from_week IS NULL OR to_week IS NULL OR from_week > to_week THEN
+        RAISE EXCEPTION 'from_week and to_week must be dates with from_week <= to_week'
+            USING ERRCODE = '22023';
+    END IF;
+    IF NOT isfinite(from_week) OR NOT isfinite(to_week) THEN
+        RAISE EXCEPTION 'from_week and to_week must be finite dates (got % and %)', from_week, to_week
+            USING ERRCODE = '22008';
+    END IF;
+    w := @extschema@.week_start(from_week);
+    LOOP
+        week := w;
+        rows_changed := @extschema@.snapshot_week(views_schema, w);
+        RETURN NEXT;
+        EXIT WHEN to_week - w < 7;
+        w := w + 7;
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.backfill(name, date, date) IS
+'Run snapshot_week for every week from from_week to to_week (e.g. school year 2024/2025 on vk gives the stage-1 baselines). One row per week with the rows it changed. Dates must be finite.';

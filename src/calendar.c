@@ -63,6 +63,15 @@ sferum_week_start_tstz(PG_FUNCTION_ARGS)
 	Timestamp	local;
 	DateADT		day;
 
+	/*
+	 * timezone() returns an infinite timestamp without looking at the zone:
+	 * check the zone on a finite one, so that a bad zone is an error for
+	 * every input.
+	 */
+	if (TIMESTAMP_NOT_FINITE(ts))
+		(void) DirectFunctionCall2(timestamptz_zone, PointerGetDatum(zone),
+								   TimestampTzGetDatum((TimestampTz) 0));
+
 	local = DatumGetTimestamp(DirectFunctionCall2(timestamptz_zone,
 												  PointerGetDatum(zone),
 												  TimestampTzGetDatum(ts)));

@@ -584,7 +584,7 @@ check_share(double v)
 	if (isnan(v) || v < 0.0 || v > 1.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("share %g is outside [0, 1]", v),
+				 errmsg("share %.17g is outside [0, 1]", v),
 				 errhint("Pass a share as a fraction: 0.75 for 75 %%.")));
 }
 

@@ -65,7 +65,12 @@ weekly_state_in(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type weekly_state: \"%s\"", str),
 				 errhint("Write active/members@min_messages, for example '3/4@10'.")));
-	if (min_messages < 0 || min_messages > PG_INT32_MAX)
+	/* a negative part is invalid like the others (22023); too big is out of range */
+	if (min_messages < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid weekly_state \"%s\": min_messages must not be negative", str)));
+	if (min_messages > PG_INT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("min_messages in weekly_state \"%s\" is out of range", str)));
