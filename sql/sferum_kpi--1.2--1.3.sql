@@ -32,6 +32,11 @@ BEGIN
     IF mart_schema IS NULL THEN
         RAISE EXCEPTION 'mart_schema must not be NULL' USING ERRCODE = '22004';
     END IF;
+    -- the SQL templates use @ and : placeholders, replaced after the names are in
+    IF mart_schema ~ '[@:$]' THEN
+        RAISE EXCEPTION 'schema name "%" contains @, : or $, which the view templates cannot take', mart_schema
+            USING ERRCODE = '22023';
+    END IF;
     -- indicator, per-week base rows (platform, org columns, unit_id, active, population), counting mode
     defs := ARRAY[
       ARRAY['orgs_connected', $q$
@@ -174,6 +179,10 @@ BEGIN
     END IF;
     IF mart_schema = '' OR views_schema = '' THEN
         RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
+    IF concat(mart_schema, views_schema) ~ '[@:$]' THEN
+        RAISE EXCEPTION 'schema names must not contain @, : or $ (the view templates use them as placeholders)'
+            USING ERRCODE = '22023';
     END IF;
     IF min_cell < 0 THEN
         RAISE EXCEPTION 'min_cell must be >= 0 (got %)', min_cell
@@ -353,6 +362,10 @@ BEGIN
     IF mart_schema = '' OR shard_schema = '' THEN
         RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
     END IF;
+    IF concat(mart_schema, shard_schema) ~ '[@:$]' THEN
+        RAISE EXCEPTION 'schema names must not contain @, : or $ (the view templates use them as placeholders)'
+            USING ERRCODE = '22023';
+    END IF;
     IF to_regclass(format('%s.activity_daily', m)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
             USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
@@ -372,6 +385,13 @@ BEGIN
         IF r.region_code !~ '^[A-Za-z0-9_]{1,50}$' THEN
             RAISE EXCEPTION 'region code "%" cannot name a shard view', r.region_code
                 USING ERRCODE = '22023', HINT = 'Region codes used for sharding are letters, digits and _ (at most 50).';
+        END IF;
+        -- already made from this mart (the view reads its activity_daily): keep it
+        IF EXISTS (SELECT 1 FROM pg_rewrite rw JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
+                   WHERE rw.ev_class = to_regclass(format('%s.%I', s, 'facts_' || r.region_code))
+                     AND d.refobjid = format('%s.activity_daily', m)::regclass) THEN
+            RETURN NEXT r.region_code;
+            CONTINUE;
         END IF;
         IF to_regclass(format('%s.%I', s, 'facts_' || r.region_code)) IS NOT NULL THEN
             RAISE EXCEPTION 'shard view %.% already exists', shard_schema, 'facts_' || r.region_code
@@ -407,7 +427,7 @@ FROM %3$s.region r WHERE r.region_code = %4$L$v$, s, 'region_' || r.region_code,
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.create_shard_views(name, name) IS
-'On a shard: create, for every region of the data mart, the views facts_<region> (per-week base rows of every indicator, person-level) and region_<region> in shard_schema (default kpi_shard), for the coordinator''s attach_shard(). Returns the region codes.';
+'On a shard: create, for every region of the data mart, the views facts_<region> (per-week base rows of every indicator, person-level) and region_<region> in shard_schema (default kpi_shard), for the coordinator''s attach_shard(). Regions whose views were made from this mart before are kept; re-run it after adding a region. Returns the region codes.';
 
 CREATE FUNCTION @extschema@.create_national(national_schema name DEFAULT 'national')
 RETURNS void
@@ -423,6 +443,10 @@ BEGIN
     END IF;
     IF national_schema = '' THEN
         RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
+    IF concat(national_schema) ~ '[@:$]' THEN
+        RAISE EXCEPTION 'schema names must not contain @, : or $ (the view templates use them as placeholders)'
+            USING ERRCODE = '22023';
     END IF;
     IF to_regclass(format('%s.facts', n)) IS NOT NULL THEN
         RAISE EXCEPTION 'schema "%" already holds a national coordinator', national_schema
@@ -582,7 +606,11 @@ BEGIN
     -- With postgres_fdw's default fdw_tuple_cost (0.01 in PostgreSQL 15 and 16)
     -- the planner fetches person-level rows to aggregate them locally whenever
     -- the local aggregate's sort order saves it a sort (measured: national.totals).
-    IF NOT EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'fdw_tuple_cost=%') THEN
+    IF NOT EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'fdw_tuple_cost=%')
+       AND NOT pg_has_role(current_user, (SELECT s.srvowner FROM pg_foreign_server s WHERE s.oid = srv.oid), 'USAGE') THEN
+        RAISE NOTICE 'foreign server "%" has no fdw_tuple_cost: the planner may fetch person-level rows to aggregate them on the coordinator', server_name
+            USING HINT = format('As its owner: ALTER SERVER %I OPTIONS (ADD fdw_tuple_cost ''1'');', server_name);
+    ELSIF NOT EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'fdw_tuple_cost=%') THEN
         EXECUTE format('ALTER SERVER %I OPTIONS (ADD fdw_tuple_cost %L)', server_name, '1');
         RAISE NOTICE 'set fdw_tuple_cost 1 on foreign server "%", so that the planner sends each region''s aggregate to its shard', server_name;
     ELSIF (SELECT substr(o, 16)::numeric FROM unnest(opts) o WHERE o LIKE 'fdw_tuple_cost=%') < 1 THEN
@@ -623,6 +651,12 @@ BEGIN
                                                         n, 'facts_' || code, n, 'region_' || code);
         ELSIF other IS NOT NULL THEN
             status := 'already attached';
+            IF to_regclass(format('%s.%I', n, 'region_' || code)) IS NULL THEN
+                EXECUTE format('CREATE FOREIGN TABLE %s.%I PARTITION OF %s.region FOR VALUES IN (%L) '
+                               'SERVER %I OPTIONS (schema_name %L, table_name %L)',
+                               n, 'region_' || code, n, code, server_name, shard_schema, 'region_' || code);
+                status := 'already attached; region partition re-created';
+            END IF;
         ELSE
             EXECUTE format('CREATE FOREIGN TABLE %s.%I PARTITION OF %s.facts FOR VALUES IN (%L) '
                            'SERVER %I OPTIONS (schema_name %L, table_name %L, use_remote_estimate ''true'')',
@@ -681,6 +715,14 @@ BEGIN
     END IF;
     IF to_regnamespace(quote_ident(views_schema)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" does not exist', views_schema USING ERRCODE = '3F000';
+    END IF;
+    -- the shard views of create_shard_views are person-level: never for a reader
+    IF EXISTS (SELECT 1 FROM pg_class c
+               WHERE c.relnamespace = quote_ident(views_schema)::regnamespace AND c.relkind = 'v'
+                 AND c.relname LIKE 'facts\_%' AND obj_description(c.oid, 'pg_class') LIKE 'Shard view of region %') THEN
+        RAISE EXCEPTION 'schema "%" holds person-level shard views (create_shard_views): grant_reader refuses it', views_schema
+            USING ERRCODE = '0LP01',
+                  HINT = 'Grant the shard views only to the role of the coordinator''s user mapping, by hand.';
     END IF;
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %s', views_schema, r);
     -- views only: tables (mart tables, the person-level national.facts) never

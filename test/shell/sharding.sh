@@ -192,13 +192,10 @@ diffs=$(on coord -d coord -At -c "SELECT count(*) FROM national.region_indicator
 ((diffs == 0)) || { echo "FAIL: $diffs region rows with a wrong target_met"; exit 1; }
 
 # a BI reader of the national views: totals yes (through the owner's user mapping), person-level facts no
-# PostgreSQL 15's postgres_fdw connects with the *current* user's mapping when it
-# pushes a partition's aggregate (through a view too), so BI roles need a mapping:
-# FOR PUBLIC here (on a real shard: a role that can read kpi_shard only).  The
-# coordinator's privileges still decide what they may read.
+# The BI role has no user mapping of its own: the views use their owner's.  A direct
+# read of the facts is refused (permission denied, or no user mapping when the
+# planner asks the shard for an estimate first: either way, nothing is read).
 read_check=$(on coord -d coord -At 2>&1 <<SQL || true
-CREATE USER MAPPING FOR PUBLIC SERVER shard1 OPTIONS (user 'postgres', password_required 'false');
-CREATE USER MAPPING FOR PUBLIC SERVER shard2 OPTIONS (user 'postgres', password_required 'false');
 CREATE ROLE national_bi;
 SELECT sferum_kpi.grant_reader('national_bi', 'national');
 SET ROLE national_bi;
@@ -207,10 +204,18 @@ SELECT 'facts', count(*) FROM national.facts;
 SQL
 )
 read_check2=$(on coord -d coord -At -c "SET ROLE national_bi" -c "SELECT count(*) FROM national.facts_65" 2>&1 || true)
-grep -q '^totals|t$' <<<"$read_check" && grep -q 'permission denied for table facts' <<<"$read_check" &&
-    grep -q 'permission denied for foreign table facts_65' <<<"$read_check2" ||
+grep -q '^totals|t$' <<<"$read_check" &&
+    grep -qE 'permission denied for table facts|user mapping not found for "national_bi"' <<<"$read_check" &&
+    grep -qE 'permission denied for foreign table facts_65|user mapping not found for "national_bi"' <<<"$read_check2" &&
+    ! grep -q '^facts|' <<<"$read_check" ||
     { echo "FAIL: BI reader on the coordinator: $read_check"; exit 1; }
-echo "a BI reader (grant_reader) reads national.totals and is refused national.facts and its foreign partitions"
+# re-running create_shard_views on a mart keeps its regions' views (a new region would be added)
+again=$(on shard1 -d shard -At -c "SELECT string_agg(c, ',' ORDER BY c) FROM sferum_kpi.create_shard_views('r65') c")
+[[ $again == 65 ]] || { echo "FAIL: create_shard_views re-run returned '$again'"; exit 1; }
+# on a shard, grant_reader refuses the person-level shard views
+refused=$(on shard1 -d shard -c "CREATE ROLE shard_bi" -c "SELECT sferum_kpi.grant_reader('shard_bi', 'kpi_shard')" 2>&1 || true)
+grep -q 'holds person-level shard views' <<<"$refused" || { echo "FAIL: grant_reader on kpi_shard: $refused"; exit 1; }
+echo "a BI reader (grant_reader, no user mapping of its own) reads national.totals and is refused national.facts and its partitions; grant_reader refuses kpi_shard"
 
 # --- distinct people across regions ---------------------------------------------
 cross=$(on coord -d coord -At -c "SELECT string_agg(region_code || '=' || cross_region_people, ' ' ORDER BY region_code) FROM national.region")
