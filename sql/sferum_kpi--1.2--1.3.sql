@@ -568,6 +568,7 @@ DECLARE
     info record;
     mine text := (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'sferum_kpi');
     old_level text;
+    tuple_cost numeric;
 BEGIN
     IF server_name IS NULL OR national_schema IS NULL OR shard_schema IS NULL THEN
         RAISE EXCEPTION 'server_name, national_schema and shard_schema must not be NULL' USING ERRCODE = '22004';
@@ -579,7 +580,7 @@ BEGIN
         RAISE EXCEPTION 'schema "%" holds no national coordinator', national_schema
             USING ERRCODE = '42P01', HINT = 'Create it with sferum_kpi.create_national(schema) first.';
     END IF;
-    SELECT s.oid, s.srvoptions, w.fdwname INTO srv
+    SELECT s.oid, s.srvoptions, s.srvowner, w.fdwname INTO srv
       FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
      WHERE s.srvname = server_name;
     IF NOT FOUND THEN
@@ -606,16 +607,15 @@ BEGIN
     -- With postgres_fdw's default fdw_tuple_cost (0.01 in PostgreSQL 15 and 16)
     -- the planner fetches person-level rows to aggregate them locally whenever
     -- the local aggregate's sort order saves it a sort (measured: national.totals).
-    IF NOT EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'fdw_tuple_cost=%')
-       AND NOT pg_has_role(current_user, (SELECT s.srvowner FROM pg_foreign_server s WHERE s.oid = srv.oid), 'USAGE') THEN
-        RAISE NOTICE 'foreign server "%" has no fdw_tuple_cost: the planner may fetch person-level rows to aggregate them on the coordinator', server_name
-            USING HINT = format('As its owner: ALTER SERVER %I OPTIONS (ADD fdw_tuple_cost ''1'');', server_name);
-    ELSIF NOT EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'fdw_tuple_cost=%') THEN
+    tuple_cost := (SELECT substr(o, 16)::numeric FROM unnest(opts) o WHERE o LIKE 'fdw_tuple_cost=%');
+    IF tuple_cost IS NULL AND pg_has_role(current_user, srv.srvowner, 'USAGE') THEN
         EXECUTE format('ALTER SERVER %I OPTIONS (ADD fdw_tuple_cost %L)', server_name, '1');
         RAISE NOTICE 'set fdw_tuple_cost 1 on foreign server "%", so that the planner sends each region''s aggregate to its shard', server_name;
-    ELSIF (SELECT substr(o, 16)::numeric FROM unnest(opts) o WHERE o LIKE 'fdw_tuple_cost=%') < 1 THEN
-        RAISE NOTICE 'foreign server "%" has fdw_tuple_cost below 1: the planner may fetch person-level rows to aggregate them on the coordinator', server_name
-            USING HINT = format('ALTER SERVER %I OPTIONS (SET fdw_tuple_cost ''1'');', server_name);
+    ELSIF coalesce(tuple_cost, 0) < 1 THEN
+        RAISE NOTICE 'foreign server "%" has fdw_tuple_cost %: the planner may fetch person-level rows to aggregate them on the coordinator',
+                     server_name, coalesce(tuple_cost::text, 'unset')
+            USING HINT = format('As its owner: ALTER SERVER %I OPTIONS (%s fdw_tuple_cost ''1'');', server_name,
+                                CASE WHEN tuple_cost IS NULL THEN 'ADD' ELSE 'SET' END);
     END IF;
     IF NOT 'async_capable=true' = ANY (opts) THEN
         RAISE NOTICE 'foreign server "%" is not async_capable: its regions will be scanned one after another', server_name
