@@ -710,6 +710,7 @@ target_status_common(FunctionCallInfo fcinfo, bool is_ratio)
 	double		v = 0;
 	KpiRatio   *r = NULL;
 	const TargetStage *st;
+	bool		due;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "target_status must return a composite type");
@@ -741,14 +742,21 @@ target_status_common(FunctionCallInfo fcinfo, bool is_ratio)
 
 	known = stage_threshold(st, call.region, &p, &q, &t, &baseline);
 
+	/*
+	 * Spec §5: the stage is due for the week of as_of when its deadline is on
+	 * or before that ISO week's Sunday (as_of is finite: target_call_setup).
+	 * The views and the dashboard read this column, so they agree with it.
+	 */
+	due = st->deadline <= call.as_of + (6 - (j2day(call.as_of + POSTGRES_EPOCH_JDATE) + 6) % 7);
+
 	values[1] = Int32GetDatum(st->stage);
 	values[2] = DateADTGetDatum(st->deadline);
 	values[3] = CStringGetTextDatum(st->strict ? ">" : ">=");
 	values[4] = CStringGetTextDatum(st->baseline ? "baseline_max" : "fixed");
 	values[6] = PointerGetDatum(kpi_ratio_make(baseline.num, baseline.den));
 	values[7] = BoolGetDatum(st->in_force);
-	values[8] = BoolGetDatum(call.as_of >= st->deadline);
-	values[9] = CStringGetTextDatum(call.as_of >= st->deadline ? "due" : "upcoming");
+	values[8] = BoolGetDatum(due);
+	values[9] = CStringGetTextDatum(due ? "due" : "upcoming");
 	nulls[1] = nulls[2] = nulls[3] = nulls[4] = false;
 	nulls[7] = nulls[8] = nulls[9] = false;
 	nulls[6] = !st->baseline || baseline.den == 0;

@@ -9,7 +9,7 @@ up=upgrade_$$ fresh=fresh_$$
 trap 'psql_q -c "DROP DATABASE IF EXISTS $up" -c "DROP DATABASE IF EXISTS $fresh"' EXIT
 
 # the first version is the one with a full install script (sferum_kpi--X.sql)
-first=$(ls sql/ | sed -n 's/^sferum_kpi--\([^-]*\)\.sql$/\1/p' | sort -V | head -n 1)
+first=$(ls sql/released/ | sed -n 's/^sferum_kpi--\([^-]*\)\.sql$/\1/p' | sort -V | head -n 1)
 default=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" sferum_kpi.control)
 echo "first version $first, default version $default"
 

@@ -1,0 +1,25 @@
+--------------------------------------------------------------------------------
+-- Calendar (spec §5)
+--------------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.week_start(date)
+RETURNS date
+AS 'MODULE_PATHNAME', 'sferum_week_start_date'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.week_start(date) IS
+'Monday of the ISO week containing the date; a week is named by its Monday. Infinite dates are returned unchanged.';
+
+CREATE FUNCTION @extschema@.week_start(timestamptz, tz text)
+RETURNS date
+AS 'MODULE_PATHNAME', 'sferum_week_start_tstz'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.week_start(timestamptz, text) IS
+'Monday of the local ISO week of the instant in time zone tz (e.g. Europe/Moscow, Asia/Sakhalin). An unknown zone is an error (22023).';
+
+CREATE FUNCTION @extschema@.school_year(date)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'sferum_school_year'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.school_year(date) IS
+'Starting year of the school year (1 September - 31 August) containing the date: 2024 for 2024-09-01 .. 2025-08-31.';
+

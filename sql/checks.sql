@@ -1,0 +1,40 @@
+--------------------------------------------------------------------------------
+-- Checks a DBA runs: are the views made by the extension built from the
+-- current definitions?  An update prints the answer as a NOTICE.
+--------------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.check_views()
+RETURNS TABLE (schema_name text, kind text, mart_schema text, built_with text, built_at timestamptz,
+               present boolean, up_to_date boolean)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+SELECT s.schema_name, s.kind, s.mart_schema, s.built_with, s.built_at,
+       to_regnamespace(quote_ident(s.schema_name)) IS NOT NULL,
+       s.fingerprint IS NOT DISTINCT FROM @extschema@.definitions_fingerprint()
+FROM @extschema@.view_set s
+ORDER BY s.schema_name
+$fn$;
+COMMENT ON FUNCTION @extschema@.check_views() IS
+'One row per view set made by create_kpi_views, create_shard_views or create_national: whether its schema is still there and whether it was built from the current definitions (up_to_date false: run rebuild_views(schema)).';
+
+CREATE FUNCTION @extschema@.notice_stale_views()
+RETURNS integer
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    r record;
+    n integer := 0;
+BEGIN
+    FOR r IN SELECT * FROM @extschema@.check_views() c WHERE c.present AND NOT c.up_to_date LOOP
+        RAISE NOTICE 'the % views in schema "%" were built from older definitions (sferum_kpi %)',
+                     r.kind, r.schema_name, coalesce(r.built_with, 'before 1.4')
+            USING HINT = format('SELECT * FROM sferum_kpi.rebuild_views(%L);', r.schema_name);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.notice_stale_views() IS
+'Raise a NOTICE, with the rebuild_views() call as HINT, for every view set built from older definitions; returns their number. ALTER EXTENSION sferum_kpi UPDATE runs it.';

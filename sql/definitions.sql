@@ -1,0 +1,100 @@
+--------------------------------------------------------------------------------
+-- Indicator definitions: the functions that fill indicator_definition and
+-- indicator_fragment from sql/indicators/*.sql, and kpi_base_rows(), which
+-- expands a definition into the per-week SQL that the KPI views (one region
+-- server) and the shard views (postgres_fdw sharding) both use, so that the
+-- two can never count differently.
+--------------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.define_indicator(
+    indicator text, unit text, per_platform boolean, counting text,
+    title_ru text, title_en text, scope text, numerator text, denominator text, base_sql text)
+RETURNS void
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+INSERT INTO @extschema@.indicator_definition AS d
+       (indicator, unit, per_platform, scope, numerator, denominator, counting, title_ru, title_en, base_sql)
+VALUES (indicator, unit, per_platform, scope, numerator, denominator, counting, title_ru, title_en, base_sql)
+ON CONFLICT ON CONSTRAINT indicator_definition_pkey DO UPDATE
+   SET unit = EXCLUDED.unit, per_platform = EXCLUDED.per_platform, scope = EXCLUDED.scope,
+       numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, counting = EXCLUDED.counting,
+       title_ru = EXCLUDED.title_ru, title_en = EXCLUDED.title_en, base_sql = EXCLUDED.base_sql
+$fn$;
+COMMENT ON FUNCTION @extschema@.define_indicator(text, text, boolean, text, text, text, text, text, text, text) IS
+'Internal, used by the extension scripts: insert or replace the definition of one indicator (sql/indicators/<indicator>.sql).';
+
+CREATE FUNCTION @extschema@.define_fragment(name text, description text, sql text)
+RETURNS void
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+INSERT INTO @extschema@.indicator_fragment AS f (name, description, sql)
+VALUES (name, description, sql)
+ON CONFLICT ON CONSTRAINT indicator_fragment_pkey DO UPDATE
+   SET description = EXCLUDED.description, sql = EXCLUDED.sql
+$fn$;
+COMMENT ON FUNCTION @extschema@.define_fragment(text, text, text) IS
+'Internal, used by the extension scripts: insert or replace a shared SQL fragment of the indicator definitions (sql/indicators/fragments.sql).';
+
+CREATE FUNCTION @extschema@.kpi_base_rows(mart_schema name)
+RETURNS TABLE (indicator text, counting text, base_sql text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    m text := quote_ident(mart_schema);
+    d record;
+    f record;
+    s text;
+    depth integer;
+    unknown text;
+BEGIN
+    IF mart_schema IS NULL THEN
+        RAISE EXCEPTION 'mart_schema must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    -- the SQL templates use @ and : placeholders, replaced after the names are in
+    IF mart_schema ~ '[@:$]' THEN
+        RAISE EXCEPTION 'schema name "%" contains @, : or $, which the view templates cannot take', mart_schema
+            USING ERRCODE = '22023';
+    END IF;
+    FOR d IN SELECT * FROM @extschema@.indicator_definition ORDER BY 1 LOOP
+        s := d.base_sql;
+        -- fragments may use fragments: expand until none is left (a few levels)
+        FOR depth IN 1..8 LOOP
+            EXIT WHEN s !~ '@[a-z][a-z0-9_]+';
+            FOR f IN SELECT * FROM @extschema@.indicator_fragment LOOP
+                s := regexp_replace(s, '@' || f.name || '\M', replace(f.sql, '\', '\\'), 'g');
+            END LOOP;
+        END LOOP;
+        unknown := substring(s FROM '@[a-z][a-z0-9_]+');
+        IF unknown IS NOT NULL THEN
+            RAISE EXCEPTION 'indicator %: unknown SQL fragment %', d.indicator, unknown
+                USING ERRCODE = '42704', HINT = 'Fragments are the rows of sferum_kpi.indicator_fragment.';
+        END IF;
+        indicator := d.indicator;
+        counting := d.counting;
+        base_sql := replace(s, '@m.', m || '.');
+        RETURN NEXT;
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.kpi_base_rows(name) IS
+'Internal: the per-week base rows of every computed indicator over a data mart, as SQL text with :W (Monday) and :E (Sunday) placeholders, expanded from indicator_definition and indicator_fragment. Columns of each query: platform, region_code, municipality_id, org_kind, org_id, unit_id, active, population. counting is unit (denominator = distinct units) or population (denominator = sum of statistical-form figures).';
+
+CREATE FUNCTION @extschema@.definitions_fingerprint()
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+SELECT md5(concat_ws(E'\n',
+    (SELECT string_agg(concat_ws('|', d.indicator, d.unit, d.per_platform, d.counting, d.base_sql), E'\n' ORDER BY d.indicator)
+       FROM @extschema@.indicator_definition d),
+    (SELECT string_agg(f.name || '|' || f.sql, E'\n' ORDER BY f.name) FROM @extschema@.indicator_fragment f),
+    -- the view builders: a change to how views are written is a change of definitions
+    (SELECT string_agg(p.prosrc, E'\n' ORDER BY p.proname) FROM pg_proc p
+      WHERE p.pronamespace = '@extschema@'::regnamespace
+        AND p.proname IN ('build_kpi_views', 'build_shard_views', 'build_national', 'comment_kpi_view'))))
+$fn$;
+COMMENT ON FUNCTION @extschema@.definitions_fingerprint() IS
+'md5 of the current indicator definitions, fragments and view builders. A view set whose recorded fingerprint (view_set.fingerprint) differs was built from older definitions: rebuild it with rebuild_views().';

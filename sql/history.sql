@@ -1,0 +1,70 @@
+--------------------------------------------------------------------------------
+-- History: weekly region-level values into indicator_history
+--------------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.snapshot_week(views_schema name, week date)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+-- JIT-compiling the union of every indicator's plan costs seconds and saves nothing here
+SET jit = off
+AS $fn$
+DECLARE
+    changed integer;
+BEGIN
+    IF views_schema IS NULL OR week IS NULL THEN
+        RAISE EXCEPTION 'views_schema and week must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF to_regclass(format('%I.all_indicators', views_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no KPI views', views_schema
+            USING ERRCODE = '42P01', HINT = 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
+    END IF;
+    -- Region level of every indicator.  A numerator above a statistical-form
+    -- denominator (registry ahead of the forms) is stored capped at it.
+    -- Re-running a week changes nothing unless a value changed.
+    EXECUTE format($q$
+        INSERT INTO @extschema@.indicator_history AS h (region_code, indicator, platform, week, value)
+        SELECT k.region_code, k.indicator, k.platform, k.week_start,
+               @extschema@.kpi_ratio(LEAST(k.numerator, k.denominator), k.denominator)
+        FROM %I.all_indicators k
+        WHERE k.week_start = $1 AND k.level = 'region'
+        ON CONFLICT (region_code, indicator, platform, week) DO UPDATE
+            SET value = EXCLUDED.value, computed_at = pg_catalog.now()
+            WHERE h.value::text IS DISTINCT FROM EXCLUDED.value::text$q$, views_schema)
+    USING @extschema@.week_start(week);
+    GET DIAGNOSTICS changed = ROW_COUNT;
+    RETURN changed;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.snapshot_week(name, date) IS
+'Compute the region-level value of every indicator for the week containing `week` from the KPI views and store it in indicator_history. Idempotent: returns the number of rows inserted or changed (0 on a re-run).';
+
+CREATE FUNCTION @extschema@.backfill(views_schema name, from_week date, to_week date)
+RETURNS TABLE (week date, rows_changed integer)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $fn$
+DECLARE
+    w date;
+BEGIN
+    IF from_week IS NULL OR to_week IS NULL OR from_week > to_week THEN
+        RAISE EXCEPTION 'from_week and to_week must be dates with from_week <= to_week'
+            USING ERRCODE = '22023';
+    END IF;
+    IF NOT isfinite(from_week) OR NOT isfinite(to_week) THEN
+        RAISE EXCEPTION 'from_week and to_week must be finite dates (got % and %)', from_week, to_week
+            USING ERRCODE = '22008';
+    END IF;
+    w := @extschema@.week_start(from_week);
+    LOOP
+        week := w;
+        rows_changed := @extschema@.snapshot_week(views_schema, w);
+        RETURN NEXT;
+        EXIT WHEN to_week - w < 7;
+        w := w + 7;
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.backfill(name, date, date) IS
+'Run snapshot_week for every week from from_week to to_week (e.g. school year 2024/2025 on vk gives the stage-1 baselines). One row per week with the rows it changed. Dates must be finite.';

@@ -1,0 +1,16 @@
+-- active_teachers (spec §3, §4a): share of teachers with status «Активен».
+SELECT @extschema@.define_indicator(
+    indicator => 'active_teachers', unit => 'person', per_platform => true, counting => 'unit',
+    title_ru => 'Доля педагогов со статусом «Активен»',
+    title_en => 'Share of teachers with status «Активен» (active)',
+    scope => 'teachers of state and municipal general, spo, preschool and do organisations, in the registry that week',
+    numerator => 'distinct teachers with status «Активен»: verified and >= 10 messages written in the week on the platform',
+    denominator => 'distinct teachers in scope',
+    base_sql => $q$
+SELECT pf.platform, @group_columns, m.person_id AS unit_id,
+       coalesce(@extschema@.teacher_is_active(@verified_by_sunday, coalesce(pw.written, 0)), false) AS active,
+       0::bigint AS population
+FROM @m.membership m JOIN @m.organisation o ON o.org_id = m.org_id
+CROSS JOIN @platforms
+LEFT JOIN @week_activity pw ON pw.person_id = m.person_id AND pw.platform = pf.platform
+WHERE m.role = 'teacher' AND o.kind IN @kinds_teaching AND @state_or_municipal AND @in_registry$q$);

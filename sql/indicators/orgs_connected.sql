@@ -1,0 +1,13 @@
+-- orgs_connected (spec §4a): share of educational organisations connected to Sferum.
+SELECT @extschema@.define_indicator(
+    indicator => 'orgs_connected', unit => 'organisation', per_platform => false, counting => 'unit',
+    title_ru => 'Доля образовательных организаций, подключённых к ИКОП «Сферум»',
+    title_en => 'Share of educational organisations connected to Sferum',
+    scope => 'state and municipal organisations of kinds general, preschool, spo, do, dpo',
+    numerator => 'registered on Sferum by the end of the week',
+    denominator => 'organisations in scope',
+    base_sql => $q$
+SELECT 'any'::text AS platform, @group_columns, o.org_id AS unit_id,
+       coalesce(o.registered_on <= :E, false) AS active, 0::bigint AS population
+FROM @m.organisation o
+WHERE o.kind IN @kinds_educational AND @state_or_municipal$q$);

@@ -1,0 +1,15 @@
+-- staff_weekly_writers (spec §4b, roadmap indicator 1): employees writing weekly.
+SELECT @extschema@.define_indicator(
+    indicator => 'staff_weekly_writers', unit => 'person', per_platform => true, counting => 'unit',
+    title_ru => 'Доля работников образовательных организаций, еженедельно пишущих сообщения',
+    title_en => 'Share of employees of educational organisations writing messages weekly',
+    scope => 'employees (roles teacher and staff) of state and municipal general, spo and do organisations (preschool excluded), in the registry that week',
+    numerator => 'distinct employees who wrote >= 1 message in the week on the platform',
+    denominator => 'distinct employees in scope',
+    base_sql => $q$
+SELECT pf.platform, @group_columns, m.person_id AS unit_id,
+       coalesce(pw.written, 0) >= 1 AS active, 0::bigint AS population
+FROM @m.membership m JOIN @m.organisation o ON o.org_id = m.org_id
+CROSS JOIN @platforms
+LEFT JOIN @week_activity pw ON pw.person_id = m.person_id AND pw.platform = pf.platform
+WHERE m.role IN ('teacher', 'staff') AND o.kind IN @kinds_roadmap AND @state_or_municipal AND @in_registry$q$);

@@ -1,0 +1,93 @@
+--------------------------------------------------------------------------------
+-- Warehouse roles.  A BI reader reads the views of one schema (KPI views or the
+-- national views) and nothing person-level: the views run with their owner's
+-- rights, so the reader needs no privilege on the mart.  A loader writes the
+-- mart tables and reads nothing else.  Both are idempotent GRANTs; re-run
+-- grant_reader after create_kpi_views() makes new views.
+--------------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.grant_reader(role_name name, views_schema name DEFAULT 'kpi')
+RETURNS integer
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    r text := quote_ident(role_name);
+    v record;
+    granted integer := 0;
+BEGIN
+    IF role_name IS NULL OR views_schema IS NULL THEN
+        RAISE EXCEPTION 'role_name and views_schema must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF role_name = '' OR views_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
+        RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = '42704';
+    END IF;
+    IF to_regnamespace(quote_ident(views_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" does not exist', views_schema USING ERRCODE = '3F000';
+    END IF;
+    -- person-level views (the shard views of create_shard_views) are never for a
+    -- reader: the catalog person_level_object says which they are
+    IF EXISTS (SELECT 1 FROM @extschema@.person_level_object p
+               JOIN pg_class c ON c.relname = p.object_name AND c.relnamespace = quote_ident(views_schema)::regnamespace
+               WHERE p.schema_name = views_schema AND c.relkind IN ('v', 'm')) THEN
+        RAISE EXCEPTION 'schema "%" holds person-level shard views (create_shard_views): grant_reader refuses it', views_schema
+            USING ERRCODE = '0LP01',
+                  HINT = 'Grant the shard views only to the role of the coordinator''s user mapping, by hand.';
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %s', views_schema, r);
+    -- views only: tables (mart tables, the person-level national.facts) never
+    FOR v IN SELECT c.relname FROM pg_class c
+              WHERE c.relnamespace = quote_ident(views_schema)::regnamespace AND c.relkind IN ('v', 'm')
+              ORDER BY c.relname LOOP
+        EXECUTE format('GRANT SELECT ON %I.%I TO %s', views_schema, v.relname, r);
+        granted := granted + 1;
+    END LOOP;
+    -- target_status() reads the targets with the caller's rights; the history
+    -- and the definitions are region-level figures and documentation
+    EXECUTE format('GRANT USAGE ON SCHEMA @extschema@ TO %s', r);
+    EXECUTE format('GRANT SELECT ON @extschema@.target, @extschema@.indicator_history, @extschema@.indicator_definition TO %s', r);
+    RETURN granted;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.grant_reader(name, name) IS
+'Let a BI role read every view of views_schema (KPI or national views: aggregates only) and the targets, history and definitions; never a table of the mart. Returns the number of views granted. Re-run it after create_kpi_views().';
+
+CREATE FUNCTION @extschema@.grant_loader(role_name name, mart_schema name)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    r text := quote_ident(role_name);
+    t record;
+    granted integer := 0;
+BEGIN
+    IF role_name IS NULL OR mart_schema IS NULL THEN
+        RAISE EXCEPTION 'role_name and mart_schema must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF role_name = '' OR mart_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
+        RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = '42704';
+    END IF;
+    IF to_regclass(format('%I.activity_daily', mart_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
+            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %s', mart_schema, r);
+    FOR t IN SELECT c.relname FROM pg_class c
+              WHERE c.relnamespace = quote_ident(mart_schema)::regnamespace AND c.relkind IN ('r', 'p')
+              ORDER BY c.relname LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON %I.%I TO %s', mart_schema, t.relname, r);
+        granted := granted + 1;
+    END LOOP;
+    RETURN granted;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.grant_loader(name, name) IS
+'Let an ETL role read and write every table of a data mart (load, correct, truncate). It gets nothing else: not the KPI views, not the extension''s catalog. Returns the number of tables granted.';
+

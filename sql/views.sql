@@ -1,0 +1,350 @@
+--------------------------------------------------------------------------------
+-- KPI views.  create_kpi_views() writes one view per indicator of spec §4a/§4b
+-- into a schema for BI tools, plus all_indicators and dashboard.  Each view has
+-- one row per week, platform and group at four levels (region, municipality,
+-- organisation kind, organisation), computed from person-level rows so that
+-- distinct people are counted once per group.  Rows are aggregates only: no
+-- view exposes a person.
+--
+-- Shape: weeks CROSS JOIN LATERAL (one week's rows GROUP BY GROUPING SETS).
+-- PostgreSQL does not push a filter on a grouping-set column below the
+-- aggregate, so a plain GROUPING SETS view would compute every week for a
+-- query about one; with the week as the lateral parameter, `WHERE week_start
+-- = ...` reads one week of activity through the day index.
+--
+-- Small cells: pupils' and teachers' activity is personal data; a figure about
+-- 1 or 2 people tells what those people did.  For the indicators that count
+-- people, rows below the region level whose denominator is below min_cell show
+-- NULL numerator, share and target_met (suppressed = true).  Region rows are
+-- never suppressed: they feed indicator_history and the dashboard.
+--
+-- Shares above 100 % (registry ahead of the statistical forms): the raw
+-- numerator stays visible, the share and every target judgement use
+-- least(numerator, denominator), i.e. exactly 100 % (spec §5).
+--
+-- The views are not extension members: an update leaves them alone, and
+-- rebuild_views() re-creates them from the current definitions in place
+-- (CREATE OR REPLACE VIEW), so grants and dependent views survive.
+--------------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.comment_kpi_view(views_schema name, view_name name, description text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    col record;
+BEGIN
+    EXECUTE format('COMMENT ON VIEW %I.%I IS %L', views_schema, view_name, description);
+    FOR col IN
+        SELECT a.attname, c.comment
+        FROM pg_attribute a
+        JOIN (VALUES
+            ('indicator', 'Indicator code (see sferum_kpi.target and sferum_kpi.indicator_definition).'),
+            ('week_start', 'Monday of the ISO week (local time of the region).'),
+            ('platform', 'vk, national, or any for indicators without a platform.'),
+            ('level', 'region, municipality, org_kind or organisation: which grouping the row is.'),
+            ('region_code', 'Region code.'),
+            ('region_name', 'Region name.'),
+            ('municipality_id', 'Municipality (municipality and organisation levels; NULL for regional bodies).'),
+            ('municipality_name', 'Municipality name.'),
+            ('org_kind', 'Organisation kind (org_kind and organisation levels).'),
+            ('org_id', 'Organisation id (organisation level).'),
+            ('org_name', 'Organisation name (organisation level).'),
+            ('numerator', 'Units counted (distinct people, organisations or chats in the group).'),
+            ('denominator', 'Population of the group (distinct units in scope, or the statistical-form figure).'),
+            ('share', 'numerator / denominator, at most 1: a numerator above its denominator (registry ahead of the statistical forms) counts as exactly 100 %; NULL when the denominator is 0.'),
+            ('previous_share', 'Share of the week before.'),
+            ('change', 'share - previous_share.'),
+            ('trend', 'Shares of the last 8 weeks, oldest first, as a bar per week (▁ = 0 %, █ = 100 %, · = no value).'),
+            ('title_ru', 'Indicator title in Russian.'),
+            ('title_en', 'Indicator title in English.'),
+            ('kind', 'computed (from activity) or milestone (loaded counts).'),
+            ('target_stage', 'Target stage for the week: the earliest deadline on or after the week''s Monday.'),
+            ('target_deadline', 'Deadline of that stage.'),
+            ('target_comparison', '>= or >.'),
+            ('target_threshold', 'Threshold of that stage (the baseline for baseline stages); NULL when unknown.'),
+            ('target_met', 'Whether the value meets the stage; NULL when unknown.'),
+            ('target_due', 'true when the stage''s deadline falls on or before the week''s Sunday.'),
+            ('target_in_force', 'false while the stage awaits its normative acts.'),
+            ('short_by', 'How many more units (same denominator) would meet the stage.')
+        ) c(name, comment) ON c.name = a.attname
+        WHERE a.attrelid = format('%I.%I', views_schema, view_name)::regclass AND a.attnum > 0
+    LOOP
+        EXECUTE format('COMMENT ON COLUMN %I.%I.%I IS %L', views_schema, view_name, col.attname, col.comment);
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.comment_kpi_view(name, name, text) IS
+'Internal: comment a KPI view and each of its columns (BI tools show these comments).';
+
+
+CREATE FUNCTION @extschema@.build_kpi_views(mart_schema name, views_schema name, min_cell integer, or_replace boolean)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    m text := quote_ident(mart_schema);
+    v text := quote_ident(views_schema);
+    -- rebuild_views(): the DBA's views (never extension members) are replaced in place
+    create_view constant text := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
+    -- Distinct units per group with the raw-row aggregate of release 1.1: a
+    -- unit counts once however many rows (memberships) it has in the group;
+    -- rows with a NULL unit (population rows) are ignored by it.
+    counted constant text := '@extschema@.weekly_active_ratio(b.unit_id, b.active::integer::bigint, 1, NULL::bigint)';
+    supp_comment text := format('true when numerator, share and target_met are withheld: a group of fewer than %s people below the region level (small-cell protection; create_kpi_views(..., min_cell)).', min_cell);
+    def record;
+    supp text;
+    sql text;
+    views text[] := '{}';
+BEGIN
+    IF mart_schema IS NULL OR views_schema IS NULL OR min_cell IS NULL THEN
+        RAISE EXCEPTION 'mart_schema, views_schema and min_cell must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF mart_schema = '' OR views_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
+    IF concat(mart_schema, views_schema) ~ '[@:$]' THEN
+        RAISE EXCEPTION 'schema names must not contain @, : or $ (the view templates use them as placeholders)'
+            USING ERRCODE = '22023';
+    END IF;
+    IF min_cell < 0 THEN
+        RAISE EXCEPTION 'min_cell must be >= 0 (got %)', min_cell
+            USING ERRCODE = '22023', HINT = 'Use 0 to publish every figure unsuppressed.';
+    END IF;
+    IF to_regclass(format('%s.activity_daily', m)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
+            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
+    END IF;
+
+    EXECUTE format('CREATE SCHEMA IF NOT EXISTS %s', v);
+
+    FOR def IN SELECT b.*, d.unit FROM @extschema@.kpi_base_rows(mart_schema) b
+               JOIN @extschema@.indicator_definition d USING (indicator) LOOP
+        supp := CASE WHEN def.unit = 'person'
+                     THEN format('(a.level <> ''region'' AND a.denominator < %s)', min_cell)
+                     ELSE 'false' END;
+        sql := format($v$
+%8$s %1$s.%2$I AS
+SELECT %3$L::text AS indicator, wk.week_start, a.platform, a.level,
+       a.region_code, a.municipality_id, mu.name AS municipality_name, a.org_kind, a.org_id, og.name AS org_name,
+       CASE WHEN NOT x.suppressed THEN a.numerator END AS numerator, a.denominator,
+       CASE WHEN a.denominator > 0 AND NOT x.suppressed
+            THEN LEAST(a.numerator, a.denominator)::double precision / a.denominator END AS share,
+       x.suppressed,
+       t.stage AS target_stage, t.deadline AS target_deadline, t.threshold AS target_threshold,
+       CASE WHEN NOT x.suppressed THEN t.met END AS target_met, t.due AS target_due,
+       t.in_force AS target_in_force
+FROM (SELECT w::date AS week_start
+      FROM generate_series((SELECT @extschema@.week_start(min(d.day)) FROM @m.activity_daily d)::timestamp,
+                           (SELECT max(d.day) FROM @m.activity_daily d)::timestamp,
+                           interval '7 days') AS w) wk
+CROSS JOIN LATERAL (
+    SELECT b.platform,
+           CASE WHEN grouping(b.org_id) = 0 THEN 'organisation'
+                WHEN grouping(b.municipality_id) = 0 THEN 'municipality'
+                WHEN grouping(b.org_kind) = 0 THEN 'org_kind'
+                ELSE 'region' END AS level,
+           b.region_code, b.municipality_id, b.org_kind, b.org_id,
+           coalesce(@extschema@.numerator(%4$s), 0) AS numerator, %5$s AS denominator
+    FROM (%6$s) b
+    GROUP BY GROUPING SETS (
+        (b.platform, b.region_code),
+        (b.platform, b.region_code, b.municipality_id),
+        (b.platform, b.region_code, b.org_kind),
+        (b.platform, b.region_code, b.municipality_id, b.org_kind, b.org_id))
+) a
+CROSS JOIN LATERAL (SELECT %7$s AS suppressed) x
+LEFT JOIN @m.municipality mu ON mu.municipality_id = a.municipality_id
+LEFT JOIN @m.organisation og ON og.org_id = a.org_id
+-- a DBA may delete an indicator's targets: the rows stay, with NULL target columns
+LEFT JOIN LATERAL (
+    SELECT s.* FROM @extschema@.target_status(%3$L,
+                        @extschema@.kpi_ratio(LEAST(a.numerator, a.denominator), a.denominator),
+                        wk.week_start, a.region_code) s
+    WHERE EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = %3$L)) t ON true$v$,
+            v, def.indicator, def.indicator, counted,
+            CASE def.counting WHEN 'unit' THEN format('coalesce(@extschema@.denominator(%s), 0)', counted)
+                              ELSE 'coalesce(sum(b.population), 0)::bigint' END,
+            def.base_sql, supp, create_view);
+        sql := replace(replace(replace(sql, '@m.', m || '.'), ':W', 'wk.week_start'), ':E', '(wk.week_start + 6)');
+        EXECUTE sql;
+        views := views || def.indicator;
+        PERFORM @extschema@.comment_kpi_view(views_schema, def.indicator,
+            format('Indicator %s per week, platform and level (region, municipality, org_kind, organisation): %s / %s. Aggregates only.%s',
+                   def.indicator,
+                   (SELECT d.numerator FROM @extschema@.indicator_definition d WHERE d.indicator = def.indicator),
+                   (SELECT d.denominator FROM @extschema@.indicator_definition d WHERE d.indicator = def.indicator),
+                   CASE WHEN supp <> 'false' AND min_cell > 0
+                        THEN format(' Below the region level, figures of groups with fewer than %s people are suppressed.', min_cell)
+                        ELSE '' END));
+        EXECUTE format('COMMENT ON COLUMN %s.%I.suppressed IS %L', v, def.indicator, supp_comment);
+    END LOOP;
+    -- every indicator in one long result
+    EXECUTE format('%s %s.all_indicators AS %s', create_view, v,
+                   (SELECT string_agg(format('SELECT * FROM %s.%I', v, x), E'\nUNION ALL ') FROM unnest(views) x));
+    PERFORM @extschema@.comment_kpi_view(views_schema, 'all_indicators',
+        'Every computed indicator in one result (long format): indicator, week, platform, level, group, numerator, denominator, share, target.');
+    EXECUTE format('COMMENT ON COLUMN %s.all_indicators.suppressed IS %L', v, supp_comment);
+
+    EXECUTE replace(format($v$
+%2$s %1$s.dashboard AS
+WITH latest AS (
+    -- the latest complete week: the last week whose Sunday has activity data
+    SELECT r.region_code, r.name AS region_name,
+           @extschema@.week_start((SELECT max(a.day) FROM @m.activity_daily a) + 1) - 7 AS week_start
+    FROM @m.region r
+), indicators AS (
+    SELECT DISTINCT ON (t.indicator) t.indicator, t.kind, t.title_ru, t.title_en
+    FROM @extschema@.target t
+    WHERE t.kind = 'milestone'
+       OR t.indicator IN (SELECT d.indicator FROM @extschema@.indicator_definition d)
+    ORDER BY t.indicator, t.stage
+), cur AS (
+    SELECT l.region_code, l.region_name, i.indicator, i.kind, i.title_ru, i.title_en, l.week_start,
+           CASE WHEN i.kind = 'milestone' THEN 'any'
+                WHEN NOT coalesce((SELECT d.per_platform FROM @extschema@.indicator_definition d
+                                   WHERE d.indicator = i.indicator), false) THEN 'any'
+                WHEN @extschema@.school_year(l.week_start) >= 2025 THEN 'national'
+                ELSE 'vk' END AS platform
+    FROM latest l CROSS JOIN indicators i
+    WHERE l.week_start IS NOT NULL
+), val AS (
+    SELECT c.*,
+           CASE WHEN c.kind = 'milestone' THEN
+               (SELECT @extschema@.kpi_ratio(mp.done, mp.total) FROM @m.milestone_progress mp
+                WHERE mp.region_code = c.region_code AND mp.indicator = c.indicator
+                  AND mp.reported_on <= c.week_start + 6
+                ORDER BY mp.reported_on DESC LIMIT 1)
+           ELSE
+               (SELECT h.value FROM @extschema@.indicator_history h
+                WHERE h.region_code = c.region_code AND h.indicator = c.indicator
+                  AND h.platform = c.platform AND h.week = c.week_start)
+           END AS value,
+           (SELECT h.value FROM @extschema@.indicator_history h
+            WHERE h.region_code = c.region_code AND h.indicator = c.indicator
+              AND h.platform = c.platform AND h.week = c.week_start - 7) AS previous,
+           (SELECT string_agg(CASE WHEN h.value IS NULL OR @extschema@.share(h.value) IS NULL THEN '·'
+                                   ELSE substr('▁▂▃▄▅▆▇█', 1 + least(7, floor(@extschema@.share(h.value) * 8))::integer, 1)
+                              END, '' ORDER BY w.week)
+            FROM generate_series((c.week_start - 49)::timestamp, c.week_start::timestamp, interval '7 days') AS w(week)
+            LEFT JOIN @extschema@.indicator_history h
+                   ON h.region_code = c.region_code AND h.indicator = c.indicator
+                  AND h.platform = c.platform AND h.week = w.week::date) AS trend
+    FROM cur c
+)
+SELECT v.region_code, v.region_name, v.indicator, v.title_ru, v.title_en, v.kind, v.platform, v.week_start,
+       @extschema@.numerator(v.value) AS numerator, @extschema@.denominator(v.value) AS denominator,
+       @extschema@.share(v.value) AS share,
+       @extschema@.share(v.previous) AS previous_share,
+       @extschema@.share(v.value) - @extschema@.share(v.previous) AS change,
+       v.trend,
+       s.stage AS target_stage, s.deadline AS target_deadline, s.comparison AS target_comparison,
+       s.threshold AS target_threshold, s.met AS target_met,
+       s.due AS target_due, s.in_force AS target_in_force, s.short_by
+FROM val v
+LEFT JOIN LATERAL @extschema@.target_status(v.indicator, v.value, v.week_start, v.region_code) s ON true$v$, v, create_view),
+        '@m.', m || '.');
+    PERFORM @extschema@.comment_kpi_view(views_schema, 'dashboard',
+        'One row per region and indicator: the latest complete week from indicator_history (milestones: the latest loaded counts) against the target stage for that week, with the previous week, the change and an 8-week trend.');
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.build_kpi_views(name, name, integer, boolean) IS
+'Internal: write the KPI views of create_kpi_views(); or_replace re-creates existing views in place (rebuild_views).';
+
+CREATE FUNCTION @extschema@.create_kpi_views(mart_schema name, views_schema name DEFAULT 'kpi', min_cell integer DEFAULT 5)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    IF EXISTS (SELECT 1 FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind <> 'kpi') THEN
+        RAISE EXCEPTION 'schema "%" already holds % views', views_schema,
+                        (SELECT s.kind FROM @extschema@.view_set s WHERE s.schema_name = views_schema)
+            USING ERRCODE = '42P07', HINT = 'Use another schema for the KPI views.';
+    END IF;
+    PERFORM @extschema@.build_kpi_views(mart_schema, views_schema, min_cell, false);
+    INSERT INTO @extschema@.view_set AS s (schema_name, kind, mart_schema, min_cell, fingerprint, built_with)
+    VALUES (views_schema, 'kpi', mart_schema, min_cell, @extschema@.definitions_fingerprint(),
+            (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'sferum_kpi'))
+    ON CONFLICT (schema_name) DO UPDATE
+       SET mart_schema = EXCLUDED.mart_schema, min_cell = EXCLUDED.min_cell, fingerprint = EXCLUDED.fingerprint,
+           built_with = EXCLUDED.built_with, built_at = EXCLUDED.built_at;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.create_kpi_views(name, name, integer) IS
+'Create the KPI views over a data mart in views_schema (default kpi): one view per indicator, all_indicators, dashboard. For the indicators that count people, rows below the region level with a denominator below min_cell (default 5; 0 = publish everything) show NULL numerator, share and target_met. The views are not extension members (DROP EXTENSION refuses while they exist); the set is recorded in view_set, and rebuild_views() re-creates it after an update.';
+
+CREATE FUNCTION @extschema@.rebuild_views(views_schema name DEFAULT NULL)
+RETURNS TABLE (schema_name text, kind text, status text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    vs record;
+    readers name[];
+    r name;
+    rel record;
+BEGIN
+    IF views_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
+    IF views_schema IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM @extschema@.view_set s WHERE s.schema_name = views_schema) THEN
+        RAISE EXCEPTION 'schema "%" holds no views made by sferum_kpi', views_schema
+            USING ERRCODE = '42P01',
+                  HINT = 'SELECT * FROM sferum_kpi.check_views() lists the view sets; create one with create_kpi_views().';
+    END IF;
+    FOR vs IN SELECT * FROM @extschema@.view_set s
+              WHERE views_schema IS NULL OR s.schema_name = views_schema
+              ORDER BY s.schema_name LOOP
+        schema_name := vs.schema_name;
+        kind := vs.kind;
+        IF to_regnamespace(quote_ident(vs.schema_name)) IS NULL THEN
+            status := 'schema missing: skipped';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        -- roles that read views of the set (grant_reader) read the views it gains too
+        SELECT array_agg(DISTINCT a.grantee::regrole::name) INTO readers
+          FROM pg_class c, aclexplode(c.relacl) a
+         WHERE c.relnamespace = quote_ident(vs.schema_name)::regnamespace AND c.relkind = 'v'
+           AND a.privilege_type = 'SELECT' AND a.grantee <> c.relowner AND a.grantee <> 0;
+        BEGIN
+            CASE vs.kind
+                WHEN 'kpi' THEN
+                    PERFORM @extschema@.build_kpi_views(vs.mart_schema, vs.schema_name, coalesce(vs.min_cell, 5), true);
+                WHEN 'shard' THEN
+                    PERFORM @extschema@.build_shard_views(vs.mart_schema, vs.schema_name, true);
+                ELSE
+                    PERFORM @extschema@.build_national(vs.schema_name, true);
+            END CASE;
+        EXCEPTION WHEN invalid_table_definition THEN
+            RAISE EXCEPTION 'cannot rebuild the views of schema "%" in place: %', vs.schema_name, SQLERRM
+                USING ERRCODE = '42P16',
+                      HINT = 'Their columns changed. Drop the schema''s views (and views of your own over them), '
+                             'create them again with create_kpi_views() / create_shard_views() / create_national(), '
+                             'then re-run grant_reader().';
+        END;
+        FOREACH r IN ARRAY coalesce(readers, '{}') LOOP
+            FOR rel IN SELECT c.relname FROM pg_class c
+                        WHERE c.relnamespace = quote_ident(vs.schema_name)::regnamespace AND c.relkind = 'v'
+                          AND NOT has_table_privilege(r, c.oid, 'SELECT')
+                          AND NOT EXISTS (SELECT 1 FROM @extschema@.person_level_object p
+                                          WHERE p.schema_name = vs.schema_name AND p.object_name = c.relname) LOOP
+                EXECUTE format('GRANT SELECT ON %I.%I TO %I', vs.schema_name, rel.relname, r);
+            END LOOP;
+        END LOOP;
+        UPDATE @extschema@.view_set s
+           SET fingerprint = @extschema@.definitions_fingerprint(), min_cell = coalesce(s.min_cell, 5),
+               built_with = (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'sferum_kpi'),
+               built_at = pg_catalog.now()
+         WHERE s.schema_name = vs.schema_name;
+        status := 'rebuilt';
+        RETURN NEXT;
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.rebuild_views(name) IS
+'Re-create the views of one view set (or of every set in view_set when views_schema is NULL) from the current definitions, in place: grants and views a DBA built over them survive, and roles that read the set get the views it gains. Run it after ALTER EXTENSION sferum_kpi UPDATE when check_views() reports a set as out of date. One row per set.';
