@@ -42,7 +42,9 @@ DATA_built  = $(SQL_INSTALL) $(SQL_UPDATE)
 
 TESTS        = $(wildcard test/sql/*.sql)
 REGRESS      = $(patsubst test/sql/%.sql,%,$(TESTS))
-REGRESS_OPTS = --inputdir=test --load-extension=$(EXTENSION)
+# --outputdir: pg_regress prefers OUTPUTDIR/sql/NAME.sql to the input one, and
+# sql/ holds the extension's sources (sql/calendar.sql would shadow the test).
+REGRESS_OPTS = --inputdir=test --outputdir=test/out --load-extension=$(EXTENSION)
 
 PG_CFLAGS  += -Wall -Wextra
 
@@ -52,7 +54,7 @@ PG_CONFIG ?= pg_config
 # PostgreSQL's inline functions (some have parameters they do not use).  GCC
 # and clang drop the plain -I for a directory also given with -isystem.
 PG_CPPFLAGS += -isystem $(shell $(PG_CONFIG) --includedir-server)
-EXTRA_CLEAN = results regression.diffs regression.out
+EXTRA_CLEAN = test/out
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

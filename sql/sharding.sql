@@ -114,7 +114,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     IF EXISTS (SELECT 1 FROM @extschema@.view_set s
-               WHERE s.schema_name = shard_schema AND (s.kind <> 'shard' OR s.mart_schema <> mart_schema)) THEN
+               WHERE s.schema_name = shard_schema AND (s.kind <> 'shard' OR s.mart_schema <> create_shard_views.mart_schema)) THEN
         RAISE EXCEPTION 'schema "%" already holds views of another kind or mart', shard_schema
             USING ERRCODE = '42P07', HINT = 'Use one shard schema per data mart.';
     END IF;

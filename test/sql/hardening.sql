@@ -108,6 +108,7 @@ SELECT create_mart('Hardening_Mixed');
 SELECT create_kpi_views('hardening_mart', 'Hardening_Views');
 CREATE SCHEMA hardening_views;   -- a lower-case namesake with other contents
 CREATE VIEW hardening_views.only_here AS SELECT 1 AS x;
+CREATE VIEW hardening_views.active_orgs AS SELECT 1 AS x;   -- not a KPI view: rebuilding over it must refuse
 SELECT create_mart('hardening_badregion');
 INSERT INTO hardening_badregion.region VALUES ('bad code', 'Bad', 'UTC');
 SELECT count(*) FROM create_shard_views('hardening_mart', 'hardening_shard');
@@ -477,8 +478,7 @@ INSERT INTO cases (label, expected, sql) VALUES
 -- create_mart, create_kpi_views, comment_kpi_view
 ('create_mart NULL',                           '22004', $$SELECT create_mart(NULL)$$),
 ('create_mart existing mart',                  '42P07', $$SELECT create_mart('hardening_mart')$$),
--- NOTE: an empty name reaches the DDL and fails as a syntax error (42601)
-('create_mart empty name',                     '42601', $$SELECT create_mart('')$$),
+('create_mart empty name',                     '22023', $$SELECT create_mart('')$$),
 ('create_mart pg_catalog',                     '42939', $$SELECT create_mart('pg_catalog')$$),
 ('create_mart pg_temp',                        '42939', $$SELECT create_mart('pg_temp')$$),
 ('create_kpi_views NULL views schema',         '22004', $$SELECT create_kpi_views('hardening_mart', NULL)$$),
@@ -492,6 +492,25 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('create_kpi_views min_cell NULL',             '22004', $$SELECT create_kpi_views('hardening_mart', 'hardening_kpi2', NULL)$$),
 ('kpi_base_rows NULL',                         '22004', $$SELECT count(*) FROM kpi_base_rows(NULL)$$),
 ('kpi_base_rows no mart (only builds SQL)',    'ok',    $$SELECT count(*) FROM kpi_base_rows('no_such_schema')$$),
+-- definitions (1.4): the catalog's own checks refuse bad definitions
+('define_indicator NULL code',                 '23502', $$SELECT define_indicator(NULL, 'person', true, 'unit', 'r', 'e', 's', 'n', 'd', 'SELECT 1')$$),
+('define_indicator bad unit',                  '23514', $$SELECT define_indicator('zz_x', 'pupil', true, 'unit', 'r', 'e', 's', 'n', 'd', 'SELECT 1')$$),
+('define_indicator bad counting',              '23514', $$SELECT define_indicator('zz_x', 'person', true, 'sum', 'r', 'e', 's', 'n', 'd', 'SELECT 1')$$),
+('define_indicator NULL base_sql',             '23502', $$SELECT define_indicator('zz_x', 'person', true, 'unit', 'r', 'e', 's', 'n', 'd', NULL)$$),
+('define_fragment bad name',                   '23514', $$SELECT define_fragment('x', 'one letter would clash with @m.', 'true')$$),
+('define_fragment NULL sql',                   '23502', $$SELECT define_fragment('zz_fragment', 'd', NULL)$$),
+('definitions_fingerprint',                    'ok',    $$SELECT length(definitions_fingerprint())$$),
+('build_kpi_views NULL',                       '22004', $$SELECT build_kpi_views(NULL, NULL, NULL, NULL)$$),
+('build_kpi_views in place',                   'ok',    $$SELECT build_kpi_views('hardening_mart', 'hardening_kpi', 5, true)$$),
+('build_kpi_views in place, other columns',    '42P16', $$SELECT build_kpi_views('hardening_mart', 'hardening_views', 5, true)$$),
+('build_shard_views NULL',                     '22004', $$SELECT count(*) FROM build_shard_views(NULL, NULL, true)$$),
+('build_national NULL',                        '22004', $$SELECT build_national(NULL, true)$$),
+('rebuild_views empty name',                   '22023', $$SELECT count(*) FROM rebuild_views('')$$),
+('rebuild_views no view set',                  '42P01', $$SELECT count(*) FROM rebuild_views('no_such_schema')$$),
+('rebuild_views KPI views',                    'ok',    $$SELECT string_agg(status, ',') FROM rebuild_views('hardening_kpi')$$),
+('rebuild_views mixed-case shard schema',      'ok',    $$SELECT string_agg(status, ',') FROM rebuild_views('Hardening_Mixed_Shard')$$),
+('check_views',                                'ok',    $$SELECT count(*) FILTER (WHERE NOT up_to_date) FROM check_views()$$),
+('notice_stale_views',                         'ok',    $$SELECT notice_stale_views()$$),
 -- create_shard_views, create_national, attach_shard
 ('create_shard_views NULL',                    '22004', $$SELECT count(*) FROM create_shard_views(NULL)$$),
 ('create_shard_views no mart',                 '42P01', $$SELECT count(*) FROM create_shard_views('no_such_schema', 'hardening_shard2')$$),

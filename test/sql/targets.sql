@@ -36,9 +36,11 @@ SELECT target_met('staff_weekly_writers', 0.48, '2025-09-15', '50') AS at_baseli
        target_met('staff_weekly_writers', 0.9, '2025-09-15', '77') AS no_history,
        target_met('staff_weekly_writers', 0.9, '2025-09-15') AS no_region;
 
--- which stage applies on a date: the earliest deadline on or after it, the last one afterwards
+-- which stage applies on a date: the earliest deadline on or after it, the last one afterwards;
+-- due once the deadline falls in the date's week or before (spec §5): Tuesday 2025-09-30 is in
+-- the week of Wednesday 2025-10-01, so stage 1 is due then; 2025-09-28 (Sunday) is a week before
 SELECT d::date AS as_of, s.stage, s.deadline, s.rule, s.threshold, s.due, s.state, s.in_force, s.met
-FROM unnest(ARRAY['2025-01-01', '2025-09-30', '2025-10-01', '2025-10-02', '2025-12-30', '2025-12-31', '2027-06-01']) d,
+FROM unnest(ARRAY['2025-01-01', '2025-09-28', '2025-09-29', '2025-09-30', '2025-10-01', '2025-10-02', '2025-12-30', '2025-12-31', '2027-06-01']) d,
      target_status('staff_weekly_writers', 0.5, d::date, '50') s;
 
 -- dashboard rows: gap and how many people are missing
