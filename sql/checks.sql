@@ -1,6 +1,7 @@
 --------------------------------------------------------------------------------
 -- Checks a DBA runs: are the views made by the extension built from the
--- current definitions?  An update prints the answer as a NOTICE.
+-- current definitions?  An update prints the answer as a WARNING (PostgreSQL
+-- runs extension scripts with client_min_messages = warning).
 --------------------------------------------------------------------------------
 
 CREATE FUNCTION @extschema@.check_views()
@@ -18,7 +19,7 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.check_views() IS
 'One row per view set made by create_kpi_views, create_shard_views or create_national: whether its schema is still there and whether it was built from the current definitions (up_to_date false: run rebuild_views(schema)).';
 
-CREATE FUNCTION @extschema@.notice_stale_views()
+CREATE FUNCTION @extschema@.report_stale_views()
 RETURNS integer
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -28,7 +29,7 @@ DECLARE
     n integer := 0;
 BEGIN
     FOR r IN SELECT * FROM @extschema@.check_views() c WHERE c.present AND NOT c.up_to_date LOOP
-        RAISE NOTICE 'the % views in schema "%" were built from older definitions (sferum_kpi %)',
+        RAISE WARNING 'the % views in schema "%" were built from older definitions (sferum_kpi %)',
                      r.kind, r.schema_name, coalesce(r.built_with, 'before 1.4')
             USING HINT = format('SELECT * FROM sferum_kpi.rebuild_views(%L);', r.schema_name);
         n := n + 1;
@@ -36,5 +37,5 @@ BEGIN
     RETURN n;
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.notice_stale_views() IS
-'Raise a NOTICE, with the rebuild_views() call as HINT, for every view set built from older definitions; returns their number. ALTER EXTENSION sferum_kpi UPDATE runs it.';
+COMMENT ON FUNCTION @extschema@.report_stale_views() IS
+'Raise a WARNING, with the rebuild_views() call as HINT, for every view set built from older definitions; returns their number. ALTER EXTENSION sferum_kpi UPDATE runs it (a WARNING, because PostgreSQL hides NOTICEs from extension scripts).';

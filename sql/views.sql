@@ -118,7 +118,9 @@ BEGIN
             USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
     END IF;
 
-    EXECUTE format('CREATE SCHEMA IF NOT EXISTS %s', v);
+    IF to_regnamespace(v) IS NULL THEN
+        EXECUTE format('CREATE SCHEMA %s', v);
+    END IF;
 
     FOR def IN SELECT b.*, d.unit FROM @extschema@.kpi_base_rows(mart_schema) b
                JOIN @extschema@.indicator_definition d USING (indicator) LOOP

@@ -1,2 +1,2 @@
 -- The end of every update script: name the view sets to rebuild.
-SELECT @extschema@.notice_stale_views();
+SELECT @extschema@.report_stale_views();

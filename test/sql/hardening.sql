@@ -510,7 +510,7 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('rebuild_views KPI views',                    'ok',    $$SELECT string_agg(status, ',') FROM rebuild_views('hardening_kpi')$$),
 ('rebuild_views mixed-case shard schema',      'ok',    $$SELECT string_agg(status, ',') FROM rebuild_views('Hardening_Mixed_Shard')$$),
 ('check_views',                                'ok',    $$SELECT count(*) FILTER (WHERE NOT up_to_date) FROM check_views()$$),
-('notice_stale_views',                         'ok',    $$SELECT notice_stale_views()$$),
+('report_stale_views',                         'ok',    $$SELECT report_stale_views()$$),
 -- create_shard_views, create_national, attach_shard
 ('create_shard_views NULL',                    '22004', $$SELECT count(*) FROM create_shard_views(NULL)$$),
 ('create_shard_views no mart',                 '42P01', $$SELECT count(*) FROM create_shard_views('no_such_schema', 'hardening_shard2')$$),

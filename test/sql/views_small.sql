@@ -115,6 +115,93 @@ SELECT snapshot_week('no_such_views', '2024-09-02');
 SELECT * FROM backfill('tiny_kpi', '2024-09-15', '2024-09-02');
 \set SHOW_CONTEXT errors
 
+-- Edge cases the generator never makes (spec §3-§5 decisions), on a second hand-built mart.
+-- W1 = 2025-09-22..28, W2 = 2025-09-29..10-05 (the week of the 2025-10-01 deadline).
+-- School E: teachers 1, 2, 3 in the community; 3 leaves on Wednesday 10-01 (mid-W2);
+-- 4 joins as a teacher on 09-24 and was never added to the community.
+SELECT create_mart('edge');
+INSERT INTO edge.region VALUES ('E1', 'Edge region', 'Europe/Moscow');
+INSERT INTO edge.municipality VALUES (1, 'E1', 'Gamma');
+INSERT INTO edge.organisation (org_id, region_code, municipality_id, name, kind, ownership,
+                               registered_on, admin_logged_in_on, data_filled_on) VALUES
+  (10, 'E1', 1, 'School E', 'general', 'municipal', '2025-01-01', '2025-01-01', '2025-01-01');
+INSERT INTO edge.person SELECT p, 'E1' FROM generate_series(1, 7) p;
+INSERT INTO edge.membership (person_id, org_id, role, since, until, sferum_added_on, role_confirmed_on) VALUES
+  (1, 10, 'teacher', '2020-01-01', NULL,         '2025-01-01', '2025-01-01'),
+  (2, 10, 'teacher', '2020-01-01', NULL,         '2025-01-01', '2025-01-01'),
+  (3, 10, 'teacher', '2020-01-01', '2025-10-01', '2025-01-01', '2025-01-01'),   -- leaves mid-W2
+  (4, 10, 'teacher', '2025-09-24', NULL,         NULL,         NULL),           -- a teacher from 09-24
+  (5, 10, 'pupil',   '2020-01-01', NULL,         '2025-01-01', NULL),
+  (6, 10, 'pupil',   '2020-01-01', NULL,         '2025-01-01', NULL),
+  (7, 10, 'parent',  '2020-01-01', NULL,         '2025-01-01', NULL);
+-- the statistical form is behind the registry: 1 pupil declared (denominator 2 pupils and parents)
+INSERT INTO edge.stat_form VALUES (10, 2025, 1, 4, 0);
+INSERT INTO edge.chat VALUES
+  (100, 10, 4, 'national', '2025-09-22', NULL),   -- created before its creator became a teacher (09-24)
+  (101, 10, 1, 'national', '2025-09-15', NULL),   -- created by a teacher
+  (102, 10, 3, 'national', '2025-10-02', NULL);   -- created the day after its creator left
+INSERT INTO edge.chat_daily VALUES (100, '2025-09-23', 15), (101, '2025-09-23', 12), (102, '2025-10-03', 20);
+INSERT INTO edge.activity_daily (person_id, day, platform, messages_written, messages_read) VALUES
+  (1, '2025-09-23', 'national', 12, 0), (1, '2025-09-30', 'national', 12, 0),
+  (5, '2025-09-30', 'national', 0, 1), (6, '2025-10-01', 'national', 0, 1), (7, '2025-10-05', 'national', 1, 1);
+SELECT create_kpi_views('edge', 'edge_kpi', min_cell => 0);
+
+-- active_orgs: the three teachers count as of Sunday. W1: 1, 2, 3 -> active (1/1).
+-- W2: on Sunday 10-05 only 1 and 2 (3 left on Wednesday, 4 never added) -> not active (0/1).
+-- chats_10_per_week national: chat 100 (creator not yet a teacher) and chat 102 (creator gone)
+-- are out of scope. W1: chat 101 with 12 messages -> 1/1. W2: chat 101 silent -> 0/1.
+SELECT indicator, week_start, platform, numerator, denominator
+FROM edge_kpi.all_indicators
+WHERE level = 'region' AND indicator IN ('active_orgs', 'chats_10_per_week') AND platform IN ('any', 'national')
+ORDER BY indicator, week_start;
+
+-- a share above 100 %: 3 pupils and parents active over 1 declared pupil x 2. The raw numerator
+-- stays visible, the share and the target are judged as exactly 100 %.
+-- (stage 1 is a baseline with no vk history here: a regional 100 % stage shows the judgement)
+BEGIN;
+INSERT INTO target (indicator, stage, region_code, deadline, comparison, rule, threshold, title_ru, title_en, source_document)
+VALUES ('learners_parents_weekly', 1, 'E1', '2025-10-01', '>=', 'fixed', 1, 'т', 't', 'test');
+SELECT week_start, level, numerator, denominator, share, target_stage, target_threshold, target_met
+FROM edge_kpi.learners_parents_weekly
+WHERE week_start = '2025-09-29' AND platform = 'national' AND level IN ('region', 'organisation')
+ORDER BY level;
+ROLLBACK;
+
+-- "due" for a week: the stage due once its deadline falls on or before the week's Sunday.
+-- Stage 1 of staff_weekly_writers (deadline Wednesday 2025-10-01) is due in W2, not in W1;
+-- the views, target_status and the dashboard (latest complete week: W2) agree.
+SELECT * FROM backfill('edge_kpi', '2025-09-22', '2025-10-05');
+SELECT v.week_start, v.target_stage, v.target_deadline, v.target_due AS view_due,
+       (target_status('staff_weekly_writers', 0.5, v.week_start, 'E1')).due AS target_status_due,
+       (SELECT d.target_due FROM edge_kpi.dashboard d
+         WHERE d.indicator = 'staff_weekly_writers' AND d.week_start = v.week_start) AS dashboard_due
+FROM edge_kpi.staff_weekly_writers v
+WHERE v.level = 'region' AND v.platform = 'national'
+ORDER BY v.week_start;
+
+-- the plain-SQL oracle of the views agrees on both hand-built marts
+\set mart edge
+\set views edge_kpi
+\set ECHO none
+\o /dev/null
+\i test/fixtures/views_oracle.sql
+\o
+\set ECHO all
+SELECT 'edge' AS mart, (SELECT count(*) FROM oracle_result) AS groups, (SELECT count(*) FROM oracle_mismatch) AS mismatches;
+\set mart tiny
+\set views tiny_kpi
+\set ECHO none
+\o /dev/null
+\i test/fixtures/views_oracle.sql
+\o
+\set ECHO all
+SELECT 'tiny' AS mart, (SELECT count(*) FROM oracle_result) AS groups, (SELECT count(*) FROM oracle_mismatch) AS mismatches;
+SET client_min_messages = warning;
+DROP SCHEMA edge_kpi, edge CASCADE;
+RESET client_min_messages;
+DELETE FROM view_set WHERE schema_name = 'edge_kpi';
+DELETE FROM indicator_history WHERE region_code = 'E1';
+
 -- the views depend on the extension: DROP EXTENSION refuses; the mart has no dependency on it
 -- (in a transaction that is rolled back, so a failure here cannot take the extension away)
 \set VERBOSITY terse
