@@ -14,7 +14,7 @@ SELECT s.schema_name, s.kind, s.mart_schema, s.built_with, s.built_at,
        to_regnamespace(quote_ident(s.schema_name)) IS NOT NULL,
        s.fingerprint IS NOT DISTINCT FROM @extschema@.definitions_fingerprint()
 FROM @extschema@.view_set s
-ORDER BY s.schema_name
+ORDER BY s.schema_name, s.mart_schema
 $fn$;
 COMMENT ON FUNCTION @extschema@.check_views() IS
 'One row per view set made by create_kpi_views, create_shard_views or create_national: whether its schema is still there and whether it was built from the current definitions (up_to_date false: run rebuild_views(schema)).';

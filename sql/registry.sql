@@ -22,16 +22,18 @@ COMMENT ON COLUMN @extschema@.indicator_fragment.sql IS 'The SQL text (may refer
 -- database keeps them.
 
 CREATE TABLE @extschema@.view_set (
-    schema_name  text PRIMARY KEY CHECK (length(schema_name) BETWEEN 1 AND 63),
+    schema_name  text NOT NULL CHECK (length(schema_name) BETWEEN 1 AND 63),
     kind         text NOT NULL CHECK (kind IN ('kpi', 'shard', 'national')),
     mart_schema  text,
     min_cell     integer CHECK (min_cell >= 0),
     fingerprint  text,
     built_with   text,
-    built_at     timestamptz NOT NULL DEFAULT pg_catalog.now()
+    built_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    -- a shard schema may hold the views of several marts: one row per mart
+    CONSTRAINT view_set_key UNIQUE NULLS NOT DISTINCT (schema_name, mart_schema)
 );
 COMMENT ON TABLE @extschema@.view_set IS
-'Schemas of views made by create_kpi_views (kind kpi), create_shard_views (shard) and create_national (national): what they were built from, so that rebuild_views() can re-create them and check_views() can tell which are older than the current definitions.';
+'Schemas of views made by create_kpi_views (kind kpi), create_shard_views (shard, one row per data mart) and create_national (national): what they were built from, so that rebuild_views() can re-create them and check_views() can tell which are older than the current definitions.';
 COMMENT ON COLUMN @extschema@.view_set.schema_name IS 'Schema holding the views.';
 COMMENT ON COLUMN @extschema@.view_set.kind IS 'kpi (create_kpi_views), shard (create_shard_views) or national (create_national).';
 COMMENT ON COLUMN @extschema@.view_set.mart_schema IS 'Data mart the views read (kpi and shard).';

@@ -113,16 +113,16 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
-    IF EXISTS (SELECT 1 FROM @extschema@.view_set s
-               WHERE s.schema_name = shard_schema AND (s.kind <> 'shard' OR s.mart_schema <> create_shard_views.mart_schema)) THEN
-        RAISE EXCEPTION 'schema "%" already holds views of another kind or mart', shard_schema
-            USING ERRCODE = '42P07', HINT = 'Use one shard schema per data mart.';
+    IF EXISTS (SELECT 1 FROM @extschema@.view_set s WHERE s.schema_name = shard_schema AND s.kind <> 'shard') THEN
+        RAISE EXCEPTION 'schema "%" already holds % views', shard_schema,
+                        (SELECT min(s.kind) FROM @extschema@.view_set s WHERE s.schema_name = shard_schema)
+            USING ERRCODE = '42P07', HINT = 'Use another schema for the shard views.';
     END IF;
     RETURN QUERY SELECT * FROM @extschema@.build_shard_views(mart_schema, shard_schema, false);
     INSERT INTO @extschema@.view_set AS s (schema_name, kind, mart_schema, fingerprint, built_with)
     VALUES (shard_schema, 'shard', mart_schema, @extschema@.definitions_fingerprint(),
             (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'sferum_kpi'))
-    ON CONFLICT (schema_name) DO NOTHING;
+    ON CONFLICT ON CONSTRAINT view_set_key DO NOTHING;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.create_shard_views(name, name) IS
@@ -216,7 +216,8 @@ LEFT JOIN LATERAL (
     SELECT s.* FROM @x.target_status(c.indicator,
                         @x.kpi_ratio(LEAST(c.numerator, c.denominator), c.denominator),
                         c.week_start, c.region_code) s
-    WHERE EXISTS (SELECT 1 FROM @x.target tt WHERE tt.indicator = c.indicator)) t ON true;
+    -- OFFSET 0: EXISTS gates the call (see build_kpi_views)
+    WHERE EXISTS (SELECT 1 FROM @x.target tt WHERE tt.indicator = c.indicator) OFFSET 0) t ON true;
 
 @create_view @n.shards AS
 SELECT substr(c.relname, 7) AS region_code, s.srvname AS server_name,
@@ -273,7 +274,7 @@ BEGIN
     INSERT INTO @extschema@.view_set AS s (schema_name, kind, fingerprint, built_with)
     VALUES (national_schema, 'national', @extschema@.definitions_fingerprint(),
             (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'sferum_kpi'))
-    ON CONFLICT (schema_name) DO NOTHING;
+    ON CONFLICT ON CONSTRAINT view_set_key DO NOTHING;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.create_national(name) IS

@@ -118,7 +118,10 @@ BEGIN
             USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
     END IF;
 
-    IF to_regnamespace(v) IS NULL THEN
+    IF views_schema ~ '^pg_' THEN
+        RAISE EXCEPTION 'unacceptable schema name "%"', views_schema
+            USING ERRCODE = '42939', DETAIL = 'The prefix "pg_" is reserved for system schemas.';
+    ELSIF to_regnamespace(v) IS NULL THEN
         EXECUTE format('CREATE SCHEMA %s', v);
     END IF;
 
@@ -160,12 +163,15 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (SELECT %7$s AS suppressed) x
 LEFT JOIN @m.municipality mu ON mu.municipality_id = a.municipality_id
 LEFT JOIN @m.organisation og ON og.org_id = a.org_id
--- a DBA may delete an indicator's targets: the rows stay, with NULL target columns
+-- a DBA may delete an indicator's targets: the rows stay, with NULL target columns.
+-- OFFSET 0 keeps the subquery apart, so that EXISTS is its one-time filter and
+-- target_status (unknown indicator: an error) is not called; pulled up into the
+-- outer join (PostgreSQL 16+), EXISTS would only filter target_status's rows.
 LEFT JOIN LATERAL (
     SELECT s.* FROM @extschema@.target_status(%3$L,
                         @extschema@.kpi_ratio(LEAST(a.numerator, a.denominator), a.denominator),
                         wk.week_start, a.region_code) s
-    WHERE EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = %3$L)) t ON true$v$,
+    WHERE EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = %3$L) OFFSET 0) t ON true$v$,
             v, def.indicator, def.indicator, counted,
             CASE def.counting WHEN 'unit' THEN format('coalesce(@extschema@.denominator(%s), 0)', counted)
                               ELSE 'coalesce(sum(b.population), 0)::bigint' END,
@@ -261,17 +267,18 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
-    IF EXISTS (SELECT 1 FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind <> 'kpi') THEN
+    IF EXISTS (SELECT 1 FROM @extschema@.view_set s WHERE s.schema_name = views_schema
+                                                      AND (s.kind <> 'kpi' OR s.mart_schema <> create_kpi_views.mart_schema)) THEN
         RAISE EXCEPTION 'schema "%" already holds % views', views_schema,
-                        (SELECT s.kind FROM @extschema@.view_set s WHERE s.schema_name = views_schema)
+                        (SELECT min(s.kind || ' views of ' || coalesce(s.mart_schema, 'the coordinator')) FROM @extschema@.view_set s WHERE s.schema_name = views_schema)
             USING ERRCODE = '42P07', HINT = 'Use another schema for the KPI views.';
     END IF;
     PERFORM @extschema@.build_kpi_views(mart_schema, views_schema, min_cell, false);
     INSERT INTO @extschema@.view_set AS s (schema_name, kind, mart_schema, min_cell, fingerprint, built_with)
     VALUES (views_schema, 'kpi', mart_schema, min_cell, @extschema@.definitions_fingerprint(),
             (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'sferum_kpi'))
-    ON CONFLICT (schema_name) DO UPDATE
-       SET mart_schema = EXCLUDED.mart_schema, min_cell = EXCLUDED.min_cell, fingerprint = EXCLUDED.fingerprint,
+    ON CONFLICT ON CONSTRAINT view_set_key DO UPDATE
+       SET min_cell = EXCLUDED.min_cell, fingerprint = EXCLUDED.fingerprint,
            built_with = EXCLUDED.built_with, built_at = EXCLUDED.built_at;
 END
 $fn$;
@@ -279,7 +286,7 @@ COMMENT ON FUNCTION @extschema@.create_kpi_views(name, name, integer) IS
 'Create the KPI views over a data mart in views_schema (default kpi): one view per indicator, all_indicators, dashboard. For the indicators that count people, rows below the region level with a denominator below min_cell (default 5; 0 = publish everything) show NULL numerator, share and target_met. The views are not extension members (DROP EXTENSION refuses while they exist); the set is recorded in view_set, and rebuild_views() re-creates it after an update.';
 
 CREATE FUNCTION @extschema@.rebuild_views(views_schema name DEFAULT NULL)
-RETURNS TABLE (schema_name text, kind text, status text)
+RETURNS TABLE (schema_name text, kind text, mart_schema text, status text)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
@@ -300,9 +307,10 @@ BEGIN
     END IF;
     FOR vs IN SELECT * FROM @extschema@.view_set s
               WHERE views_schema IS NULL OR s.schema_name = views_schema
-              ORDER BY s.schema_name LOOP
+              ORDER BY s.schema_name, s.mart_schema LOOP
         schema_name := vs.schema_name;
         kind := vs.kind;
+        mart_schema := vs.mart_schema;
         IF to_regnamespace(quote_ident(vs.schema_name)) IS NULL THEN
             status := 'schema missing: skipped';
             RETURN NEXT;
@@ -342,7 +350,7 @@ BEGIN
            SET fingerprint = @extschema@.definitions_fingerprint(), min_cell = coalesce(s.min_cell, 5),
                built_with = (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'sferum_kpi'),
                built_at = pg_catalog.now()
-         WHERE s.schema_name = vs.schema_name;
+         WHERE s.schema_name = vs.schema_name AND s.mart_schema IS NOT DISTINCT FROM vs.mart_schema;
         status := 'rebuilt';
         RETURN NEXT;
     END LOOP;

@@ -25,7 +25,7 @@ ORDER BY vn.nspname
 ON CONFLICT DO NOTHING;
 
 INSERT INTO @extschema@.view_set (schema_name, kind, mart_schema)
-SELECT DISTINCT ON (vn.nspname) vn.nspname, 'shard', mn.nspname
+SELECT DISTINCT vn.nspname, 'shard', mn.nspname
 FROM pg_class v
 JOIN pg_namespace vn ON vn.oid = v.relnamespace
 JOIN pg_rewrite rw ON rw.ev_class = v.oid
@@ -35,7 +35,6 @@ JOIN pg_namespace mn ON mn.oid = t.relnamespace
 WHERE v.relkind = 'v' AND v.relname LIKE 'facts\_%'
   AND EXISTS (SELECT 1 FROM pg_class r WHERE r.relnamespace = v.relnamespace AND r.relkind = 'v'
                                          AND r.relname = 'region_' || substr(v.relname, 7))
-ORDER BY vn.nspname
 ON CONFLICT DO NOTHING;
 
 INSERT INTO @extschema@.person_level_object (schema_name, object_name, reason)
