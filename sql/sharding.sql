@@ -212,12 +212,11 @@ SELECT c.indicator, c.week_start, c.platform, c.region_code, r.name AS region_na
        t.met AS target_met, t.due AS target_due, t.in_force AS target_in_force
 FROM @n.region_counts c
 LEFT JOIN @n.region r ON r.region_code = c.region_code
-LEFT JOIN LATERAL (
-    SELECT s.* FROM @x.target_status(c.indicator,
-                        @x.kpi_ratio(LEAST(c.numerator, c.denominator), c.denominator),
-                        c.week_start, c.region_code) s
-    -- OFFSET 0: EXISTS gates the call (see build_kpi_views)
-    WHERE EXISTS (SELECT 1 FROM @x.target tt WHERE tt.indicator = c.indicator) OFFSET 0) t ON true;
+-- the indicator only while it has targets (see build_kpi_views)
+LEFT JOIN LATERAL @x.target_status(
+    CASE WHEN EXISTS (SELECT 1 FROM @x.target tt WHERE tt.indicator = c.indicator) THEN c.indicator END,
+    @x.kpi_ratio(LEAST(c.numerator, c.denominator), c.denominator),
+    c.week_start, c.region_code) t ON true;
 
 @create_view @n.shards AS
 SELECT substr(c.relname, 7) AS region_code, s.srvname AS server_name,

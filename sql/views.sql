@@ -163,15 +163,16 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (SELECT %7$s AS suppressed) x
 LEFT JOIN @m.municipality mu ON mu.municipality_id = a.municipality_id
 LEFT JOIN @m.organisation og ON og.org_id = a.org_id
--- a DBA may delete an indicator's targets: the rows stay, with NULL target columns.
--- OFFSET 0 keeps the subquery apart, so that EXISTS is its one-time filter and
--- target_status (unknown indicator: an error) is not called; pulled up into the
--- outer join (PostgreSQL 16+), EXISTS would only filter target_status's rows.
-LEFT JOIN LATERAL (
-    SELECT s.* FROM @extschema@.target_status(%3$L,
-                        @extschema@.kpi_ratio(LEAST(a.numerator, a.denominator), a.denominator),
-                        wk.week_start, a.region_code) s
-    WHERE EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = %3$L) OFFSET 0) t ON true$v$,
+-- A DBA may delete an indicator's targets: the rows stay, with NULL target
+-- columns.  target_status raises an error for an unknown indicator and returns
+-- NULL for a NULL one, so the indicator is passed only while it has targets: a
+-- one-time InitPlan, whatever the planner does with the join (a WHERE EXISTS
+-- beside the call is pulled up into a join filter by PostgreSQL 16+, after the
+-- call).
+LEFT JOIN LATERAL @extschema@.target_status(
+    CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = %3$L) THEN %3$L::text END,
+    @extschema@.kpi_ratio(LEAST(a.numerator, a.denominator), a.denominator),
+    wk.week_start, a.region_code) t ON true$v$,
             v, def.indicator, def.indicator, counted,
             CASE def.counting WHEN 'unit' THEN format('coalesce(@extschema@.denominator(%s), 0)', counted)
                               ELSE 'coalesce(sum(b.population), 0)::bigint' END,

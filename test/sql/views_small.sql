@@ -171,11 +171,11 @@ ROLLBACK;
 -- Stage 1 of staff_weekly_writers (deadline Wednesday 2025-10-01) is due in W2, not in W1;
 -- the views, target_status and the dashboard (latest complete week: W2) agree.
 SELECT * FROM backfill('edge_kpi', '2025-09-22', '2025-10-05');
+WITH d AS MATERIALIZED (SELECT week_start, target_due FROM edge_kpi.dashboard WHERE indicator = 'staff_weekly_writers')
 SELECT v.week_start, v.target_stage, v.target_deadline, v.target_due AS view_due,
        (target_status('staff_weekly_writers', 0.5, v.week_start, 'E1')).due AS target_status_due,
-       (SELECT d.target_due FROM edge_kpi.dashboard d
-         WHERE d.indicator = 'staff_weekly_writers' AND d.week_start = v.week_start) AS dashboard_due
-FROM edge_kpi.staff_weekly_writers v
+       d.target_due AS dashboard_due
+FROM edge_kpi.staff_weekly_writers v LEFT JOIN d USING (week_start)
 WHERE v.level = 'region' AND v.platform = 'national'
 ORDER BY v.week_start;
 
