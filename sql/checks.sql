@@ -11,13 +11,21 @@ LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 SELECT s.schema_name, s.kind, s.mart_schema, s.built_with, s.built_at,
-       to_regnamespace(quote_ident(s.schema_name)) IS NOT NULL,
+       -- the set's views are there (not just its schema)
+       CASE s.kind
+           WHEN 'shard' THEN EXISTS (SELECT 1 FROM @extschema@.person_level_object p
+                                       JOIN pg_class v ON v.relname = p.object_name
+                                        AND v.relnamespace = to_regnamespace(quote_ident(p.schema_name))
+                                      WHERE p.schema_name = s.schema_name)
+           ELSE to_regclass(format('%I.%I', s.schema_name,
+                                   CASE s.kind WHEN 'kpi' THEN 'dashboard' ELSE 'region_counts' END)) IS NOT NULL
+       END,
        s.fingerprint IS NOT DISTINCT FROM @extschema@.definitions_fingerprint()
 FROM @extschema@.view_set s
 ORDER BY s.schema_name, s.mart_schema
 $fn$;
 COMMENT ON FUNCTION @extschema@.check_views() IS
-'One row per view set made by create_kpi_views, create_shard_views or create_national: whether its schema is still there and whether it was built from the current definitions (up_to_date false: run rebuild_views(schema)).';
+'One row per view set made by create_kpi_views, create_shard_views or create_national: whether its views are still there and whether they were built from the current definitions (up_to_date false: run rebuild_views(schema)).';
 
 CREATE FUNCTION @extschema@.report_stale_views()
 RETURNS integer

@@ -122,7 +122,7 @@ COMMENT ON COLUMN @s.stat_form.authority_headcount IS 'Actual headcount of an au
 
 CREATE TABLE @s.activity_daily (
     person_id        bigint NOT NULL,
-    day              date NOT NULL,
+    day              date NOT NULL CHECK (isfinite(day)),
     platform         text NOT NULL CHECK (platform IN ('vk', 'national')),
     messages_written integer NOT NULL DEFAULT 0 CHECK (messages_written >= 0),
     messages_read    integer NOT NULL DEFAULT 0 CHECK (messages_read >= 0),
@@ -155,7 +155,7 @@ COMMENT ON COLUMN @s.chat.closed_on IS 'Date the chat was closed: the first day 
 
 CREATE TABLE @s.chat_daily (
     chat_id  bigint NOT NULL REFERENCES @s.chat,
-    day      date NOT NULL,
+    day      date NOT NULL CHECK (isfinite(day)),
     messages integer NOT NULL CHECK (messages >= 0),
     PRIMARY KEY (chat_id, day)
 );

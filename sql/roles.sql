@@ -28,12 +28,17 @@ BEGIN
     IF to_regnamespace(quote_ident(views_schema)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" does not exist', views_schema USING ERRCODE = '3F000';
     END IF;
-    -- person-level views (the shard views of create_shard_views) are never for a
-    -- reader: the catalog person_level_object says which they are
+    -- person-level views are never for a reader: those the catalog
+    -- person_level_object lists (the shard views of create_shard_views), and any
+    -- view with a column that names a person or a counted unit, whatever the
+    -- views and their schema are called now
     IF EXISTS (SELECT 1 FROM @extschema@.person_level_object p
                JOIN pg_class c ON c.relname = p.object_name AND c.relnamespace = quote_ident(views_schema)::regnamespace
-               WHERE p.schema_name = views_schema AND c.relkind IN ('v', 'm')) THEN
-        RAISE EXCEPTION 'schema "%" holds person-level shard views (create_shard_views): grant_reader refuses it', views_schema
+               WHERE p.schema_name = views_schema AND c.relkind IN ('v', 'm'))
+       OR EXISTS (SELECT 1 FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                  WHERE c.relnamespace = quote_ident(views_schema)::regnamespace AND c.relkind IN ('v', 'm')
+                    AND a.attname IN ('person_id', 'unit_id', 'creator_person_id')) THEN
+        RAISE EXCEPTION 'schema "%" holds person-level views (create_shard_views, or a view with a person_id or unit_id column): grant_reader refuses it', views_schema
             USING ERRCODE = '0LP01',
                   HINT = 'Grant the shard views only to the role of the coordinator''s user mapping, by hand.';
     END IF;
@@ -48,12 +53,12 @@ BEGIN
     -- target_status() reads the targets with the caller's rights; the history
     -- and the definitions are region-level figures and documentation
     EXECUTE format('GRANT USAGE ON SCHEMA @extschema@ TO %s', r);
-    EXECUTE format('GRANT SELECT ON @extschema@.target, @extschema@.indicator_history, @extschema@.indicator_definition TO %s', r);
+    EXECUTE format('GRANT SELECT ON @extschema@.target, @extschema@.indicator_history, @extschema@.indicator_definition, @extschema@.indicator_fragment TO %s', r);
     RETURN granted;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.grant_reader(name, name) IS
-'Let a BI role read every view of views_schema (KPI or national views: aggregates only) and the targets, history and definitions; never a table of the mart. Returns the number of views granted. Re-run it after create_kpi_views().';
+'Let a BI role read every view of views_schema (KPI or national views: aggregates only) and the targets, history, definitions and fragments; never a table of the mart. Refuses a schema holding person-level views (listed in person_level_object, or with a person_id or unit_id column). Returns the number of views granted. Re-run it after create_kpi_views().';
 
 CREATE FUNCTION @extschema@.grant_loader(role_name name, mart_schema name)
 RETURNS integer

@@ -192,7 +192,7 @@ $ddl$, '@n.', n || '.');
     VALUES (national_schema, 'facts', 'coordinator table: per-week base rows of every indicator from the shards, one row per person, organisation or chat')
     ON CONFLICT DO NOTHING;
     END IF;
-    EXECUTE replace(replace(replace(replace($ddl$
+    EXECUTE replace(replace(replace(replace(replace($ddl$
 -- Per region, indicator, platform and week.  Grouped by the partition key, so
 -- with enable_partitionwise_aggregate each region's group is computed on its
 -- shard (the aggregate and numerator()/denominator() are in the Remote SQL).
@@ -225,7 +225,7 @@ FROM pg_catalog.pg_inherits i
 JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
 JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
 JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver
-WHERE i.inhparent = '@n.facts'::regclass;
+WHERE i.inhparent = @n_facts_literal::regclass;
 
 -- National totals: a rollup of the regions' exact counts, never an average of shares.
 @create_view @n.totals AS
@@ -236,7 +236,7 @@ SELECT c.indicator, c.week_start, c.platform, count(*) AS regions,
        @x.rollup(@x.kpi_ratio(LEAST(c.numerator, c.denominator), c.denominator)) AS value
 FROM @n.region_counts c
 GROUP BY c.indicator, c.week_start, c.platform;
-$ddl$, '@n.', n || '.'), '@counted', counted), '@x.', '@extschema@.'),
+$ddl$, '@n_facts_literal', quote_literal(n || '.facts')), '@n.', n || '.'), '@counted', counted), '@x.', '@extschema@.'),
         '@create_view', format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END));
     PERFORM @extschema@.comment_kpi_view(national_schema, 'region_counts',
         'Numerator and denominator of every indicator per region, platform and week, computed on the shards (the region level of the KPI views).');

@@ -293,9 +293,12 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     vs record;
-    readers name[];
-    r name;
+    ns oid;
+    before name[];
+    readers oid[];
+    r oid;
     rel record;
+    failed integer := 0;
 BEGIN
     IF views_schema = '' THEN
         RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
@@ -312,50 +315,67 @@ BEGIN
         schema_name := vs.schema_name;
         kind := vs.kind;
         mart_schema := vs.mart_schema;
-        IF to_regnamespace(quote_ident(vs.schema_name)) IS NULL THEN
+        ns := to_regnamespace(quote_ident(vs.schema_name));
+        IF ns IS NULL THEN
             status := 'schema missing: skipped';
             RETURN NEXT;
             CONTINUE;
         END IF;
-        -- roles that read views of the set (grant_reader) read the views it gains too
-        SELECT array_agg(DISTINCT a.grantee::regrole::name) INTO readers
-          FROM pg_class c, aclexplode(c.relacl) a
-         WHERE c.relnamespace = quote_ident(vs.schema_name)::regnamespace AND c.relkind = 'v'
-           AND a.privilege_type = 'SELECT' AND a.grantee <> c.relowner AND a.grantee <> 0;
+        -- the views before, and the roles that read all of them (grant_reader's
+        -- readers): those get the views the rebuild adds, nothing else
+        SELECT coalesce(array_agg(c.relname), '{}') INTO before
+          FROM pg_class c
+         WHERE c.relnamespace = ns AND c.relkind = 'v'
+           AND NOT EXISTS (SELECT 1 FROM @extschema@.person_level_object p
+                           WHERE p.schema_name = vs.schema_name AND p.object_name = c.relname);
+        SELECT coalesce(array_agg(g.grantee), '{}') INTO readers
+          FROM (SELECT a.grantee, count(DISTINCT c.oid) AS views
+                  FROM pg_class c, aclexplode(c.relacl) a
+                 WHERE c.relnamespace = ns AND c.relkind = 'v' AND c.relname = ANY (before)
+                   AND a.privilege_type = 'SELECT' AND a.grantee <> c.relowner AND a.grantee <> 0
+                 GROUP BY a.grantee) g
+         WHERE g.views = cardinality(before);
         BEGIN
+            IF vs.kind = 'kpi' AND vs.min_cell IS NULL THEN
+                RAISE EXCEPTION 'the small-cell threshold of these views is unknown (views made by 1.2 do not suppress)'
+                    USING ERRCODE = '42P16';
+            END IF;
             CASE vs.kind
                 WHEN 'kpi' THEN
-                    PERFORM @extschema@.build_kpi_views(vs.mart_schema, vs.schema_name, coalesce(vs.min_cell, 5), true);
+                    PERFORM @extschema@.build_kpi_views(vs.mart_schema, vs.schema_name, vs.min_cell, true);
                 WHEN 'shard' THEN
                     PERFORM @extschema@.build_shard_views(vs.mart_schema, vs.schema_name, true);
                 ELSE
                     PERFORM @extschema@.build_national(vs.schema_name, true);
             END CASE;
-        EXCEPTION WHEN invalid_table_definition THEN
-            RAISE EXCEPTION 'cannot rebuild the views of schema "%" in place: %', vs.schema_name, SQLERRM
-                USING ERRCODE = '42P16',
-                      HINT = 'Their columns changed. Drop the schema''s views (and views of your own over them), '
-                             'create them again with create_kpi_views() / create_shard_views() / create_national(), '
-                             'then re-run grant_reader().';
-        END;
-        FOREACH r IN ARRAY coalesce(readers, '{}') LOOP
-            FOR rel IN SELECT c.relname FROM pg_class c
-                        WHERE c.relnamespace = quote_ident(vs.schema_name)::regnamespace AND c.relkind = 'v'
-                          AND NOT has_table_privilege(r, c.oid, 'SELECT')
-                          AND NOT EXISTS (SELECT 1 FROM @extschema@.person_level_object p
-                                          WHERE p.schema_name = vs.schema_name AND p.object_name = c.relname) LOOP
-                EXECUTE format('GRANT SELECT ON %I.%I TO %I', vs.schema_name, rel.relname, r);
+            FOREACH r IN ARRAY readers LOOP
+                FOR rel IN SELECT c.relname FROM pg_class c
+                            WHERE c.relnamespace = ns AND c.relkind = 'v' AND NOT c.relname = ANY (before)
+                              AND NOT EXISTS (SELECT 1 FROM @extschema@.person_level_object p
+                                              WHERE p.schema_name = vs.schema_name AND p.object_name = c.relname) LOOP
+                    EXECUTE format('GRANT SELECT ON %I.%I TO %I', vs.schema_name, rel.relname, pg_get_userbyid(r));
+                END LOOP;
             END LOOP;
-        END LOOP;
-        UPDATE @extschema@.view_set s
-           SET fingerprint = @extschema@.definitions_fingerprint(), min_cell = coalesce(s.min_cell, 5),
-               built_with = (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'sferum_kpi'),
-               built_at = pg_catalog.now()
-         WHERE s.schema_name = vs.schema_name AND s.mart_schema IS NOT DISTINCT FROM vs.mart_schema;
-        status := 'rebuilt';
+            UPDATE @extschema@.view_set s
+               SET fingerprint = @extschema@.definitions_fingerprint(),
+                   built_with = (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'sferum_kpi'),
+                   built_at = pg_catalog.now()
+             WHERE s.schema_name = vs.schema_name AND s.mart_schema IS NOT DISTINCT FROM vs.mart_schema;
+            status := 'rebuilt';
+        EXCEPTION WHEN OTHERS THEN
+            -- this set is left as it was; the others are still rebuilt
+            status := format('failed (%s): %s', SQLSTATE, SQLERRM);
+            failed := failed + 1;
+        END;
         RETURN NEXT;
     END LOOP;
+    IF failed > 0 THEN
+        RAISE WARNING '% view set(s) could not be rebuilt in place; they are unchanged', failed
+            USING HINT = 'See the status column. Views whose columns changed (e.g. made by 1.2): drop them, '
+                         'create them again with create_kpi_views() / create_shard_views() / create_national(), '
+                         'then re-run grant_reader().';
+    END IF;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.rebuild_views(name) IS
-'Re-create the views of one view set (or of every set in view_set when views_schema is NULL) from the current definitions, in place: grants and views a DBA built over them survive, and roles that read the set get the views it gains. Run it after ALTER EXTENSION sferum_kpi UPDATE when check_views() reports a set as out of date. One row per set.';
+'Re-create the views of one view set (or of every set in view_set when views_schema is NULL) from the current definitions, in place: grants, REVOKEs and views a DBA built over them survive, and roles that read every view of the set get the views it gains. A set that cannot be rebuilt (columns changed, mart gone) is left unchanged and reported in status, with a WARNING. Run it after ALTER EXTENSION sferum_kpi UPDATE when check_views() reports a set as out of date. One row per set.';

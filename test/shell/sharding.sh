@@ -214,7 +214,7 @@ again=$(on shard1 -d shard -At -c "SELECT string_agg(c, ',' ORDER BY c) FROM sfe
 [[ $again == 65 ]] || { echo "FAIL: create_shard_views re-run returned '$again'"; exit 1; }
 # on a shard, grant_reader refuses the person-level shard views
 refused=$(on shard1 -d shard -c "CREATE ROLE shard_bi" -c "SELECT sferum_kpi.grant_reader('shard_bi', 'kpi_shard')" 2>&1 || true)
-grep -q 'holds person-level shard views' <<<"$refused" || { echo "FAIL: grant_reader on kpi_shard: $refused"; exit 1; }
+grep -q 'holds person-level views' <<<"$refused" || { echo "FAIL: grant_reader on kpi_shard: $refused"; exit 1; }
 echo "a BI reader (grant_reader, no user mapping of its own) reads national.totals and is refused national.facts and its partitions; grant_reader refuses kpi_shard"
 
 # --- distinct people across regions ---------------------------------------------

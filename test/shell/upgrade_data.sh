@@ -16,24 +16,26 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/pgenv.sh
-old=updold_$$ fresh=updfresh_$$ reader=upd_reader_$$
+old=updold_$$ fresh=updfresh_$$ reader=upd_reader_$$ partial=upd_partial_$$ quoted="BI Reader $$"
 tmp=$(mktemp -d)
 cleanup() {
     rm -rf "$tmp"
-    psql_q -c "DROP DATABASE IF EXISTS $old" -c "DROP DATABASE IF EXISTS $fresh" -c "DROP ROLE IF EXISTS $reader"
+    psql_q -c "DROP DATABASE IF EXISTS $old" -c "DROP DATABASE IF EXISTS $fresh" -c "DROP ROLE IF EXISTS $reader" \
+           -c "DROP ROLE IF EXISTS $partial" -c "DROP ROLE IF EXISTS \"$quoted\""
 }
 trap cleanup EXIT
 default=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" sferum_kpi.control)
 prev=$(ls sql/updates/ | sed -n "s/^\(.*\)--$default\.sql\$/\1/p")
 echo "made under $prev, updated to $default"
 
-psql_q -c "CREATE DATABASE $old" -c "CREATE DATABASE $fresh" -c "CREATE ROLE $reader LOGIN"
+psql_q -c "CREATE DATABASE $old" -c "CREATE DATABASE $fresh" -c "CREATE ROLE $reader LOGIN" \
+       -c "CREATE ROLE $partial LOGIN" -c "CREATE ROLE \"$quoted\" LOGIN"
 load() {   # database, extension version
     psql_q -d "$1" -c "CREATE EXTENSION sferum_kpi VERSION '$2'" >/dev/null
     psql_q -d "$1" -f test/fixtures/tiny_region.sql >/dev/null     # mart tiny, views tiny_kpi (min_cell 0)
     psql_q -d "$1" -c "SELECT sferum_kpi.create_mart('gen')" >/dev/null
     psql_q -d "$1" -v mart=gen -v scale=0.005 -v seed=11 -f scripts/generate_region.sql >/dev/null
-    psql_q -d "$1" -c "SELECT sferum_kpi.create_kpi_views('gen', 'gen_kpi')" \
+    psql_q -d "$1" -c "SELECT sferum_kpi.create_kpi_views('gen', 'gen_kpi', min_cell => 10)" \
                    -c "SELECT count(*) FROM sferum_kpi.create_shard_views('gen', 'gen_shard')" >/dev/null
 }
 load "$old" "$prev"
@@ -41,6 +43,13 @@ psql_q -d "$old" >/dev/null <<SQL
 SELECT count(*) FROM sferum_kpi.backfill('tiny_kpi', '2024-09-02', '2024-09-15');
 SELECT count(*) FROM sferum_kpi.backfill('gen_kpi', '2024-09-02', '2024-10-27');
 SELECT sferum_kpi.grant_reader('$reader', 'gen_kpi');
+SELECT sferum_kpi.grant_reader('$quoted', 'gen_kpi');
+REVOKE SELECT ON gen_kpi.active_teachers FROM "$quoted";
+GRANT USAGE ON SCHEMA gen_kpi TO $partial;
+GRANT SELECT ON gen_kpi.dashboard TO $partial;
+-- 1.3 allowed KPI views and shard views of one mart in one schema
+SELECT sferum_kpi.create_kpi_views('tiny', 'mixed', min_cell => 0);
+SELECT count(*) FROM sferum_kpi.create_shard_views('tiny', 'mixed');
 CREATE VIEW public.my_report AS SELECT week_start, share FROM gen_kpi.staff_weekly_writers WHERE level = 'region';
 GRANT SELECT ON public.my_report TO $reader;
 REVOKE EXECUTE ON FUNCTION sferum_kpi.create_kpi_views(name, name, integer) FROM PUBLIC;
@@ -69,8 +78,10 @@ SQL
 figures "$old" >"$tmp/before"
 history "$old" >"$tmp/history_before"
 
-psql_q -d "$old" -c "ALTER EXTENSION sferum_kpi UPDATE TO '$default'" 2>"$tmp/notices"
+psql_q -d "$old" -c "ALTER EXTENSION sferum_kpi UPDATE TO '$default'" 2>"$tmp/notices" || { cat "$tmp/notices"; exit 1; }
 cat "$tmp/notices"
+grep -q 'hold both KPI views and person-level shard views' "$tmp/notices" ||
+    { echo "the update did not warn about the schema holding KPI and shard views"; exit 1; }
 for s in tiny_kpi gen_kpi gen_shard; do
     grep -q "views in schema \"$s\" were built from older definitions" "$tmp/notices" ||
         { echo "the update did not name the view set $s"; exit 1; }
@@ -92,19 +103,42 @@ check "the person-level shard views are in the catalog" "$old" \
     "SELECT count(*) > 0 FROM sferum_kpi.person_level_object WHERE schema_name = 'gen_shard'" t
 psql_q -d "$old" -c "COMMENT ON VIEW gen_shard.facts_65 IS 'Weekly figures of region 65'"
 refusal=$(psql_q -d "$old" -c "SELECT sferum_kpi.grant_reader('$reader', 'gen_shard')" 2>&1 || true)
-grep -q 'holds person-level shard views' <<<"$refusal" ||
+grep -q 'holds person-level views' <<<"$refusal" ||
     { echo "grant_reader did not refuse the reworded shard views: $refusal"; exit 1; }
 echo "ok: grant_reader refuses the shard views after their comment is reworded"
+refusal=$(psql_q -d "$old" 2>&1 <<SQL || true
+BEGIN;
+ALTER SCHEMA gen_shard RENAME TO gen_shard_moved;
+ALTER VIEW gen_shard_moved.facts_65 RENAME TO weekly_65;
+SELECT sferum_kpi.grant_reader('$reader', 'gen_shard_moved');
+ROLLBACK;
+SQL
+)
+grep -q 'holds person-level views' <<<"$refusal" ||
+    { echo "grant_reader did not refuse the renamed shard views: $refusal"; exit 1; }
+echo "ok: grant_reader refuses the shard views after their schema and view are renamed"
+refusal=$(psql_q -d "$old" -c "SELECT sferum_kpi.grant_reader('$reader', 'mixed')" 2>&1 || true)
+grep -q 'holds person-level views' <<<"$refusal" ||
+    { echo "grant_reader did not refuse the schema holding KPI and shard views: $refusal"; exit 1; }
+echo "ok: grant_reader refuses the 1.3 schema that holds both KPI and shard views"
+check "the small-cell threshold 10 is taken from the 1.3 views' definition" "$old" \
+    "SELECT min_cell FROM sferum_kpi.view_set WHERE schema_name = 'gen_kpi'" 10
 check "... and grants nothing there" "$old" \
     "SELECT has_table_privilege('$reader', 'gen_shard.facts_65', 'SELECT')" f
 
-psql_q -d "$old" -At -c "SELECT schema_name || ' ' || status FROM sferum_kpi.rebuild_views() ORDER BY 1"
+psql_q -d "$old" -At -c "SELECT schema_name || ' ' || coalesce(mart_schema, '-') || ' ' || status FROM sferum_kpi.rebuild_views() ORDER BY 1"
 check "check_views: every set up to date after rebuild_views()" "$old" \
-    "SELECT bool_and(up_to_date) FROM sferum_kpi.check_views()" t
+    "SELECT bool_and(up_to_date) FROM sferum_kpi.check_views() WHERE schema_name <> 'mixed'" t
 check "the BI role still reads the rebuilt views" "$old" \
     "SET ROLE $reader; SELECT count(*) > 0 FROM gen_kpi.dashboard" t
 check "the DBA's view over them still works" "$old" \
     "SET ROLE $reader; SELECT count(*) > 0 FROM public.my_report" t
+check "a role that read one view does not gain the others" "$old" \
+    "SELECT has_table_privilege('$partial', 'gen_kpi.all_indicators', 'SELECT')" f
+check "a REVOKE on one view survives the rebuild (role with a quoted name)" "$old" \
+    "SELECT has_table_privilege('$quoted', 'gen_kpi.active_teachers', 'SELECT')" f
+check "... and that role still reads the rest" "$old" \
+    "SELECT has_table_privilege('$quoted', 'gen_kpi.dashboard', 'SELECT')" t
 check "the shard views stay closed to the BI role" "$old" \
     "SELECT has_table_privilege('$reader', 'gen_shard.facts_65', 'SELECT')" f
 
