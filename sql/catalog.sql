@@ -159,7 +159,8 @@ CREATE TABLE @extschema@.indicator_definition (
     counting     text NOT NULL CONSTRAINT indicator_definition_counting_check CHECK (counting IN ('unit', 'population')),
     title_ru     text NOT NULL,
     title_en     text NOT NULL,
-    base_sql     text NOT NULL
+    base_sql     text NOT NULL,
+    org_scope    text NOT NULL
 );
 COMMENT ON TABLE @extschema@.indicator_definition IS
 'How each computed indicator is measured (spec §4): unit counted, per platform or not, scope, numerator, denominator, counting mode, titles and the per-week base-row SQL the KPI views and shard views are built from. Filled from sql/indicators/*.sql by define_indicator(); an extension update re-fills it, so edit the source file, not the row.';
@@ -172,6 +173,7 @@ COMMENT ON COLUMN @extschema@.indicator_definition.denominator IS 'What the deno
 COMMENT ON COLUMN @extschema@.indicator_definition.counting IS 'unit: the denominator is the distinct units in scope; population: the sum of the statistical-form figures on the population rows.';
 COMMENT ON COLUMN @extschema@.indicator_definition.title_ru IS 'Indicator title in Russian.';
 COMMENT ON COLUMN @extschema@.indicator_definition.title_en IS 'Indicator title in English.';
+COMMENT ON COLUMN @extschema@.indicator_definition.org_scope IS 'Which organisations o are in scope, as an SQL condition: each gets its groups every week, with people or not (0/0: unknown).';
 COMMENT ON COLUMN @extschema@.indicator_definition.base_sql IS 'One week''s base rows (platform, region_code, municipality_id, org_kind, org_id, unit_id, active, population) as SQL with @fragment (indicator_fragment), @m. (mart schema), :W (Monday) and :E (Sunday) placeholders; expanded by kpi_base_rows().';
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.target', 'WHERE NOT seeded');

@@ -8,20 +8,21 @@
 
 CREATE FUNCTION @extschema@.define_indicator(
     indicator text, unit text, per_platform boolean, counting text,
-    title_ru text, title_en text, scope text, numerator text, denominator text, base_sql text)
+    title_ru text, title_en text, scope text, numerator text, denominator text, org_scope text, base_sql text)
 RETURNS void
 LANGUAGE sql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 INSERT INTO @extschema@.indicator_definition AS d
-       (indicator, unit, per_platform, scope, numerator, denominator, counting, title_ru, title_en, base_sql)
-VALUES (indicator, unit, per_platform, scope, numerator, denominator, counting, title_ru, title_en, base_sql)
+       (indicator, unit, per_platform, scope, numerator, denominator, counting, title_ru, title_en, org_scope, base_sql)
+VALUES (indicator, unit, per_platform, scope, numerator, denominator, counting, title_ru, title_en, org_scope, base_sql)
 ON CONFLICT ON CONSTRAINT indicator_definition_pkey DO UPDATE
    SET unit = EXCLUDED.unit, per_platform = EXCLUDED.per_platform, scope = EXCLUDED.scope,
        numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, counting = EXCLUDED.counting,
-       title_ru = EXCLUDED.title_ru, title_en = EXCLUDED.title_en, base_sql = EXCLUDED.base_sql
+       title_ru = EXCLUDED.title_ru, title_en = EXCLUDED.title_en, org_scope = EXCLUDED.org_scope,
+       base_sql = EXCLUDED.base_sql
 $fn$;
-COMMENT ON FUNCTION @extschema@.define_indicator(text, text, boolean, text, text, text, text, text, text, text) IS
+COMMENT ON FUNCTION @extschema@.define_indicator(text, text, boolean, text, text, text, text, text, text, text, text) IS
 'Internal, used by the extension scripts: insert or replace the definition of one indicator (sql/indicators/<indicator>.sql).';
 
 CREATE FUNCTION @extschema@.define_fragment(name text, description text, sql text)
@@ -37,7 +38,7 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.define_fragment(text, text, text) IS
 'Internal, used by the extension scripts: insert or replace a shared SQL fragment of the indicator definitions (sql/indicators/fragments.sql).';
 
-CREATE FUNCTION @extschema@.kpi_base_rows(mart_schema name)
+CREATE FUNCTION @extschema@.expand_base_rows(mart_schema name, week_activity text)
 RETURNS TABLE (indicator text, counting text, base_sql text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -59,7 +60,16 @@ BEGIN
             USING ERRCODE = '22023';
     END IF;
     FOR d IN SELECT * FROM @extschema@.indicator_definition ORDER BY 1 LOOP
-        s := d.base_sql;
+        -- every organisation in scope gets its groups, people or not (spec §5:
+        -- 0/0, unknown): a row with no unit counts in no numerator or denominator
+        s := d.base_sql || format(E'\nUNION ALL\nSELECT %s, @group_columns, NULL::bigint, false, 0::bigint\nFROM @m.organisation o%s\nWHERE %s',
+                                  CASE WHEN d.per_platform THEN 'pf.platform' ELSE '''any''::text' END,
+                                  CASE WHEN d.per_platform THEN ' CROSS JOIN @platforms' ELSE '' END,
+                                  d.org_scope);
+        -- the refresh reads the week's activity once, from a table of its own
+        IF week_activity IS NOT NULL THEN
+            s := regexp_replace(s, '@week_activity\M', replace(week_activity, '\', '\\'), 'g');
+        END IF;
         -- fragments may use fragments: expand until none is left (a few levels)
         FOR depth IN 1..8 LOOP
             EXIT WHEN s !~ '@[a-z][a-z0-9_]+';
@@ -78,6 +88,16 @@ BEGIN
         RETURN NEXT;
     END LOOP;
 END
+$fn$;
+COMMENT ON FUNCTION @extschema@.expand_base_rows(name, text) IS
+'Internal: kpi_base_rows(), with the week''s per-person activity read from the relation week_activity instead of a subquery (the store refresh builds it once per week). NULL: the subquery.';
+
+CREATE FUNCTION @extschema@.kpi_base_rows(mart_schema name)
+RETURNS TABLE (indicator text, counting text, base_sql text)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+SELECT * FROM @extschema@.expand_base_rows(mart_schema, NULL)
 $fn$;
 COMMENT ON FUNCTION @extschema@.kpi_base_rows(name) IS
 'Internal: the per-week base rows of every computed indicator over a data mart, as SQL text with :W (Monday) and :E (Sunday) placeholders, expanded from indicator_definition and indicator_fragment. Columns of each query: platform, region_code, municipality_id, org_kind, org_id, unit_id, active, population. counting is unit (denominator = distinct units) or population (denominator = sum of statistical-form figures).';

@@ -19,7 +19,11 @@ BEGIN
         RAISE EXCEPTION 'schema "%" holds no KPI views', views_schema
             USING ERRCODE = '42P01', HINT = 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
     END IF;
-    -- Region level of every indicator.  A numerator above a statistical-form
+    -- 1.4: every level into the store, its region level into the history
+    IF to_regclass(format('%I.store', views_schema)) IS NOT NULL THEN
+        RETURN (@extschema@.store_week(views_schema, week)).history_changed;
+    END IF;
+    -- views made before 1.4 and not rebuilt yet: the region level from the live views.  A numerator above a statistical-form
     -- denominator (registry ahead of the forms) is stored capped at it.
     -- Re-running a week changes nothing unless a value changed.
     EXECUTE format($q$
@@ -37,7 +41,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.snapshot_week(name, date) IS
-'Compute the region-level value of every indicator for the week containing `week` from the KPI views and store it in indicator_history. Idempotent: returns the number of rows inserted or changed (0 on a re-run).';
+'Refresh the week containing `week` in the KPI store of views_schema (every indicator, platform and level; store_week) and store its region level in indicator_history (views made before 1.4 and not rebuilt: the region level of the live views). Returns the number of history rows inserted or changed (0 on a re-run).';
 
 CREATE FUNCTION @extschema@.backfill(views_schema name, from_week date, to_week date)
 RETURNS TABLE (week date, rows_changed integer)
@@ -47,6 +51,7 @@ SET jit = off
 AS $fn$
 DECLARE
     w date;
+    t timestamptz;
 BEGIN
     IF from_week IS NULL OR to_week IS NULL OR from_week > to_week THEN
         RAISE EXCEPTION 'from_week and to_week must be dates with from_week <= to_week'
@@ -59,12 +64,19 @@ BEGIN
     w := @extschema@.week_start(from_week);
     LOOP
         week := w;
+        t := clock_timestamp();
         rows_changed := @extschema@.snapshot_week(views_schema, w);
+        RAISE NOTICE 'week %: % history rows changed in % ms', w, rows_changed,
+                     round(extract(epoch FROM clock_timestamp() - t) * 1000);
         RETURN NEXT;
         EXIT WHEN to_week - w < 7;
         w := w + 7;
     END LOOP;
+    -- weeks stored before a baseline week changed were judged against the old baseline
+    IF to_regclass(format('%I.store', views_schema)) IS NOT NULL THEN
+        PERFORM @extschema@.refresh_targets(views_schema, true);
+    END IF;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.backfill(name, date, date) IS
-'Run snapshot_week for every week from from_week to to_week (e.g. school year 2024/2025 on vk gives the stage-1 baselines). One row per week with the rows it changed. Dates must be finite.';
+'Run snapshot_week for every week from from_week to to_week (e.g. school year 2024/2025 on vk gives the stage-1 baselines), with a NOTICE per week and its time. One transaction; one row per week with the history rows it changed. Dates must be finite. To commit week by week and resume after an interruption: CALL sferum_kpi.refresh_weeks(...).';

@@ -54,5 +54,32 @@ COMMENT ON COLUMN @extschema@.person_level_object.schema_name IS 'Schema of the 
 COMMENT ON COLUMN @extschema@.person_level_object.object_name IS 'Relation name.';
 COMMENT ON COLUMN @extschema@.person_level_object.reason IS 'What person-level rows it holds.';
 
+CREATE TABLE @extschema@.label (
+    kind text NOT NULL CHECK (kind IN ('level', 'org_kind', 'group', 'verdict')),
+    code text NOT NULL,
+    ru   text NOT NULL,
+    en   text NOT NULL,
+    PRIMARY KEY (kind, code)
+);
+COMMENT ON TABLE @extschema@.label IS 'Russian and English labels of the codes the views show (levels, organisation kinds, groups).';
+COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group or verdict.';
+COMMENT ON COLUMN @extschema@.label.code IS 'The code as the views show it.';
+COMMENT ON COLUMN @extschema@.label.ru IS 'Russian label.';
+COMMENT ON COLUMN @extschema@.label.en IS 'English label.';
+INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
+('level', 'region', 'Регион', 'Region'),
+('level', 'municipality', 'Муниципалитет', 'Municipality'),
+('level', 'org_kind', 'Тип организации', 'Kind of organisation'),
+('level', 'organisation', 'Организация', 'Organisation'),
+('org_kind', 'general', 'Общеобразовательная организация', 'School'),
+('org_kind', 'preschool', 'Дошкольная образовательная организация', 'Kindergarten'),
+('org_kind', 'spo', 'Профессиональная образовательная организация (СПО)', 'Vocational college'),
+('org_kind', 'do', 'Организация дополнительного образования детей', 'Additional education'),
+('org_kind', 'dpo', 'Организация дополнительного профессионального образования', 'Further professional education'),
+('org_kind', 'roiv', 'Региональный орган исполнительной власти в сфере образования', 'Regional education authority'),
+('org_kind', 'omsu', 'Орган местного самоуправления в сфере образования', 'Municipal education authority'),
+('org_kind', 'subordinate', 'Подведомственная организация', 'Subordinate body'),
+('group', 'regional_bodies', 'Региональный уровень', 'Regional bodies');
+
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.view_set', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.person_level_object', '');

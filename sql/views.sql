@@ -67,7 +67,13 @@ BEGIN
             ('target_met', 'Whether the value meets the stage; NULL when unknown.'),
             ('target_due', 'true when the stage''s deadline falls on or before the week''s Sunday.'),
             ('target_in_force', 'false while the stage awaits its normative acts.'),
-            ('short_by', 'How many more units (same denominator) would meet the stage.')
+            ('short_by', 'How many more units (same denominator) would meet the stage.'),
+            ('time', 'The week''s Monday 00:00 in the region''s time zone (Grafana''s time column).'),
+            ('monitored', 'true when the row''s platform is the one judged that week (vk up to school year 2024/2025, national from 2025/2026; any for indicators without a platform).'),
+            ('level_ru', 'Level in Russian.'),
+            ('org_kind_ru', 'Organisation kind in Russian.'),
+            ('share_pct', 'share in per cent (0-100).'),
+            ('status_ru', 'Status against the target in Russian: Выполнено, Не выполнено, Не выполнено, срок не наступил, Нет данных, Цель не задана, or Скрыто (small cell).')
         ) c(name, comment) ON c.name = a.attname
         WHERE a.attrelid = format('%I.%I', views_schema, view_name)::regclass AND a.attnum > 0
     LOOP
@@ -173,36 +179,116 @@ LEFT JOIN LATERAL @extschema@.target_status(
     CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = %3$L) THEN %3$L::text END,
     @extschema@.kpi_ratio(LEAST(a.numerator, a.denominator), a.denominator),
     wk.week_start, a.region_code) t ON true$v$,
-            v, def.indicator, def.indicator, counted,
+            v, 'live_' || def.indicator, def.indicator, counted,
             CASE def.counting WHEN 'unit' THEN format('coalesce(@extschema@.denominator(%s), 0)', counted)
                               ELSE 'coalesce(sum(b.population), 0)::bigint' END,
             def.base_sql, supp, create_view);
         sql := replace(replace(replace(sql, '@m.', m || '.'), ':W', 'wk.week_start'), ':E', '(wk.week_start + 6)');
         EXECUTE sql;
         views := views || def.indicator;
-        PERFORM @extschema@.comment_kpi_view(views_schema, def.indicator,
-            format('Indicator %s per week, platform and level (region, municipality, org_kind, organisation): %s / %s. Aggregates only.%s',
+        PERFORM @extschema@.comment_kpi_view(views_schema, 'live_' || def.indicator,
+            format('Indicator %s computed live from the mart (what the week would look like now; reads every week it is asked for): %s / %s. Aggregates only.%s BI tools: read %s or indicators, from the store.',
                    def.indicator,
                    (SELECT d.numerator FROM @extschema@.indicator_definition d WHERE d.indicator = def.indicator),
                    (SELECT d.denominator FROM @extschema@.indicator_definition d WHERE d.indicator = def.indicator),
                    CASE WHEN supp <> 'false' AND min_cell > 0
                         THEN format(' Below the region level, figures of groups with fewer than %s people are suppressed.', min_cell)
-                        ELSE '' END));
-        EXECUTE format('COMMENT ON COLUMN %s.%I.suppressed IS %L', v, def.indicator, supp_comment);
+                        ELSE '' END, def.indicator));
+        EXECUTE format('COMMENT ON COLUMN %s.%I.suppressed IS %L', v, 'live_' || def.indicator, supp_comment);
     END LOOP;
-    -- every indicator in one long result
-    EXECUTE format('%s %s.all_indicators AS %s', create_view, v,
-                   (SELECT string_agg(format('SELECT * FROM %s.%I', v, x), E'\nUNION ALL ') FROM unnest(views) x));
-    PERFORM @extschema@.comment_kpi_view(views_schema, 'all_indicators',
-        'Every computed indicator in one result (long format): indicator, week, platform, level, group, numerator, denominator, share, target.');
-    EXECUTE format('COMMENT ON COLUMN %s.all_indicators.suppressed IS %L', v, supp_comment);
+    EXECUTE format('%s %s.live_all_indicators AS %s', create_view, v,
+                   (SELECT string_agg(format('SELECT * FROM %s.%I', v, 'live_' || x), E'\nUNION ALL ') FROM unnest(views) x));
+    PERFORM @extschema@.comment_kpi_view(views_schema, 'live_all_indicators',
+        'Every indicator computed live from the mart, in one result (long format). What the store is refreshed to; BI tools read all_indicators or indicators.');
+    EXECUTE format('COMMENT ON COLUMN %s.live_all_indicators.suppressed IS %L', v, supp_comment);
 
-    EXECUTE replace(format($v$
+    -- the weekly store, and what BI reads: the same names and columns as before
+    -- 1.4 (one view per indicator, all_indicators, dashboard), plus indicators
+    -- (long form, plain types, labels) and latest
+    PERFORM @extschema@.build_store(views_schema);
+    EXECUTE replace(replace(replace(format($v$
+%1$s @v.indicators AS
+SELECT s.indicator, d.title_ru, d.title_en, s.week_start, s.time, s.platform,
+       (s.platform = 'any' OR s.platform = CASE WHEN @x.school_year(s.week_start) >= 2025 THEN 'national' ELSE 'vk' END) AS monitored,
+       s.level, lv.ru AS level_ru, s.region_code, r.name AS region_name,
+       s.municipality_id,
+       CASE WHEN s.level IN ('municipality', 'organisation') AND s.municipality_id IS NULL
+            THEN rb.ru ELSE mu.name END AS municipality_name,
+       s.org_kind, k.ru AS org_kind_ru, s.org_id, og.name AS org_name,
+       CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator,
+       CASE WHEN NOT x.suppressed AND s.denominator > 0
+            THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
+       CASE WHEN NOT x.suppressed AND s.denominator > 0
+            THEN 100 * LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share_pct,
+       s.target_stage, s.target_comparison, s.target_threshold, s.target_deadline, s.target_in_force, s.target_due,
+       CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met,
+       CASE WHEN NOT x.suppressed THEN s.short_by END AS short_by,
+       CASE WHEN x.suppressed THEN 'Скрыто: меньше ' || %2$s || ' человек'
+            WHEN s.target_stage IS NULL THEN 'Цель не задана'
+            WHEN s.target_met IS NULL THEN 'Нет данных'
+            WHEN s.target_met THEN 'Выполнено'
+            WHEN s.target_due THEN 'Не выполнено'
+            ELSE 'Не выполнено, срок не наступил' END AS status_ru,
+       x.suppressed
+FROM @v.store s
+LEFT JOIN @x.indicator_definition d ON d.indicator = s.indicator
+LEFT JOIN @m.region r ON r.region_code = s.region_code
+LEFT JOIN @m.municipality mu ON mu.municipality_id = s.municipality_id
+LEFT JOIN @m.organisation og ON og.org_id = s.org_id
+LEFT JOIN @x.label lv ON lv.kind = 'level' AND lv.code = s.level
+LEFT JOIN @x.label k ON k.kind = 'org_kind' AND k.code = s.org_kind
+LEFT JOIN @x.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
+CROSS JOIN LATERAL (SELECT coalesce(d.unit = 'person' AND s.level <> 'region' AND s.denominator < %2$s, false) AS suppressed) x;
+
+%1$s @v.latest AS
+SELECT i.*
+FROM @v.indicators i
+JOIN (SELECT l.region_code, max(l.week_start) AS week_start FROM @v.refresh_log l
+      WHERE l.complete GROUP BY l.region_code) lw ON lw.region_code = i.region_code AND lw.week_start = i.week_start;
+
+%1$s @v.all_indicators AS
+SELECT s.indicator, s.week_start, s.platform, s.level, s.region_code, s.municipality_id, mu.name AS municipality_name,
+       s.org_kind, s.org_id, og.name AS org_name,
+       CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator,
+       CASE WHEN s.denominator > 0 AND NOT x.suppressed
+            THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
+       x.suppressed, s.target_stage, s.target_deadline, s.target_threshold,
+       CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met, s.target_due, s.target_in_force
+FROM @v.store s
+LEFT JOIN @x.indicator_definition d ON d.indicator = s.indicator
+LEFT JOIN @m.municipality mu ON mu.municipality_id = s.municipality_id
+LEFT JOIN @m.organisation og ON og.org_id = s.org_id
+CROSS JOIN LATERAL (SELECT coalesce(d.unit = 'person' AND s.level <> 'region' AND s.denominator < %2$s, false) AS suppressed) x
+$v$, create_view, min_cell), '@v.', v || '.'), '@m.', m || '.'), '@x.', '@extschema@.');
+    FOREACH sql IN ARRAY views LOOP
+        EXECUTE format('%s %s.%I AS SELECT * FROM %s.all_indicators WHERE indicator = %L',
+                       create_view, v, sql, v, sql);
+        PERFORM @extschema@.comment_kpi_view(views_schema, sql,
+            format('Indicator %s per week, platform and level (region, municipality, org_kind, organisation), from the weekly KPI store: %s / %s. Aggregates only.%s',
+                   sql,
+                   (SELECT d.numerator FROM @extschema@.indicator_definition d WHERE d.indicator = sql),
+                   (SELECT d.denominator FROM @extschema@.indicator_definition d WHERE d.indicator = sql),
+                   CASE WHEN min_cell > 0 AND (SELECT d.unit FROM @extschema@.indicator_definition d WHERE d.indicator = sql) = 'person'
+                        THEN format(' Below the region level, figures of groups with fewer than %s people are suppressed.', min_cell)
+                        ELSE '' END));
+        EXECUTE format('COMMENT ON COLUMN %s.%I.suppressed IS %L', v, sql, supp_comment);
+    END LOOP;
+    PERFORM @extschema@.comment_kpi_view(views_schema, 'all_indicators',
+        'Every indicator in one result (long format), from the weekly KPI store: indicator, week, platform, level, group, numerator, denominator, share, target.');
+    EXECUTE format('COMMENT ON COLUMN %s.all_indicators.suppressed IS %L', v, supp_comment);
+    PERFORM @extschema@.comment_kpi_view(views_schema, 'indicators',
+        'What BI tools read: every indicator, platform and group per week from the weekly KPI store, plain types only, with Russian labels, Grafana''s time column, the monitored platform, the target of the week and small-cell suppression. Aggregates only.');
+    EXECUTE format('COMMENT ON COLUMN %s.indicators.suppressed IS %L', v, supp_comment);
+    PERFORM @extschema@.comment_kpi_view(views_schema, 'latest',
+        'indicators for the latest complete week of each region (the last week whose Sunday has activity data, spec §5; from refresh_log).');
+    EXECUTE format('COMMENT ON COLUMN %s.latest.suppressed IS %L', v, supp_comment);
+
+    EXECUTE replace(replace(format($v$
 %2$s %1$s.dashboard AS
 WITH latest AS (
-    -- the latest complete week: the last week whose Sunday has activity data
+    -- the latest complete week of each region in the store (spec §5)
     SELECT r.region_code, r.name AS region_name,
-           @extschema@.week_start((SELECT max(a.day) FROM @m.activity_daily a) + 1) - 7 AS week_start
+           (SELECT max(l.week_start) FROM %1$s.refresh_log l WHERE l.region_code = r.region_code AND l.complete) AS week_start
     FROM @m.region r
 ), indicators AS (
     SELECT DISTINCT ON (t.indicator) t.indicator, t.kind, t.title_ru, t.title_en
@@ -220,43 +306,53 @@ WITH latest AS (
     FROM latest l CROSS JOIN indicators i
     WHERE l.week_start IS NOT NULL
 ), val AS (
-    SELECT c.*,
-           CASE WHEN c.kind = 'milestone' THEN
-               (SELECT @extschema@.kpi_ratio(mp.done, mp.total) FROM @m.milestone_progress mp
-                WHERE mp.region_code = c.region_code AND mp.indicator = c.indicator
-                  AND mp.reported_on <= c.week_start + 6
-                ORDER BY mp.reported_on DESC LIMIT 1)
-           ELSE
-               (SELECT h.value FROM @extschema@.indicator_history h
-                WHERE h.region_code = c.region_code AND h.indicator = c.indicator
-                  AND h.platform = c.platform AND h.week = c.week_start)
-           END AS value,
-           (SELECT h.value FROM @extschema@.indicator_history h
-            WHERE h.region_code = c.region_code AND h.indicator = c.indicator
-              AND h.platform = c.platform AND h.week = c.week_start - 7) AS previous,
-           (SELECT string_agg(CASE WHEN h.value IS NULL OR @extschema@.share(h.value) IS NULL THEN '·'
-                                   ELSE substr('▁▂▃▄▅▆▇█', 1 + least(7, floor(@extschema@.share(h.value) * 8))::integer, 1)
+    SELECT c.*, st.numerator, st.denominator, st.target_stage, st.target_deadline, st.target_comparison,
+           st.target_threshold, st.target_met, st.target_due, st.target_in_force, st.short_by,
+           (SELECT CASE WHEN p.denominator > 0 THEN LEAST(p.numerator, p.denominator)::double precision / p.denominator END
+              FROM %1$s.store p
+             WHERE p.week_start = c.week_start - 7 AND p.indicator = c.indicator AND p.platform = c.platform
+               AND p.level = 'region' AND p.region_code = c.region_code) AS previous_share,
+           (SELECT string_agg(CASE WHEN h.denominator IS NULL OR h.denominator = 0 THEN '·'
+                                   ELSE substr('▁▂▃▄▅▆▇█', 1 + least(7, floor(8 * LEAST(h.numerator, h.denominator)::double precision
+                                                                             / h.denominator))::integer, 1)
                               END, '' ORDER BY w.week)
             FROM generate_series((c.week_start - 49)::timestamp, c.week_start::timestamp, interval '7 days') AS w(week)
-            LEFT JOIN @extschema@.indicator_history h
-                   ON h.region_code = c.region_code AND h.indicator = c.indicator
-                  AND h.platform = c.platform AND h.week = w.week::date) AS trend
+            LEFT JOIN %1$s.store h
+                   ON h.week_start = w.week::date AND h.indicator = c.indicator AND h.platform = c.platform
+                  AND h.level = 'region' AND h.region_code = c.region_code) AS trend
     FROM cur c
+    LEFT JOIN %1$s.store st
+           ON c.kind = 'computed' AND st.week_start = c.week_start AND st.indicator = c.indicator
+          AND st.platform = c.platform AND st.level = 'region' AND st.region_code = c.region_code
+), milestone AS (
+    SELECT v.region_code, v.indicator,
+           (SELECT @extschema@.kpi_ratio(mp.done, mp.total) FROM @m.milestone_progress mp
+             WHERE mp.region_code = v.region_code AND mp.indicator = v.indicator AND mp.reported_on <= v.week_start + 6
+             ORDER BY mp.reported_on DESC LIMIT 1) AS value,
+           v.week_start
+    FROM val v WHERE v.kind = 'milestone'
 )
 SELECT v.region_code, v.region_name, v.indicator, v.title_ru, v.title_en, v.kind, v.platform, v.week_start,
-       @extschema@.numerator(v.value) AS numerator, @extschema@.denominator(v.value) AS denominator,
-       @extschema@.share(v.value) AS share,
-       @extschema@.share(v.previous) AS previous_share,
-       @extschema@.share(v.value) - @extschema@.share(v.previous) AS change,
+       coalesce(v.numerator, @extschema@.numerator(ms.value)) AS numerator,
+       coalesce(v.denominator, @extschema@.denominator(ms.value)) AS denominator,
+       coalesce(CASE WHEN v.denominator > 0 THEN LEAST(v.numerator, v.denominator)::double precision / v.denominator END,
+                @extschema@.share(ms.value)) AS share,
+       v.previous_share,
+       CASE WHEN v.denominator > 0 THEN LEAST(v.numerator, v.denominator)::double precision / v.denominator END
+           - v.previous_share AS change,
        v.trend,
-       s.stage AS target_stage, s.deadline AS target_deadline, s.comparison AS target_comparison,
-       s.threshold AS target_threshold, s.met AS target_met,
-       s.due AS target_due, s.in_force AS target_in_force, s.short_by
+       coalesce(v.target_stage, s.stage) AS target_stage, coalesce(v.target_deadline, s.deadline) AS target_deadline,
+       coalesce(v.target_comparison, s.comparison) AS target_comparison,
+       coalesce(v.target_threshold, s.threshold) AS target_threshold,
+       CASE WHEN v.kind = 'milestone' THEN s.met ELSE v.target_met END AS target_met,
+       coalesce(v.target_due, s.due) AS target_due, coalesce(v.target_in_force, s.in_force) AS target_in_force,
+       CASE WHEN v.kind = 'milestone' THEN s.short_by ELSE v.short_by END AS short_by
 FROM val v
-LEFT JOIN LATERAL @extschema@.target_status(v.indicator, v.value, v.week_start, v.region_code) s ON true$v$, v, create_view),
-        '@m.', m || '.');
+LEFT JOIN milestone ms ON ms.region_code = v.region_code AND ms.indicator = v.indicator
+LEFT JOIN LATERAL @extschema@.target_status(CASE WHEN v.kind = 'milestone' THEN v.indicator END, ms.value, v.week_start, v.region_code) s ON true$v$, v, create_view),
+        '@m.', m || '.'), '@x.', '@extschema@.');
     PERFORM @extschema@.comment_kpi_view(views_schema, 'dashboard',
-        'One row per region and indicator: the latest complete week from indicator_history (milestones: the latest loaded counts) against the target stage for that week, with the previous week, the change and an 8-week trend.');
+        'One row per region and indicator: the latest complete week of the weekly KPI store on the monitored platform (milestones: the latest loaded counts) against the target stage for that week, with the previous week, the change and an 8-week trend.');
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.build_kpi_views(name, name, integer, boolean) IS

@@ -8,6 +8,7 @@ SELECT @extschema@.define_indicator(
     scope => 'state and municipal organisations of kinds general, preschool, spo, do, dpo',
     numerator => 'status «Активна» at the end of the week: admin logged in, data filled, >= 3 teachers added to the community and still in the registry on Sunday',
     denominator => 'organisations in scope',
+    org_scope => $q$o.kind IN @kinds_educational AND @state_or_municipal$q$,
     base_sql => $q$
 SELECT 'any'::text AS platform, @group_columns, o.org_id AS unit_id,
        coalesce(@extschema@.org_is_active(coalesce(o.admin_logged_in_on <= :E, false),

@@ -6,6 +6,7 @@ SELECT @extschema@.define_indicator(
     scope => 'teachers of state and municipal general, spo, preschool and do organisations, in the registry that week',
     numerator => 'distinct teachers with status «Активен»: verified and >= 10 messages written in the week on the platform',
     denominator => 'distinct teachers in scope',
+    org_scope => $q$o.kind IN @kinds_teaching AND @state_or_municipal$q$,
     base_sql => $q$
 SELECT pf.platform, @group_columns, m.person_id AS unit_id,
        coalesce(@extschema@.teacher_is_active(@verified_by_sunday, coalesce(pw.written, 0)), false) AS active,

@@ -8,6 +8,7 @@ SELECT @extschema@.define_indicator(
     scope => 'chats of state and municipal educational organisations whose creator was a teacher of that organisation on the day of creation, open on some day of the week (created_on <= Sunday, closed_on after Monday)',
     numerator => 'chats with >= 10 messages in the week',
     denominator => 'chats in scope open during the week',
+    org_scope => $q$o.kind IN @kinds_educational AND @state_or_municipal$q$,
     base_sql => $q$
 SELECT c.platform, @group_columns, c.chat_id AS unit_id,
        -- per chat through the (chat_id, day) key: a join to the week's

@@ -7,6 +7,7 @@ SELECT @extschema@.define_indicator(
     scope => 'pupils and parents of state and municipal general, spo and do organisations (preschool excluded)',
     numerator => 'distinct pupils and parents who read or wrote >= 1 message in the week on the platform',
     denominator => 'pupils in the statistical forms of the school year x 2 (one parent per pupil)',
+    org_scope => $q$o.kind IN @kinds_roadmap AND @state_or_municipal$q$,
     base_sql => $q$
 SELECT pw.platform, @group_columns, m.person_id AS unit_id, true AS active, 0::bigint AS population
 FROM @week_activity pw JOIN @m.membership m ON m.person_id = pw.person_id JOIN @m.organisation o ON o.org_id = m.org_id

@@ -7,6 +7,7 @@ SELECT @extschema@.define_indicator(
     scope => 'members of state and municipal organisations of every kind but preschool, in the registry that week',
     numerator => 'distinct people active in the week only on the national messenger',
     denominator => 'distinct people active in the week on either platform',
+    org_scope => $q$o.kind <> 'preschool' AND @state_or_municipal$q$,
     base_sql => $q$
 SELECT 'any'::text AS platform, @group_columns, m.person_id AS unit_id,
        u.on_national AND NOT u.on_vk AS active, 0::bigint AS population

@@ -8,6 +8,7 @@ SELECT @extschema@.define_indicator(
     scope => 'staff of roiv, omsu and their subordinate bodies (kinds subordinate and dpo), state and municipal',
     numerator => 'distinct staff who wrote >= 1 message in the week on the platform',
     denominator => 'actual headcount of those bodies from the statistical forms (ministry data)',
+    org_scope => $q$o.kind IN @kinds_authorities AND @state_or_municipal$q$,
     base_sql => $q$
 SELECT pw.platform, @group_columns, m.person_id AS unit_id, true AS active, 0::bigint AS population
 FROM @week_activity pw JOIN @m.membership m ON m.person_id = pw.person_id JOIN @m.organisation o ON o.org_id = m.org_id

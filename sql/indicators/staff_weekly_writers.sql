@@ -6,6 +6,7 @@ SELECT @extschema@.define_indicator(
     scope => 'employees (roles teacher and staff) of state and municipal general, spo and do organisations (preschool excluded), in the registry that week',
     numerator => 'distinct employees who wrote >= 1 message in the week on the platform',
     denominator => 'distinct employees in scope',
+    org_scope => $q$o.kind IN @kinds_roadmap AND @state_or_municipal$q$,
     base_sql => $q$
 SELECT pf.platform, @group_columns, m.person_id AS unit_id,
        coalesce(pw.written, 0) >= 1 AS active, 0::bigint AS population

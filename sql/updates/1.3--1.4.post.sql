@@ -18,7 +18,8 @@ ALTER TABLE @extschema@.indicator_definition
     ALTER COLUMN counting SET NOT NULL,
     ALTER COLUMN title_ru SET NOT NULL,
     ALTER COLUMN title_en SET NOT NULL,
-    ALTER COLUMN base_sql SET NOT NULL;
+    ALTER COLUMN base_sql SET NOT NULL,
+    ALTER COLUMN org_scope SET NOT NULL;
 
 -- Register the view sets made before 1.4 (they are older than the definitions:
 -- fingerprint NULL), so that rebuild_views() can rebuild them and grant_reader

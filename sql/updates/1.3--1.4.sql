@@ -6,4 +6,5 @@ ALTER TABLE @extschema@.indicator_definition
     ADD COLUMN counting text CONSTRAINT indicator_definition_counting_check CHECK (counting IN ('unit', 'population')),
     ADD COLUMN title_ru text,
     ADD COLUMN title_en text,
-    ADD COLUMN base_sql text;
+    ADD COLUMN base_sql text,
+    ADD COLUMN org_scope text;

@@ -2,6 +2,11 @@
 -- (see the comments) for two weeks, W1 = 2024-09-02..08 and W2 = 2024-09-09..15.
 SET search_path = public, sferum_kpi;
 \i test/fixtures/tiny_region.sql
+-- The views read the weekly KPI store (1.4): fill it.  backfill prints a NOTICE
+-- per week with its time; the timings are hidden here.
+SET client_min_messages = warning;
+SELECT * FROM backfill('tiny_kpi', '2024-09-02', '2024-09-15');
+RESET client_min_messages;
 
 -- Region level, both weeks, every indicator and platform. By hand:
 --  orgs_connected      any  W1 3/5 (A, B, C; not D, F)          W2 4/5 (F registered 09-12)
@@ -46,13 +51,15 @@ FROM tiny_kpi.all_indicators WHERE level = 'region' AND week_start = '2024-09-09
 ORDER BY indicator, platform;
 
 -- a DBA who deletes an indicator's targets keeps the indicator's rows, with no target
+-- (the store judged its values when they were computed: refresh_targets judges them again)
 BEGIN;
 DELETE FROM target WHERE indicator = 'spo_registered';
+SELECT refresh_targets('tiny_kpi') AS rows_judged_again;
 SELECT indicator, week_start, numerator, denominator, target_stage, target_met
 FROM tiny_kpi.spo_registered WHERE level = 'region' ORDER BY week_start;
 ROLLBACK;
 
--- a week filter reaches the activity scan as a day range (index on day): one week is read, not all
+-- the live views: a week filter reaches the activity scan as a day range (index on day): one week is read, not all
 CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE line text; plan text := '';
 BEGIN
@@ -61,12 +68,13 @@ BEGIN
 END $$;
 SET enable_seqscan = off;
 SELECT p LIKE '%activity_daily_day_idx%' AND p ~ 'Index Cond: \(\(day >= .*AND \(day <= ' AS one_week_read
-FROM pg_temp.plan_of($$SELECT * FROM tiny_kpi.staff_weekly_writers WHERE week_start = '2024-09-09' AND level = 'region'$$) p;
+FROM pg_temp.plan_of($$SELECT * FROM tiny_kpi.live_staff_weekly_writers WHERE week_start = '2024-09-09' AND level = 'region'$$) p;
 RESET enable_seqscan;
 
 -- history: snapshot is idempotent, backfill covers a range, the baseline comes from vk 2024/2025
-SELECT * FROM backfill('tiny_kpi', '2024-09-02', '2024-09-15');
+SET client_min_messages = warning;
 SELECT * FROM backfill('tiny_kpi', '2024-09-02', '2024-09-15');   -- nothing changes
+RESET client_min_messages;
 SELECT snapshot_week('tiny_kpi', '2024-09-11');                    -- any day of the week names it
 SELECT indicator, platform, week, value FROM indicator_history WHERE region_code = 'T1' ORDER BY 1, 2, 3;
 SELECT baseline('staff_weekly_writers', 'T1') AS best_vk_week, baseline('learners_parents_weekly', 'T1') AS best_vk_week_2;
@@ -84,12 +92,18 @@ FROM tiny_kpi.dashboard ORDER BY kind, indicator;
 -- target_met.  By hand, staff_using W1: Alpha 3/4 and Beta 2/4 are suppressed,
 -- the region (5/8) is not; orgs_connected counts organisations, never suppressed.
 SELECT create_kpi_views('tiny', 'tiny_pub');
+SET client_min_messages = warning;
+SELECT count(*) AS weeks FROM backfill('tiny_pub', '2024-09-02', '2024-09-15');
+RESET client_min_messages;
 SELECT indicator, level, municipality_name, org_name, numerator, denominator, share, suppressed, target_met
 FROM tiny_pub.all_indicators
 WHERE week_start = '2024-09-02' AND indicator IN ('staff_using', 'orgs_connected') AND level IN ('region', 'municipality')
 ORDER BY indicator, level, municipality_name NULLS FIRST;
 -- min_cell 3: a group of 3 or more shows its figures (B has 3 teachers in W1: 1/3)
 SELECT create_kpi_views('tiny', 'tiny_k3', min_cell => 3);
+SET client_min_messages = warning;
+SELECT count(*) AS weeks FROM backfill('tiny_k3', '2024-09-02', '2024-09-15');
+RESET client_min_messages;
 SELECT org_name, numerator, denominator, suppressed FROM tiny_k3.staff_using
 WHERE week_start = '2024-09-02' AND level = 'organisation' ORDER BY org_name;
 -- the region level is what the history stores: identical with and without suppression
@@ -105,6 +119,7 @@ SET client_min_messages = warning;
 DROP SCHEMA tiny_pub CASCADE;
 DROP SCHEMA tiny_k3 CASCADE;
 RESET client_min_messages;
+DELETE FROM view_set WHERE schema_name IN ('tiny_pub', 'tiny_k3');
 
 -- errors (without CONTEXT: the line numbers of the functions that raise them are not the point)
 \set SHOW_CONTEXT never
@@ -145,6 +160,9 @@ INSERT INTO edge.activity_daily (person_id, day, platform, messages_written, mes
   (1, '2025-09-23', 'national', 12, 0), (1, '2025-09-30', 'national', 12, 0),
   (5, '2025-09-30', 'national', 0, 1), (6, '2025-10-01', 'national', 0, 1), (7, '2025-10-05', 'national', 1, 1);
 SELECT create_kpi_views('edge', 'edge_kpi', min_cell => 0);
+SET client_min_messages = warning;
+SELECT * FROM backfill('edge_kpi', '2025-09-22', '2025-10-05');
+RESET client_min_messages;
 
 -- active_orgs: the three teachers count as of Sunday. W1: 1, 2, 3 -> active (1/1).
 -- W2: on Sunday 10-05 only 1 and 2 (3 left on Wednesday, 4 never added) -> not active (0/1).
@@ -161,6 +179,7 @@ ORDER BY indicator, week_start;
 BEGIN;
 INSERT INTO target (indicator, stage, region_code, deadline, comparison, rule, threshold, title_ru, title_en, source_document)
 VALUES ('learners_parents_weekly', 1, 'E1', '2025-10-01', '>=', 'fixed', 1, 'т', 't', 'test');
+SELECT refresh_targets('edge_kpi') > 0 AS judged_again;
 SELECT week_start, level, numerator, denominator, share, target_stage, target_threshold, target_met
 FROM edge_kpi.learners_parents_weekly
 WHERE week_start = '2025-09-29' AND platform = 'national' AND level IN ('region', 'organisation')
@@ -170,7 +189,6 @@ ROLLBACK;
 -- "due" for a week: the stage due once its deadline falls on or before the week's Sunday.
 -- Stage 1 of staff_weekly_writers (deadline Wednesday 2025-10-01) is due in W2, not in W1;
 -- the views, target_status and the dashboard (latest complete week: W2) agree.
-SELECT * FROM backfill('edge_kpi', '2025-09-22', '2025-10-05');
 WITH d AS MATERIALIZED (SELECT week_start, target_due FROM edge_kpi.dashboard WHERE indicator = 'staff_weekly_writers')
 SELECT v.week_start, v.target_stage, v.target_deadline, v.target_due AS view_due,
        (target_status('staff_weekly_writers', 0.5, v.week_start, 'E1')).due AS target_status_due,
@@ -215,9 +233,15 @@ WHERE d.refclassid = 'pg_extension'::regclass AND d.objid IN (SELECT c.oid FROM 
 SELECT count(*) AS views,
        count(*) FILTER (WHERE obj_description(c.oid, 'pg_class') IS NULL) AS views_without_comment,
        (SELECT count(*) FROM pg_attribute a JOIN pg_class v ON v.oid = a.attrelid
-        WHERE v.relnamespace = 'tiny_kpi'::regnamespace AND a.attnum > 0
+        WHERE v.relnamespace = 'tiny_kpi'::regnamespace AND a.attnum > 0 AND v.relkind = 'v'
           AND col_description(v.oid, a.attnum) IS NULL) AS columns_without_comment
 FROM pg_class c WHERE c.relnamespace = 'tiny_kpi'::regnamespace AND c.relkind = 'v';
+-- and so are the store and its log (not their partitions, which BI never reads)
+SELECT c.relname, obj_description(c.oid, 'pg_class') IS NOT NULL AS commented,
+       (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0
+          AND col_description(c.oid, a.attnum) IS NULL) AS columns_without_comment
+FROM pg_class c WHERE c.relnamespace = 'tiny_kpi'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+ORDER BY 1;
 
 -- DROP EXTENSION ... CASCADE drops the views, never the mart's data
 SELECT (SELECT count(*) FROM tiny.activity_daily) AS activity_before, (SELECT count(*) FROM tiny.membership) AS members_before;

@@ -1,0 +1,395 @@
+--------------------------------------------------------------------------------
+-- The weekly KPI store (1.4).  Every indicator x platform x level (region,
+-- municipality, org kind, organisation) x week, with numerator, denominator
+-- and the target judgement, in a table <views>.store that create_kpi_views()
+-- makes next to the views it feeds.  It is the DBA's data, not an extension
+-- member: pg_dump keeps it, DROP EXTENSION never takes it, and it uses only
+-- plain types.  Partitioned by school year (store_y2024 holds the weeks whose
+-- Monday falls in 2024/2025), so a school year can be detached or dropped.
+--
+-- refresh_week() computes one week in one pass: the week's per-person
+-- activity is read once into a temporary table that every indicator's base
+-- rows share, and the week is replaced in one transaction, so a reader sees
+-- the old week or the new one, never a mix.  Two refreshes of the same week
+-- serialize on an advisory lock.  refresh_log says per week and region when
+-- it was refreshed, how long it took and the last activity day it saw.
+--------------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.build_store(views_schema name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    v text := quote_ident(views_schema);
+BEGIN
+    IF to_regclass(format('%s.store', v)) IS NOT NULL THEN
+        RETURN;
+    END IF;
+    EXECUTE replace($ddl$
+CREATE TABLE @v.store (
+    week_start        date   NOT NULL,
+    indicator         text   NOT NULL,
+    platform          text   NOT NULL,
+    level             text   NOT NULL,
+    region_code       text   NOT NULL,
+    municipality_id   bigint,
+    org_kind          text,
+    org_id            bigint,
+    time              timestamptz NOT NULL,
+    numerator         bigint NOT NULL,
+    denominator       bigint NOT NULL,
+    target_stage      integer,
+    target_deadline   date,
+    target_comparison text,
+    target_threshold  double precision,
+    target_in_force   boolean,
+    target_due        boolean,
+    target_met        boolean,
+    short_by          bigint,
+    CONSTRAINT store_key UNIQUE NULLS NOT DISTINCT
+        (week_start, indicator, platform, level, region_code, municipality_id, org_kind, org_id)
+) PARTITION BY RANGE (week_start);
+CREATE INDEX ON @v.store (indicator, level, week_start);
+CREATE INDEX ON @v.store (indicator, level, time);
+COMMENT ON TABLE @v.store IS 'Weekly KPI store (sferum_kpi): every indicator, platform and group (region, municipality, org kind, organisation) per week, with numerator, denominator and the target judgement at refresh time. Filled by sferum_kpi.snapshot_week / backfill / refresh_recent; partitioned by school year (store_y<year>). Not an extension member: pg_dump keeps it, DROP EXTENSION leaves it.';
+COMMENT ON COLUMN @v.store.week_start IS 'Monday of the ISO week (local time of the region).';
+COMMENT ON COLUMN @v.store.indicator IS 'Indicator code (sferum_kpi.indicator_definition).';
+COMMENT ON COLUMN @v.store.platform IS 'vk, national, or any for indicators without a platform.';
+COMMENT ON COLUMN @v.store.level IS 'region, municipality, org_kind or organisation.';
+COMMENT ON COLUMN @v.store.region_code IS 'Region code.';
+COMMENT ON COLUMN @v.store.municipality_id IS 'Municipality (municipality and organisation levels); NULL there for the regional bodies.';
+COMMENT ON COLUMN @v.store.org_kind IS 'Organisation kind (org_kind and organisation levels).';
+COMMENT ON COLUMN @v.store.org_id IS 'Organisation (organisation level).';
+COMMENT ON COLUMN @v.store.time IS 'The week''s Monday 00:00 in the region''s time zone (Grafana''s time column).';
+COMMENT ON COLUMN @v.store.numerator IS 'Units counted (distinct people, organisations or chats of the group); may exceed a statistical-form denominator.';
+COMMENT ON COLUMN @v.store.denominator IS 'Population of the group; 0 when nobody is in it (share unknown).';
+COMMENT ON COLUMN @v.store.target_stage IS 'Target stage for the week (earliest deadline on or after its Monday), judged at refresh time.';
+COMMENT ON COLUMN @v.store.target_deadline IS 'Deadline of that stage.';
+COMMENT ON COLUMN @v.store.target_comparison IS '>= or >.';
+COMMENT ON COLUMN @v.store.target_threshold IS 'Threshold of the stage (the baseline for baseline stages); NULL when unknown.';
+COMMENT ON COLUMN @v.store.target_in_force IS 'false while the stage awaits its normative acts.';
+COMMENT ON COLUMN @v.store.target_due IS 'true when the stage''s deadline is on or before the week''s Sunday.';
+COMMENT ON COLUMN @v.store.target_met IS 'Whether min(numerator, denominator) / denominator meets the stage; NULL when unknown.';
+COMMENT ON COLUMN @v.store.short_by IS 'How many more units (same denominator) would meet the stage; NULL when even all would not.';
+
+CREATE TABLE @v.refresh_log (
+    week_start        date   NOT NULL,
+    region_code       text   NOT NULL,
+    refreshed_at      timestamptz NOT NULL,
+    duration_ms       double precision NOT NULL,
+    rows_stored       bigint NOT NULL,
+    last_activity_day date,
+    activity_rows     bigint NOT NULL,
+    complete          boolean NOT NULL,
+    fingerprint       text   NOT NULL,
+    PRIMARY KEY (week_start, region_code)
+);
+COMMENT ON TABLE @v.refresh_log IS 'When each week of the store was refreshed, per region: how long it took, how many rows the week has, the last activity day it saw and whether the week was complete (its Sunday had activity). Compare last_activity_day with the mart to tell fresh from stale.';
+COMMENT ON COLUMN @v.refresh_log.week_start IS 'Monday of the week.';
+COMMENT ON COLUMN @v.refresh_log.region_code IS 'Region.';
+COMMENT ON COLUMN @v.refresh_log.refreshed_at IS 'When the week was last refreshed (commit of that refresh).';
+COMMENT ON COLUMN @v.refresh_log.duration_ms IS 'How long the refresh of the week took, in milliseconds.';
+COMMENT ON COLUMN @v.refresh_log.rows_stored IS 'Rows of the week in the store (every region of the mart).';
+COMMENT ON COLUMN @v.refresh_log.last_activity_day IS 'Latest day of the week with activity of the region''s people at refresh time; NULL: none.';
+COMMENT ON COLUMN @v.refresh_log.activity_rows IS 'Daily activity rows of the week read by the refresh (every region), to tell whether data arrived since.';
+COMMENT ON COLUMN @v.refresh_log.complete IS 'true when the week''s Sunday had activity data for the region (spec §5: a complete week).';
+COMMENT ON COLUMN @v.refresh_log.fingerprint IS 'sferum_kpi.definitions_fingerprint() of the refresh.';
+$ddl$, '@v.', v || '.');
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.build_store(name) IS
+'Internal: create the weekly KPI store and its refresh log in a views schema when they do not exist (create_kpi_views, rebuild_views).';
+
+CREATE FUNCTION @extschema@.refresh_week(views_schema name, week date)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+-- JIT-compiling every indicator's plan costs seconds and saves nothing here
+SET jit = off
+AS $fn$
+DECLARE
+    v text := quote_ident(views_schema);
+    mart name;
+    m text;
+    w date;
+    e date;
+    sy integer;
+    started timestamptz := clock_timestamp();
+    counted constant text := '@extschema@.weekly_active_ratio(b.unit_id, b.active::integer::bigint, 1, NULL::bigint)';
+    def record;
+    q text;
+    stored bigint;
+    seen bigint;
+    in_range boolean;
+BEGIN
+    IF views_schema IS NULL OR week IS NULL THEN
+        RAISE EXCEPTION 'views_schema and week must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    SELECT s.mart_schema INTO mart FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
+    IF mart IS NULL OR to_regclass(format('%s.store', v)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
+            USING ERRCODE = '42P01',
+                  HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema), or run sferum_kpi.rebuild_views(views_schema) for views made before 1.4.';
+    END IF;
+    m := quote_ident(mart);
+    w := @extschema@.week_start(week);
+    -- the weeks of the mart's data, as in the live views: outside them nothing is stored
+    EXECUTE format('SELECT %L::date BETWEEN @extschema@.week_start(min(a.day)) AND max(a.day) FROM %s.activity_daily a', w, m)
+       INTO in_range;
+    IF NOT coalesce(in_range, false) THEN
+        RETURN 0;
+    END IF;
+    e := w + 6;
+    sy := @extschema@.school_year(w);
+    -- one refresh of a week at a time (a second one waits, then recomputes)
+    PERFORM pg_advisory_xact_lock(hashtext('sferum_kpi.store'), hashtext(views_schema || '/' || w));
+    IF to_regclass(format('%s.%I', v, 'store_y' || sy)) IS NULL THEN
+        EXECUTE format('CREATE TABLE %s.%I PARTITION OF %s.store FOR VALUES FROM (%L) TO (%L)',
+                       v, 'store_y' || sy, v, make_date(sy, 9, 1), make_date(sy + 1, 9, 1));
+        EXECUTE format('COMMENT ON TABLE %s.%I IS %L', v, 'store_y' || sy,
+                       format('Weeks of school year %s/%s in the KPI store (detach or drop it to drop the year).', sy, sy + 1));
+    END IF;
+
+    -- the week's activity per person and platform, once for every indicator
+    -- left over by an earlier refresh in this transaction that failed and was caught
+    IF to_regclass('pg_temp.sferum_week_activity') IS NOT NULL THEN
+        DROP TABLE pg_temp.sferum_week_activity;
+    END IF;
+    IF to_regclass('pg_temp.sferum_week_store') IS NOT NULL THEN
+        DROP TABLE pg_temp.sferum_week_store;
+    END IF;
+    EXECUTE format($q$CREATE TEMP TABLE sferum_week_activity ON COMMIT DROP AS
+        SELECT a.person_id, a.platform, sum(a.messages_written) AS written, sum(a.messages_read) AS read,
+               max(a.day) AS last_day, count(*) AS days
+        FROM %s.activity_daily a WHERE a.day BETWEEN %L AND %L
+        GROUP BY a.person_id, a.platform$q$, m, w, e);
+    CREATE INDEX ON pg_temp.sferum_week_activity (person_id, platform);
+    ANALYZE pg_temp.sferum_week_activity;
+    CREATE TEMP TABLE sferum_week_store (
+        indicator text, platform text, level text, region_code text, municipality_id bigint,
+        org_kind text, org_id bigint, numerator bigint, denominator bigint) ON COMMIT DROP;
+
+    FOR def IN SELECT * FROM @extschema@.expand_base_rows(mart, 'pg_temp.sferum_week_activity') LOOP
+        q := format($q$
+INSERT INTO pg_temp.sferum_week_store
+SELECT %1$L, b.platform,
+       CASE WHEN grouping(b.org_id) = 0 THEN 'organisation'
+            WHEN grouping(b.municipality_id) = 0 THEN 'municipality'
+            WHEN grouping(b.org_kind) = 0 THEN 'org_kind'
+            ELSE 'region' END,
+       b.region_code, b.municipality_id, b.org_kind, b.org_id,
+       coalesce(@extschema@.numerator(%2$s), 0), %3$s
+FROM (%4$s) b
+GROUP BY GROUPING SETS (
+    (b.platform, b.region_code),
+    (b.platform, b.region_code, b.municipality_id),
+    (b.platform, b.region_code, b.org_kind),
+    (b.platform, b.region_code, b.municipality_id, b.org_kind, b.org_id))$q$,
+            def.indicator, counted,
+            CASE def.counting WHEN 'unit' THEN format('coalesce(@extschema@.denominator(%s), 0)', counted)
+                              ELSE 'coalesce(sum(b.population), 0)::bigint' END,
+            def.base_sql);
+        EXECUTE replace(replace(q, ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
+    END LOOP;
+
+    -- replace the week: readers see the old rows until this transaction commits
+    EXECUTE format('DELETE FROM %s.store WHERE week_start = %L', v, w);
+    EXECUTE format($q$
+INSERT INTO %s.store
+SELECT %L::date, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
+       %L::timestamp AT TIME ZONE r.time_zone, s.numerator, s.denominator,
+       t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by
+FROM pg_temp.sferum_week_store s
+JOIN %s.region r ON r.region_code = s.region_code
+-- the indicator only while it has targets (see build_kpi_views)
+LEFT JOIN LATERAL @extschema@.target_status(
+    CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = s.indicator) THEN s.indicator END,
+    @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), %L::date, s.region_code) t ON true$q$,
+        v, w, w, m, w);
+    GET DIAGNOSTICS stored = ROW_COUNT;
+    seen := (SELECT coalesce(sum(a.days), 0) FROM pg_temp.sferum_week_activity a);
+    EXECUTE format($q$
+INSERT INTO %1$s.refresh_log AS l
+SELECT %2$L::date, r.region_code, now(), %3$s, %4$s, d.last_day, %5$s, coalesce(d.last_day = %6$L::date, false), %7$L
+FROM %8$s.region r
+LEFT JOIN (SELECT p.region_code, max(a.last_day) AS last_day
+           FROM pg_temp.sferum_week_activity a JOIN %8$s.person p ON p.person_id = a.person_id
+           GROUP BY p.region_code) d ON d.region_code = r.region_code
+ON CONFLICT (week_start, region_code) DO UPDATE
+   SET refreshed_at = EXCLUDED.refreshed_at, duration_ms = EXCLUDED.duration_ms, rows_stored = EXCLUDED.rows_stored,
+       last_activity_day = EXCLUDED.last_activity_day, activity_rows = EXCLUDED.activity_rows,
+       complete = EXCLUDED.complete, fingerprint = EXCLUDED.fingerprint$q$,
+        v, w, extract(epoch FROM clock_timestamp() - started) * 1000, stored, seen, e,
+        @extschema@.definitions_fingerprint(), m);
+    DROP TABLE pg_temp.sferum_week_activity, pg_temp.sferum_week_store;
+    -- fresh statistics, so that BI queries are planned (and not JIT-compiled) for their real size
+    EXECUTE format('ANALYZE %s.%I', v, 'store_y' || sy);
+    RETURN stored;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.refresh_week(name, date) IS
+'Compute every indicator, platform and level of the week containing `week` in one pass over its activity and replace that week in the KPI store of views_schema, in one transaction (refreshes of the same week serialize). Records the refresh in refresh_log; returns the rows stored (0, storing nothing, for a week outside the mart''s activity, as the live views).';
+
+CREATE FUNCTION @extschema@.store_week(views_schema name, week date, OUT rows_stored bigint, OUT history_changed integer)
+RETURNS record
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $fn$
+DECLARE
+    w date;
+BEGIN
+    rows_stored := @extschema@.refresh_week(views_schema, week);
+    w := @extschema@.week_start(week);
+    -- the region level of the store is the history (baselines and target_met
+    -- read indicator_history); a numerator above a statistical-form
+    -- denominator is stored capped at it.  Unchanged values are left alone.
+    EXECUTE format($q$
+        INSERT INTO @extschema@.indicator_history AS h (region_code, indicator, platform, week, value)
+        SELECT k.region_code, k.indicator, k.platform, k.week_start,
+               @extschema@.kpi_ratio(LEAST(k.numerator, k.denominator), k.denominator)
+        FROM %I.store k
+        WHERE k.week_start = $1 AND k.level = 'region'
+        ON CONFLICT (region_code, indicator, platform, week) DO UPDATE
+            SET value = EXCLUDED.value, computed_at = pg_catalog.now()
+            WHERE h.value::text IS DISTINCT FROM EXCLUDED.value::text$q$, views_schema)
+    USING w;
+    GET DIAGNOSTICS history_changed = ROW_COUNT;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.store_week(name, date) IS
+'Internal: refresh_week() and then the week''s region level into indicator_history; returns the rows stored and the history rows inserted or changed.';
+
+CREATE FUNCTION @extschema@.refresh_targets(views_schema name, only_baselines boolean DEFAULT false)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $fn$
+DECLARE
+    n bigint;
+BEGIN
+    IF views_schema IS NULL OR only_baselines IS NULL THEN
+        RAISE EXCEPTION 'views_schema and only_baselines must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF to_regclass(format('%I.store', views_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
+            USING ERRCODE = '42P01', HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
+    END IF;
+    -- judge every stored value again against the catalog as it is now; only
+    -- rows whose judgement changed are written
+    EXECUTE format($q$
+UPDATE %1$I.store s
+   SET target_stage = t.stage, target_deadline = t.deadline, target_comparison = t.comparison,
+       target_threshold = t.threshold, target_in_force = t.in_force, target_due = t.due,
+       target_met = t.met, short_by = t.short_by
+  FROM %1$I.store s2
+  LEFT JOIN LATERAL @extschema@.target_status(
+      CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = s2.indicator) THEN s2.indicator END,
+      @extschema@.kpi_ratio(LEAST(s2.numerator, s2.denominator), s2.denominator), s2.week_start, s2.region_code) t ON true
+ WHERE s.ctid = s2.ctid AND s.tableoid = s2.tableoid
+   AND (NOT %2$L OR s2.indicator IN (SELECT tt.indicator FROM @extschema@.target tt WHERE tt.rule = 'baseline_max'))
+   AND (s.target_stage, s.target_deadline, s.target_comparison, s.target_threshold, s.target_in_force,
+        s.target_due, s.target_met, s.short_by)
+       IS DISTINCT FROM (t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by)$q$,
+        views_schema, only_baselines);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.refresh_targets(name, boolean) IS
+'Judge every value of the KPI store again against the target catalog as it is now (after a DBA edited targets, or once the baseline weeks are all stored: backfill does it for the baseline stages). Writes only the rows whose judgement changed; returns their number.';
+
+CREATE FUNCTION @extschema@.refresh_recent(views_schema name, weeks integer DEFAULT 4)
+RETURNS TABLE (week date, rows_stored bigint, duration_ms double precision)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $fn$
+DECLARE
+    m text;
+    last_day date;
+    w date;
+    t timestamptz;
+BEGIN
+    IF views_schema IS NULL OR weeks IS NULL THEN
+        RAISE EXCEPTION 'views_schema and weeks must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF weeks < 1 OR weeks > 520 THEN
+        RAISE EXCEPTION 'weeks must be between 1 and 520 (got %)', weeks USING ERRCODE = '22023';
+    END IF;
+    SELECT s.mart_schema INTO m FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
+    IF m IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no KPI views', views_schema
+            USING ERRCODE = '42P01', HINT = 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
+    END IF;
+    EXECUTE format('SELECT max(a.day) FROM %I.activity_daily a', m) INTO last_day;
+    IF last_day IS NULL THEN
+        RETURN;
+    END IF;
+    -- the week of the latest data and the weeks before it: late rows land there
+    FOR w IN SELECT g::date FROM generate_series(@extschema@.week_start(last_day) - 7 * (weeks - 1),
+                                                  @extschema@.week_start(last_day), interval '7 days') g LOOP
+        t := clock_timestamp();
+        week := w;
+        rows_stored := (@extschema@.store_week(views_schema, w)).rows_stored;
+        duration_ms := extract(epoch FROM clock_timestamp() - t) * 1000;
+        RETURN NEXT;
+    END LOOP;
+    -- weeks stored before a baseline week changed were judged against the old baseline
+    PERFORM @extschema@.refresh_targets(views_schema, true);
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.refresh_recent(name, integer) IS
+'Refresh the last `weeks` weeks (default 4) of the KPI store up to the week of the latest activity day, for data that arrives late; also stores their region level in indicator_history. The pg_cron job of the README. One row per week.';
+
+CREATE PROCEDURE @extschema@.refresh_weeks(views_schema name, from_week date, to_week date, only_stale boolean DEFAULT true)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    w date;
+    t timestamptz;
+    n bigint;
+    m text;
+    log_rows bigint;
+    now_rows bigint;
+BEGIN
+    IF views_schema IS NULL OR from_week IS NULL OR to_week IS NULL OR only_stale IS NULL THEN
+        RAISE EXCEPTION 'views_schema, from_week, to_week and only_stale must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF NOT isfinite(from_week) OR NOT isfinite(to_week) OR from_week > to_week THEN
+        RAISE EXCEPTION 'from_week and to_week must be finite dates with from_week <= to_week' USING ERRCODE = '22023';
+    END IF;
+    SELECT s.mart_schema INTO m FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
+    IF m IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no KPI views', views_schema
+            USING ERRCODE = '42P01', HINT = 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
+    END IF;
+    w := @extschema@.week_start(from_week);
+    LOOP
+        -- resume: a week refreshed from the same definitions and the same activity rows is kept
+        EXECUTE format('SELECT max(l.activity_rows) FILTER (WHERE l.fingerprint = %L) FROM %I.refresh_log l WHERE l.week_start = %L',
+                       @extschema@.definitions_fingerprint(), views_schema, w) INTO log_rows;
+        IF only_stale AND log_rows IS NOT NULL THEN
+            EXECUTE format('SELECT count(*) FROM %I.activity_daily a WHERE a.day BETWEEN %L AND %L', m, w, w + 6) INTO now_rows;
+        END IF;
+        IF only_stale AND log_rows IS NOT NULL AND log_rows = now_rows THEN
+            RAISE NOTICE 'week %: up to date, kept', w;
+        ELSE
+            t := clock_timestamp();
+            n := (@extschema@.store_week(views_schema, w)).rows_stored;
+            RAISE NOTICE 'week %: % rows in % ms', w, n, round(extract(epoch FROM clock_timestamp() - t) * 1000);
+        END IF;
+        COMMIT;
+        EXIT WHEN to_week - w < 7;
+        w := w + 7;
+    END LOOP;
+    -- weeks stored before a baseline week changed were judged against the old baseline
+    n := @extschema@.refresh_targets(views_schema, true);
+    RAISE NOTICE 'targets judged again: % rows changed', n;
+END
+$fn$;
+COMMENT ON PROCEDURE @extschema@.refresh_weeks(name, date, date, boolean) IS
+'Back-fill the KPI store week by week, committing each week (CALL it; a NOTICE per week with its time). Interrupted, it resumes: with only_stale (default) a week already refreshed from the same definitions and the same number of activity rows is kept.';
