@@ -44,21 +44,24 @@ BEGIN
     END IF;
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %s', views_schema, r);
     -- views only: tables (mart tables, the person-level national.facts) never
+    -- not the live views (live_*): they compute from person-level rows with the
+    -- caller's rights to the catalog, and BI reads the store
     FOR v IN SELECT c.relname FROM pg_class c
               WHERE c.relnamespace = quote_ident(views_schema)::regnamespace AND c.relkind IN ('v', 'm')
+                AND c.relname NOT LIKE 'live\_%'
               ORDER BY c.relname LOOP
         EXECUTE format('GRANT SELECT ON %I.%I TO %s', views_schema, v.relname, r);
         granted := granted + 1;
     END LOOP;
-    -- target_status() reads the targets with the caller's rights; the history
-    -- and the definitions are region-level figures and documentation
+    -- the targets, the definitions and the labels are documentation a BI tool may show
     EXECUTE format('GRANT USAGE ON SCHEMA @extschema@ TO %s', r);
-    EXECUTE format('GRANT SELECT ON @extschema@.target, @extschema@.indicator_history, @extschema@.indicator_definition, @extschema@.indicator_fragment TO %s', r);
+    -- plain types only: the history (kpi_ratio values) is read through the store's views
+    EXECUTE format('GRANT SELECT ON @extschema@.target, @extschema@.indicator_definition, @extschema@.indicator_fragment, @extschema@.label TO %s', r);
     RETURN granted;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.grant_reader(name, name) IS
-'Let a BI role read every view of views_schema (KPI or national views: aggregates only) and the targets, history, definitions and fragments; never a table of the mart. Refuses a schema holding person-level views (listed in person_level_object, or with a person_id or unit_id column). Returns the number of views granted. Re-run it after create_kpi_views().';
+'Let a BI role read every view of views_schema but the live_* ones (KPI views over the store or national views: aggregates only) and the targets, definitions, fragments and labels (plain types only; not indicator_history, whose kpi_ratio values BI reads through the store); never a table of the mart. Refuses a schema holding person-level views (listed in person_level_object, or with a person_id or unit_id column). Returns the number of views granted. Re-run it after create_kpi_views().';
 
 CREATE FUNCTION @extschema@.grant_loader(role_name name, mart_schema name)
 RETURNS integer

@@ -23,6 +23,9 @@ AS $fn$
 DECLARE
     v text := quote_ident(views_schema);
 BEGIN
+    IF views_schema IS NULL THEN
+        RAISE EXCEPTION 'views_schema must not be NULL' USING ERRCODE = '22004';
+    END IF;
     IF to_regclass(format('%s.store', v)) IS NOT NULL THEN
         RETURN;
     END IF;
@@ -344,9 +347,10 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.refresh_recent(name, integer) IS
 'Refresh the last `weeks` weeks (default 4) of the KPI store up to the week of the latest activity day, for data that arrives late; also stores their region level in indicator_history. The pg_cron job of the README. One row per week.';
 
+-- A procedure with a SET clause cannot COMMIT: the search_path is pinned with
+-- set_config() instead, again after every COMMIT (which ends its scope).
 CREATE PROCEDURE @extschema@.refresh_weeks(views_schema name, from_week date, to_week date, only_stale boolean DEFAULT true)
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     w date;
@@ -356,6 +360,7 @@ DECLARE
     log_rows bigint;
     now_rows bigint;
 BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     IF views_schema IS NULL OR from_week IS NULL OR to_week IS NULL OR only_stale IS NULL THEN
         RAISE EXCEPTION 'views_schema, from_week, to_week and only_stale must not be NULL' USING ERRCODE = '22004';
     END IF;
@@ -383,6 +388,7 @@ BEGIN
             RAISE NOTICE 'week %: % rows in % ms', w, n, round(extract(epoch FROM clock_timestamp() - t) * 1000);
         END IF;
         COMMIT;
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
         EXIT WHEN to_week - w < 7;
         w := w + 7;
     END LOOP;

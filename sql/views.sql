@@ -421,7 +421,7 @@ BEGIN
         -- readers): those get the views the rebuild adds, nothing else
         SELECT coalesce(array_agg(c.relname), '{}') INTO before
           FROM pg_class c
-         WHERE c.relnamespace = ns AND c.relkind = 'v'
+         WHERE c.relnamespace = ns AND c.relkind = 'v' AND c.relname NOT LIKE 'live\_%'
            AND NOT EXISTS (SELECT 1 FROM @extschema@.person_level_object p
                            WHERE p.schema_name = vs.schema_name AND p.object_name = c.relname);
         SELECT coalesce(array_agg(g.grantee), '{}') INTO readers
@@ -447,6 +447,7 @@ BEGIN
             FOREACH r IN ARRAY readers LOOP
                 FOR rel IN SELECT c.relname FROM pg_class c
                             WHERE c.relnamespace = ns AND c.relkind = 'v' AND NOT c.relname = ANY (before)
+                              AND c.relname NOT LIKE 'live\_%'
                               AND NOT EXISTS (SELECT 1 FROM @extschema@.person_level_object p
                                               WHERE p.schema_name = vs.schema_name AND p.object_name = c.relname) LOOP
                     EXECUTE format('GRANT SELECT ON %I.%I TO %I', vs.schema_name, rel.relname, pg_get_userbyid(r));

@@ -5,10 +5,11 @@
 #
 #   readers   pgbench, 4 clients; every transaction checks, each inside one
 #             statement (one snapshot), that
-#               - kpi.staff_weekly_writers and kpi.chats_10_per_week at region level
+#               - kpi.live_staff_weekly_writers and kpi.live_chats_10_per_week at region level
 #                 for the week being loaded equal a plain-SQL count over the mart;
-#               - kpi.dashboard shows the week the loaded days imply, unchanged values
-#                 until that week is complete, then the old week as "previous";
+#               - the store (what BI reads) holds the week from one refresh only (one
+#                 xmin), the dashboard shows the latest complete week of refresh_log
+#                 with the store's values, and the history equals the store;
 #             and raises an error (aborting the pgbench client) otherwise;
 #   loader    one transaction per day: that day's activity_daily and chat_daily rows,
 #             copied from a staging schema the views do not read;
@@ -110,10 +111,10 @@ WITH d AS (
            (SELECT count(DISTINCT a2.day) FROM m.activity_daily a2 WHERE a2.day >= DATE '$week') AS days
     FROM m.activity_daily a
 ), v AS (
-    SELECT indicator, platform, numerator, denominator FROM kpi.staff_weekly_writers
+    SELECT indicator, platform, numerator, denominator FROM kpi.live_staff_weekly_writers
     WHERE week_start = DATE '$week' AND level = 'region'
     UNION ALL
-    SELECT indicator, platform, numerator, denominator FROM kpi.chats_10_per_week
+    SELECT indicator, platform, numerator, denominator FROM kpi.live_chats_10_per_week
     WHERE week_start = DATE '$week' AND level = 'region'
 ), employees AS (       -- teachers and staff of public general, spo and do organisations
     SELECT DISTINCT ms.person_id FROM m.membership ms JOIN m.organisation o ON o.org_id = ms.org_id
@@ -152,32 +153,40 @@ SELECT nextval(format('ck.seen_%s', d.days)::regclass),
             THEN ck.fail(format('%s days of week $week loaded; view rows %s; differing rows %s', d.days,
                                 (SELECT count(*) FROM v), (SELECT string_agg(b::text, ' ') FROM bad b))) END
 FROM d;
--- 2. the dashboard: the latest complete week, values unchanged until the loaded week is
---    complete, then that week with the old week as "previous" and values from the history
-WITH d AS (
-    SELECT CASE WHEN max(a.day) >= DATE '$week' + 6 THEN DATE '$week' ELSE DATE '$week' - 7 END AS shown
-    FROM m.activity_daily a
-), db AS (SELECT * FROM kpi.dashboard), bad AS (
+-- 2. the store (what BI reads) during its refreshes: the week being refreshed comes
+--    from one refresh only (every row of it written by one transaction: one xmin),
+--    the dashboard shows the latest complete week of refresh_log with exactly the
+--    store's values, and the history of that week equals the store's region level
+WITH shown AS (
+    SELECT max(l.week_start) AS week FROM kpi.refresh_log l WHERE l.complete
+), db AS (SELECT * FROM kpi.dashboard), st AS (
+    SELECT s.indicator, s.platform, s.numerator, s.denominator FROM kpi.store s, shown
+    WHERE s.week_start = shown.week AND s.level = 'region'
+), bad AS (
     SELECT 'rows ' || (SELECT count(*) FROM db) AS what WHERE (SELECT count(*) FROM db) <> (SELECT count(*) FROM ck.dash_before)
     UNION ALL
-    SELECT 'week ' || db.indicator || ' ' || db.week_start FROM db, d WHERE db.week_start <> d.shown
+    SELECT 'refreshes mixed in week $week: ' || count(DISTINCT s.xmin::text) FROM kpi.store s
+    WHERE s.week_start = DATE '$week' HAVING count(DISTINCT s.xmin::text) > 1
     UNION ALL
-    SELECT 'changed ' || e.indicator FROM ck.dash_before e JOIN d ON d.shown < DATE '$week'
-    LEFT JOIN db ON db.indicator = e.indicator AND db.platform = e.platform
-    WHERE (db.numerator, db.denominator, db.share) IS DISTINCT FROM (e.numerator, e.denominator, e.share)
+    SELECT 'week ' || db.indicator || ' ' || db.week_start FROM db, shown WHERE db.week_start <> shown.week
     UNION ALL
-    SELECT 'previous ' || e.indicator FROM ck.dash_before e JOIN d ON d.shown = DATE '$week'
-    JOIN db ON db.indicator = e.indicator AND db.platform = e.platform
-    WHERE e.kind = 'computed' AND db.previous_share IS DISTINCT FROM e.share
+    SELECT 'value ' || db.indicator FROM db LEFT JOIN st ON st.indicator = db.indicator AND st.platform = db.platform
+    WHERE db.kind = 'computed' AND (db.numerator, db.denominator) IS DISTINCT FROM (st.numerator, st.denominator)
+    UNION ALL
+    SELECT 'previous ' || e.indicator FROM ck.dash_before e, shown
+    JOIN db ON true
+    WHERE shown.week = DATE '$week' AND db.indicator = e.indicator AND db.platform = e.platform
+      AND e.kind = 'computed' AND db.previous_share IS DISTINCT FROM e.share
     UNION ALL
     SELECT 'history ' || db.indicator FROM db
     LEFT JOIN sferum_kpi.indicator_history h ON h.indicator = db.indicator AND h.platform = db.platform
          AND h.week = db.week_start AND h.region_code = db.region_code
     WHERE db.kind = 'computed'
-      AND (db.numerator, db.denominator) IS DISTINCT FROM (sferum_kpi.numerator(h.value), sferum_kpi.denominator(h.value))
+      AND (least(db.numerator, db.denominator), db.denominator)
+          IS DISTINCT FROM (sferum_kpi.numerator(h.value), sferum_kpi.denominator(h.value))
 )
 SELECT CASE WHEN EXISTS (SELECT 1 FROM bad)
-            THEN ck.fail('dashboard: ' || (SELECT string_agg(b.what, ', ') FROM bad b)) END;
+            THEN ck.fail('store and dashboard: ' || (SELECT string_agg(b.what, ', ') FROM bad b)) END;
 SQL
 
 # Loader: the week day by day, paced so that it ends about 4 s before the readers.
@@ -279,7 +288,7 @@ partial=$((seen_n[1] + seen_n[2] + seen_n[3] + seen_n[4] + seen_n[5] + seen_n[6]
 "$bin/psql" -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$tmp/reader.sql" >/dev/null 2>"$tmp/final_read.log" ||
     { failed "the readers' checks on the final state"; cat "$tmp/final_read.log"; }
 
-read -r loaded_act loaded_chat hist_rows view_rows differing dash_bad restarted deadlocks <<<"$(
+read -r loaded_act loaded_chat hist_rows view_rows differing dash_bad restarted store_vs_live deadlocks <<<"$(
     q -F ' ' -v W="$week" -v t0="$start_time" -v dl0="$deadlocks0" <<'SQL'
 WITH v AS (         -- as snapshot_week stores it: numerator capped at the denominator
     SELECT region_code, indicator, platform, week_start AS week,
@@ -300,6 +309,16 @@ SELECT (SELECT count(*) FROM m.activity_daily WHERE day >= :'W'),
         WHERE db.week_start <> :'W'
            OR (db.kind = 'computed' AND (db.numerator, db.denominator) IS DISTINCT FROM (v.numerator, v.denominator))),
        pg_postmaster_start_time() <> :'t0'::timestamptz,
+       -- after the last refresh the store holds the week as the live views compute it
+       (SELECT count(*) FROM ((SELECT indicator, platform, level, municipality_id, org_kind, org_id, numerator, denominator
+                                 FROM kpi.all_indicators WHERE week_start = :'W'
+                               EXCEPT SELECT indicator, platform, level, municipality_id, org_kind, org_id, numerator, denominator
+                                 FROM kpi.live_all_indicators WHERE week_start = :'W')
+                              UNION ALL
+                              (SELECT indicator, platform, level, municipality_id, org_kind, org_id, numerator, denominator
+                                 FROM kpi.live_all_indicators WHERE week_start = :'W'
+                               EXCEPT SELECT indicator, platform, level, municipality_id, org_kind, org_id, numerator, denominator
+                                 FROM kpi.all_indicators WHERE week_start = :'W')) x),
        (SELECT deadlocks - :dl0 FROM pg_stat_database WHERE datname = current_database())
 SQL
 )"
@@ -314,6 +333,7 @@ if [[ $differing != 0 || $hist_rows != "$view_rows" || $hist_rows -lt 11 ]]; the
 fi
 [[ $dash_bad == 0 ]] || failed "$dash_bad dashboard rows are not the loaded week's final values"
 [[ $restarted == f ]] || failed "the server restarted (pg_postmaster_start_time changed)"
+[[ $store_vs_live == 0 ]] || failed "$store_vs_live store rows of the week differ from the live views after the last refresh"
 [[ $deadlocks == 0 ]] || failed "$deadlocks deadlocks in pg_stat_database"
 
 lock_samples=$(grep -c . "$tmp/locks.log" || true)

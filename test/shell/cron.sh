@@ -13,10 +13,10 @@ psql_q -c "CREATE DATABASE $db"
 psql_q -d "$db" -c 'CREATE EXTENSION sferum_kpi' -f test/fixtures/tiny_region.sql >/dev/null
 psql_q -d postgres -c 'CREATE EXTENSION IF NOT EXISTS pg_cron'
 
-# Every minute here so that the test need not wait for Monday 03:00; the README's
-# weekly form is '0 3 * * 1' with week => current_date - 7.
+# Every minute here so that the test need not wait for 03:00; the README's form is
+# '15 3 * * *' (every night: the last 4 weeks, for the data that arrives late).
 psql_q -d postgres -At -c "SELECT cron.schedule_in_database('sferum-kpi-test', '* * * * *',
-    \$\$SELECT sferum_kpi.snapshot_week('tiny_kpi', date '2024-09-09')\$\$, '$db')" >/dev/null
+    \$\$SELECT * FROM sferum_kpi.refresh_recent('tiny_kpi', 2)\$\$, '$db')" >/dev/null
 
 echo "waiting for pg_cron to run the job (at most 90 s)"
 for _ in $(seq 1 90); do
@@ -34,5 +34,9 @@ rows=$(psql_q -d "$db" -At -c "SELECT count(*) FROM sferum_kpi.indicator_history
 value=$(psql_q -d "$db" -At -c "SELECT value FROM sferum_kpi.indicator_history
                                  WHERE region_code = 'T1' AND week = '2024-09-09'
                                    AND indicator = 'staff_weekly_writers' AND platform = 'vk'")
-[[ "$rows" == 15 && "$value" == 4/7 ]] || { echo "history after the cron job: $rows rows, staff_weekly_writers vk = $value (want 15 rows, 4/7)"; exit 1; }
-echo "pg_cron job wrote $rows history rows for week 2024-09-09 (staff_weekly_writers vk = $value)"
+logged=$(psql_q -d "$db" -At -c "SELECT string_agg(week_start || ':' || complete, ' ' ORDER BY week_start) FROM tiny_kpi.refresh_log")
+stored=$(psql_q -d "$db" -At -c "SELECT count(*) FROM tiny_kpi.store")
+[[ "$rows" == 16 && "$value" == 4/7 && "$logged" == "2024-09-02:true 2024-09-09:true" && "$stored" == 360 ]] ||
+    { echo "after the cron job: history $rows rows, staff_weekly_writers vk = $value, refresh_log '$logged', store $stored rows" \
+           "(want 16 rows, 4/7, both weeks complete, 360 store rows)"; exit 1; }
+echo "pg_cron job (refresh_recent) stored 2 weeks ($stored rows) and $rows history rows for week 2024-09-09 (staff_weekly_writers vk = $value)"

@@ -2,7 +2,7 @@
 # pg_dump / pg_restore keeps everything a DBA changed in the extension's catalog:
 # edited seed targets, added region targets, deleted seed targets, and history;
 # and a data mart with its KPI views (unsuppressed and small-cell suppressed)
-# comes back with every view giving the same rows.
+# and their weekly store comes back with every view giving the same rows.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/pgenv.sh
@@ -32,8 +32,10 @@ SQL
 # a data mart, its KPI views, a week of history computed from them
 psql_q -d "$src" -f test/fixtures/tiny_region.sql >/dev/null
 psql_q -d "$src" >/dev/null <<'SQL'
+SET client_min_messages = warning;
 SELECT sferum_kpi.create_kpi_views('tiny', 'tiny_pub');
-SELECT sferum_kpi.backfill('tiny_kpi', '2024-09-02', '2024-09-09');
+SELECT count(*) FROM sferum_kpi.backfill('tiny_kpi', '2024-09-02', '2024-09-09');
+SELECT count(*) FROM sferum_kpi.backfill('tiny_pub', '2024-09-02', '2024-09-09');
 SQL
 
 "$bin/pg_dump" -Fc -d "$src" -f "$dump"
@@ -49,6 +51,10 @@ SELECT 'history', region_code, indicator, platform, week, value FROM sferum_kpi.
 SELECT 'view', k.* FROM tiny_kpi.all_indicators k ORDER BY indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id;
 SELECT 'pub', k.* FROM tiny_pub.all_indicators k ORDER BY indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id;
 SELECT 'dashboard', d.* FROM tiny_kpi.dashboard d ORDER BY region_code, indicator;
+SELECT 'store', s.* FROM tiny_kpi.store s ORDER BY indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id;
+SELECT 'refresh_log', week_start, region_code, rows_stored, last_activity_day, complete FROM tiny_kpi.refresh_log ORDER BY 2, 3;
+SELECT 'indicators', i.* FROM tiny_kpi.indicators i ORDER BY indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id;
+SELECT 'view_set', schema_name, kind, mart_schema, min_cell, fingerprint FROM sferum_kpi.view_set ORDER BY 2;
 SELECT 'comment', c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c
 WHERE c.relnamespace IN ('tiny'::regnamespace, 'tiny_kpi'::regnamespace) ORDER BY 2;
 SELECT 'met', sferum_kpi.target_met('staff_weekly_writers', 0.78, '2025-12-30', '65'),
@@ -68,7 +74,8 @@ grep -q '^target|staff_weekly_writers|2||2025-12-30|>=|fixed|0.80|||t|computed|f
     { echo "edited seed target missing after restore"; echo "$after"; exit 1; }
 ! grep -q '^target|spo_registered' <<<"$after" || { echo "deleted seed came back after restore"; exit 1; }
 grep -q '^met|f|t|t$' <<<"$after" || { echo "target_met on the restored catalog: $(grep '^met' <<<"$after")"; exit 1; }
-(($(grep -c '^view' <<<"$after") > 100 && $(grep -c '^pub|.*|t|' <<<"$after") > 10)) ||
+(($(grep -c '^view' <<<"$after") > 100 && $(grep -c '^pub|.*|t|' <<<"$after") > 10 && $(grep -c '^store' <<<"$after") > 100)) ||
     { echo "KPI views missing or not suppressed after restore"; exit 1; }
 echo "dump/restore: $(grep -c '^target' <<<"$after") targets, $(grep -c '^history' <<<"$after") history rows," \
-     "$(grep -c '^view' <<<"$after") + $(grep -c '^pub' <<<"$after") KPI view rows, $(grep -c '^dashboard' <<<"$after") dashboard rows identical"
+     "$(grep -c '^view' <<<"$after") + $(grep -c '^pub' <<<"$after") KPI view rows, $(grep -c '^store' <<<"$after") store rows," \
+     "$(grep -c '^dashboard' <<<"$after") dashboard rows identical"

@@ -153,8 +153,8 @@ grep -m1 'Remote SQL' "$work/plan" | sed 's/^ */    /' | cut -c1-220
 per_week coord coord "$work/coord_regions" "SELECT week_start, indicator, platform, region_code, numerator, denominator
                           FROM national.region_indicators WHERE week_start = :WEEK ORDER BY 1, 2, 3, 4"
 per_week coord single "$work/single_regions" "SELECT week_start, indicator, platform, region_code, numerator, denominator FROM (
-                               SELECT * FROM k65.all_indicators UNION ALL SELECT * FROM k50.all_indicators
-                               UNION ALL SELECT * FROM k14.all_indicators) k
+                               SELECT * FROM k65.live_all_indicators UNION ALL SELECT * FROM k50.live_all_indicators
+                               UNION ALL SELECT * FROM k14.live_all_indicators) k
                            WHERE level = 'region' AND week_start = :WEEK ORDER BY 1, 2, 3, 4"
 if ! diff -q "$work/coord_regions" "$work/single_regions" >/dev/null; then
     diff "$work/coord_regions" "$work/single_regions" | head -20
@@ -172,8 +172,8 @@ per_week coord coord "$work/coord_totals" "SELECT indicator, week_start, platfor
 per_week coord single "$work/single_totals" "SELECT indicator, week_start, platform, count(*), sum(numerator), sum(denominator),
                                   sum(LEAST(numerator, denominator)) || '/' || sum(denominator),
                                   round(CASE WHEN sum(denominator) > 0 THEN sum(numerator) / sum(denominator) END, 12)
-                           FROM (SELECT * FROM k65.all_indicators UNION ALL SELECT * FROM k50.all_indicators
-                                 UNION ALL SELECT * FROM k14.all_indicators) k
+                           FROM (SELECT * FROM k65.live_all_indicators UNION ALL SELECT * FROM k50.live_all_indicators
+                                 UNION ALL SELECT * FROM k14.live_all_indicators) k
                            WHERE level = 'region' AND week_start = :WEEK GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
 if ! diff -q "$work/coord_totals" "$work/single_totals" >/dev/null; then
     diff "$work/coord_totals" "$work/single_totals" | head -20

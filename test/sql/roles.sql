@@ -2,14 +2,16 @@
 -- attack by an unprivileged user.  Runs on the hand-built region.
 SET search_path = public, sferum_kpi;
 \i test/fixtures/tiny_region.sql
-SELECT snapshot_week('tiny_kpi', '2024-09-02') > 0 AS history_stored;
+SET client_min_messages = warning;   -- backfill's NOTICE per week
+SELECT sum(rows_changed) > 0 AS history_stored FROM backfill('tiny_kpi', '2024-09-02', '2024-09-15');
+RESET client_min_messages;
 SET client_min_messages = warning;
 DROP ROLE IF EXISTS regress_bi, regress_loader, regress_alpha, regress_beta, regress_nobody, regress_attacker, municipal_analysts;
 RESET client_min_messages;
 CREATE ROLE regress_bi;
 CREATE ROLE regress_loader;
 
--- BI reader: every KPI view, the targets and the history; nothing person-level
+-- BI reader: every KPI view, the targets, definitions and labels; nothing person-level
 SELECT grant_reader('regress_bi', 'tiny_kpi') AS views_granted;
 SELECT grant_loader('regress_loader', 'tiny') AS tables_granted;
 SET ROLE regress_bi;
@@ -18,8 +20,11 @@ FROM tiny_kpi.all_indicators
 WHERE level = 'region' AND week_start = '2024-09-02' AND indicator IN ('staff_using', 'active_teachers')
 ORDER BY 1, 2;
 SELECT count(*) AS dashboard_rows FROM tiny_kpi.dashboard;
-SELECT count(*) > 0 AS reads_history FROM sferum_kpi.indicator_history;
+SELECT count(*) > 0 AS reads_indicators, bool_and(region_name IS NOT NULL) AS with_labels FROM tiny_kpi.indicators;
+SELECT count(*) > 0 AS reads_labels FROM sferum_kpi.label;
 \set VERBOSITY terse
+-- the history holds kpi_ratio values: BI reads the store's plain columns instead
+SELECT count(*) FROM sferum_kpi.indicator_history;
 SELECT count(*) FROM tiny.person;
 SELECT count(*) FROM tiny.activity_daily;
 SELECT count(*) FROM tiny.membership;
@@ -123,8 +128,14 @@ SELECT count(*) AS call_results_changed FROM (
     EXCEPT SELECT * FROM before_calls) d;
 -- the maintenance functions, which build SQL at run time, pin their search_path
 SELECT sferum_kpi.create_kpi_views('tiny', 'tiny_again', min_cell => 0);
+SET client_min_messages = warning;
+SELECT sum(rows_changed) AS again_history_rows_changed FROM sferum_kpi.backfill('tiny_again', '2024-09-02', '2024-09-15');
+RESET client_min_messages;
 SELECT count(*) AS rebuilt_view_rows_differing FROM (
-    SELECT * FROM tiny_again.all_indicators EXCEPT SELECT * FROM before_views) d;
+    (SELECT * FROM tiny_again.all_indicators EXCEPT SELECT * FROM before_views)
+    UNION ALL
+    (SELECT * FROM before_views EXCEPT SELECT * FROM tiny_again.all_indicators)) d;
+SELECT count(*) AS again_store_rows FROM tiny_again.store;
 SELECT sferum_kpi.snapshot_week('tiny_kpi', '2024-09-02') AS history_rows_changed;
 SELECT sferum_kpi.grant_reader('regress_bi', 'tiny_again') AS views_granted;
 RESET search_path;
@@ -133,6 +144,7 @@ SET search_path = public, sferum_kpi;
 SET client_min_messages = warning;
 DROP SCHEMA tiny_again CASCADE;
 DROP SCHEMA tiny_municipal CASCADE;
+DELETE FROM view_set WHERE schema_name = 'tiny_again';
 DROP OWNED BY regress_attacker;
 REVOKE ALL ON SCHEMA public FROM regress_attacker;
 DROP OWNED BY regress_bi, regress_loader;

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# The weekly KPI store (1.4) on a generated region:
+#   - every week of the store equals the live computation, at every level and for
+#     every group, and every week has the same groups (0/0 included);
+#   - a refresh killed mid-week (pg_terminate_backend) leaves the previous figures
+#     intact, and a re-run completes it;
+#   - two refreshes of the same week serialize (the second waits) and never duplicate;
+#   - refresh_weeks (CALL) commits week by week and, interrupted, resumes where it was;
+#   - refresh_recent picks up late data; refresh_log tells fresh from stale;
+#   - DROP EXTENSION ... CASCADE keeps the store, and BI reads plain types only.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source scripts/pgenv.sh
+db=store_$$
+scale=${STORE_SCALE:-0.01}
+tmp=$(mktemp -d)
+bg=()
+cleanup() {
+    local p
+    for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
+    psql_q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+q() { psql_q -d "$db" -At "$@"; }
+fail() { echo "store: $*"; exit 1; }
+
+psql_q -c "CREATE DATABASE $db"
+q -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('m')" >/dev/null
+psql_q -d "$db" -v mart=m -v scale="$scale" -v seed=5 -v until=2024-12-29 -f scripts/generate_region.sql >/dev/null
+q -c "SELECT sferum_kpi.create_kpi_views('m', 'kpi', min_cell => 0)" >/dev/null
+read -r first last <<<"$(q -F ' ' -c "SELECT sferum_kpi.week_start(min(day)), sferum_kpi.week_start(max(day)) FROM m.activity_daily")"
+
+# ---- back-fill with CALL: one transaction per week, interrupted after two weeks, resumed
+"$(pgbin)/psql" -X -q -d "$db" -c "CALL sferum_kpi.refresh_weeks('kpi', '$first', '$last')" 2>"$tmp/call1.log" &
+call=$!
+bg+=("$call")
+for _ in $(seq 1 600); do
+    n=$(grep -c ' rows in ' "$tmp/call1.log" 2>/dev/null) || true
+    ((${n:-0} >= 2)) && break
+    sleep 0.05
+done
+pid=$(q -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+             AND query LIKE 'CALL sferum_kpi.refresh_weeks%'")
+[[ -n $pid ]] || fail "refresh_weeks ended before it could be interrupted: $(cat "$tmp/call1.log")"
+q -c "SELECT pg_terminate_backend($pid)" >/dev/null
+wait "$call" 2>/dev/null || true
+done1=$(q -c "SELECT count(DISTINCT week_start) FROM kpi.refresh_log")
+((done1 >= 2)) || fail "after the interruption $done1 weeks were committed (want at least 2)"
+q -c "CALL sferum_kpi.refresh_weeks('kpi', '$first', '$last')" 2>"$tmp/call2.log"
+kept=$(grep -c 'up to date, kept' "$tmp/call2.log" || true)
+((kept >= done1)) || fail "the resumed back-fill kept $kept of the $done1 committed weeks: $(head -5 "$tmp/call2.log")"
+weeks=$(q -c "SELECT count(DISTINCT week_start) FROM kpi.store")
+echo "ok: refresh_weeks interrupted after $done1 weeks, resumed keeping $kept, $weeks weeks stored"
+
+# ---- the store = the live computation, every week, level and group; the same groups every week
+read -r differing groups_per_week_min groups_per_week_max <<<"$(q -F ' ' <<'SQL'
+WITH s AS (SELECT indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id,
+                  numerator, denominator, share, target_stage, target_met, target_due FROM kpi.all_indicators),
+     l AS (SELECT indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id,
+                  numerator, denominator, share, target_stage, target_met, target_due FROM kpi.live_all_indicators)
+SELECT (SELECT count(*) FROM ((SELECT * FROM s EXCEPT ALL SELECT * FROM l) UNION ALL (SELECT * FROM l EXCEPT ALL SELECT * FROM s)) x),
+       (SELECT min(n) FROM (SELECT count(*) n FROM kpi.store GROUP BY week_start) g),
+       (SELECT max(n) FROM (SELECT count(*) n FROM kpi.store GROUP BY week_start) g)
+SQL
+)"
+[[ $differing == 0 ]] || fail "$differing rows of the store differ from the live views"
+[[ $groups_per_week_min == "$groups_per_week_max" ]] || fail "weeks have $groups_per_week_min to $groups_per_week_max rows"
+echo "ok: store = live views on $weeks weeks ($groups_per_week_min rows a week, every week)"
+
+# ---- a refresh killed mid-week leaves the previous figures; a re-run completes it
+week=$(q -c "SELECT '$last'::date - 7")
+before=$(q -c "SELECT md5(string_agg(s::text, ',' ORDER BY s::text)) FROM kpi.store s WHERE week_start = '$week'")
+# late data for that week: one more writer on the national messenger
+q -c "INSERT INTO m.activity_daily (person_id, day, platform, messages_written, messages_read)
+      SELECT ms.person_id, '$week'::date + 2, 'national', 5, 0 FROM m.membership ms
+      WHERE ms.role = 'teacher' AND NOT EXISTS (SELECT 1 FROM m.activity_daily a WHERE a.person_id = ms.person_id
+                                                  AND a.day = '$week'::date + 2 AND a.platform = 'national')
+      LIMIT 3" >/dev/null
+# hold the log, so that the refresh stops after it replaced the week, before it commits
+"$(pgbin)/psql" -X -q -d "$db" -c "BEGIN; LOCK TABLE kpi.refresh_log IN EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT" &
+holder=$!
+bg+=("$holder")
+sleep 0.5
+"$(pgbin)/psql" -X -q -d "$db" -c "SELECT sferum_kpi.snapshot_week('kpi', '$week')" >/dev/null 2>&1 &
+refresh=$!
+bg+=("$refresh")
+for _ in $(seq 1 200); do
+    waiting=$(q -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                    AND pid <> pg_backend_pid() AND query LIKE '%snapshot_week%'")
+    [[ -n $waiting ]] && break
+    sleep 0.05
+done
+[[ -n $waiting ]] || fail "the refresh did not reach the refresh log"
+during=$(q -c "SELECT md5(string_agg(s::text, ',' ORDER BY s::text)) FROM kpi.store s WHERE week_start = '$week'")
+q -c "SELECT pg_terminate_backend($waiting)" >/dev/null
+wait "$refresh" 2>/dev/null || true
+kill "$holder" 2>/dev/null || true
+q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND query LIKE '%pg_sleep(30)%'" >/dev/null
+after_kill=$(q -c "SELECT md5(string_agg(s::text, ',' ORDER BY s::text)) FROM kpi.store s WHERE week_start = '$week'")
+[[ $during == "$before" && $after_kill == "$before" ]] || fail "a reader saw the unfinished refresh, or the killed one changed the week"
+q -c "SELECT sferum_kpi.snapshot_week('kpi', '$week')" >/dev/null
+rerun=$(q -c "SELECT count(*) FROM ((SELECT indicator, platform, level, org_id, numerator, denominator FROM kpi.all_indicators WHERE week_start = '$week'
+                                     EXCEPT SELECT indicator, platform, level, org_id, numerator, denominator FROM kpi.live_all_indicators WHERE week_start = '$week')
+                                    UNION ALL
+                                    (SELECT indicator, platform, level, org_id, numerator, denominator FROM kpi.live_all_indicators WHERE week_start = '$week'
+                                     EXCEPT SELECT indicator, platform, level, org_id, numerator, denominator FROM kpi.all_indicators WHERE week_start = '$week')) x")
+changed=$(q -c "SELECT md5(string_agg(s::text, ',' ORDER BY s::text)) <> '$before' FROM kpi.store s WHERE week_start = '$week'")
+[[ $rerun == 0 && $changed == t ]] || fail "the re-run left $rerun rows different from the live views (week changed: $changed)"
+echo "ok: a refresh killed before its commit left the week as it was (readers saw it too); the re-run stored the late rows"
+
+# ---- two refreshes of one week serialize and never duplicate
+"$(pgbin)/psql" -X -q -d "$db" -c "BEGIN; SELECT sferum_kpi.refresh_week('kpi', '$week'); SELECT pg_sleep(2); COMMIT" >/dev/null &
+one=$!
+bg+=("$one")
+sleep 0.7
+t0=$(date +%s.%N)
+q -c "SELECT sferum_kpi.refresh_week('kpi', '$week')" >/dev/null
+t1=$(date +%s.%N)
+wait "$one"
+waited=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+dups=$(q -c "SELECT count(*) FROM (SELECT 1 FROM kpi.store WHERE week_start = '$week'
+                                    GROUP BY indicator, platform, level, region_code, municipality_id, org_kind, org_id
+                                    HAVING count(*) > 1) d")
+awk -v w="$waited" 'BEGIN { exit !(w >= 1.0) }' || fail "the second refresh of the week did not wait for the first (${waited}s)"
+[[ $dups == 0 ]] || fail "$dups groups stored twice"
+echo "ok: a second refresh of the same week waited ${waited}s for the first; no group stored twice"
+
+# ---- refresh_recent and refresh_log
+q -c "INSERT INTO m.activity_daily (person_id, day, platform, messages_written, messages_read)
+      SELECT ms.person_id, '$last'::date + 6, 'vk', 1, 1 FROM m.membership ms WHERE ms.role = 'teacher'
+      ON CONFLICT DO NOTHING" >/dev/null
+recent=$(q -c "SELECT string_agg(week::text, ' ' ORDER BY week) FROM sferum_kpi.refresh_recent('kpi', 2)")
+[[ $recent == "$week $last" ]] || fail "refresh_recent('kpi', 2) refreshed '$recent' (want '$week $last')"
+log=$(q -c "SELECT last_activity_day || ' ' || complete FROM kpi.refresh_log WHERE week_start = '$last'")
+[[ $log == "$(date -d "$last + 6 days" +%F) true" ]] || fail "refresh_log of $last: '$log'"
+echo "ok: refresh_recent refreshed $recent; refresh_log says $last ran to its Sunday"
+
+# ---- what BI reads: plain types only; DROP EXTENSION keeps the store
+custom=$(q -c "SELECT string_agg(c.relname || '.' || a.attname, ', ') FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+               JOIN pg_type t ON t.oid = a.atttypid
+               WHERE c.relnamespace = 'kpi'::regnamespace AND a.attnum > 0 AND t.typnamespace = 'sferum_kpi'::regnamespace")
+[[ -z $custom ]] || fail "columns of extension types in the views schema: $custom"
+rows=$(q -c "SELECT count(*) FROM kpi.store")
+q -c "SET client_min_messages = warning" -c "DROP EXTENSION sferum_kpi CASCADE" >/dev/null
+kept_rows=$(q -c "SELECT count(*) FROM kpi.store")
+log_rows=$(q -c "SELECT count(*) FROM kpi.refresh_log")
+[[ $kept_rows == "$rows" && $log_rows -gt 0 ]] || fail "after DROP EXTENSION the store has $kept_rows of $rows rows"
+echo "ok: no extension type in the views schema; DROP EXTENSION CASCADE kept the store ($kept_rows rows) and its log"
