@@ -15,13 +15,14 @@
 -- it was refreshed, how long it took and the last activity day it saw.
 --------------------------------------------------------------------------------
 
-CREATE FUNCTION @extschema@.build_store(views_schema name)
+CREATE FUNCTION @extschema@.build_store(views_schema name, mart name)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     v text := quote_ident(views_schema);
+    sy integer;
 BEGIN
     IF views_schema IS NULL THEN
         RAISE EXCEPTION 'views_schema must not be NULL' USING ERRCODE = '22004';
@@ -99,10 +100,45 @@ COMMENT ON COLUMN @v.refresh_log.activity_rows IS 'Daily activity rows of the we
 COMMENT ON COLUMN @v.refresh_log.complete IS 'true when the week''s Sunday had activity data for the region (spec §5: a complete week).';
 COMMENT ON COLUMN @v.refresh_log.fingerprint IS 'sferum_kpi.definitions_fingerprint() of the refresh.';
 $ddl$, '@v.', v || '.');
+    -- the school years of the mart's data and the next one, made now: creating a
+    -- partition locks the store for the rest of that refresh
+    FOR sy IN EXECUTE format($q$SELECT generate_series(@extschema@.school_year(min(a.day)),
+                                                        @extschema@.school_year(max(a.day)) + 1)
+                               FROM %I.activity_daily a HAVING min(a.day) IS NOT NULL$q$, mart) LOOP
+        PERFORM @extschema@.store_partition(views_schema, sy);
+    END LOOP;
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.build_store(name) IS
-'Internal: create the weekly KPI store and its refresh log in a views schema when they do not exist (create_kpi_views, rebuild_views).';
+COMMENT ON FUNCTION @extschema@.build_store(name, name) IS
+'Internal: create the weekly KPI store and its refresh log in a views schema when they do not exist, with the partitions of the school years of the mart''s data and the next one (create_kpi_views, rebuild_views).';
+
+CREATE FUNCTION @extschema@.store_partition(views_schema name, school_year integer)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    v text := quote_ident(views_schema);
+    p text := 'store_y' || school_year;
+BEGIN
+    IF views_schema IS NULL OR school_year IS NULL THEN
+        RAISE EXCEPTION 'views_schema and school_year must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF school_year < 1900 OR school_year > 2999 THEN
+        RAISE EXCEPTION 'school year % is out of range (1900..2999)', school_year USING ERRCODE = '22008';
+    END IF;
+    IF to_regclass(format('%s.%I', v, p)) IS NOT NULL THEN
+        RETURN;
+    END IF;
+    EXECUTE format('CREATE TABLE %s.%I PARTITION OF %s.store FOR VALUES FROM (%L) TO (%L)',
+                   v, p, v, make_date(school_year, 9, 1), make_date(school_year + 1, 9, 1));
+    EXECUTE format('COMMENT ON TABLE %s.%I IS %L', v, p,
+                   format('Weeks of school year %s/%s in the KPI store (detach or drop it to drop the year).',
+                          school_year, school_year + 1));
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.store_partition(name, integer) IS
+'Internal: create the KPI store''s partition of a school year (store_y<year>: the weeks whose Monday falls from 1 September of that year to 31 August) when it does not exist.';
 
 CREATE FUNCTION @extschema@.refresh_week(views_schema name, week date)
 RETURNS bigint
@@ -147,11 +183,11 @@ BEGIN
     sy := @extschema@.school_year(w);
     -- one refresh of a week at a time (a second one waits, then recomputes)
     PERFORM pg_advisory_xact_lock(hashtext('sferum_kpi.store'), hashtext(views_schema || '/' || w));
+    -- a new school year's partition (build_store made those of the mart's data):
+    -- one session creates it, a concurrent refresh of another week waits
     IF to_regclass(format('%s.%I', v, 'store_y' || sy)) IS NULL THEN
-        EXECUTE format('CREATE TABLE %s.%I PARTITION OF %s.store FOR VALUES FROM (%L) TO (%L)',
-                       v, 'store_y' || sy, v, make_date(sy, 9, 1), make_date(sy + 1, 9, 1));
-        EXECUTE format('COMMENT ON TABLE %s.%I IS %L', v, 'store_y' || sy,
-                       format('Weeks of school year %s/%s in the KPI store (detach or drop it to drop the year).', sy, sy + 1));
+        PERFORM pg_advisory_xact_lock(hashtext('sferum_kpi.store_partition'), hashtext(views_schema || '/' || sy));
+        PERFORM @extschema@.store_partition(views_schema, sy);
     END IF;
 
     -- the week's activity per person and platform, once for every indicator
@@ -226,8 +262,12 @@ ON CONFLICT (week_start, region_code) DO UPDATE
         v, w, extract(epoch FROM clock_timestamp() - started) * 1000, stored, seen, e,
         @extschema@.definitions_fingerprint(), m);
     DROP TABLE pg_temp.sferum_week_activity, pg_temp.sferum_week_store;
-    -- fresh statistics, so that BI queries are planned (and not JIT-compiled) for their real size
-    EXECUTE format('ANALYZE %s.%I', v, 'store_y' || sy);
+    -- statistics for a partition that has none or has grown, so that BI queries are
+    -- planned (and not JIT-compiled) for their real size; autovacuum does the rest
+    IF (SELECT c.reltuples < greatest(1, stored) FROM pg_class c
+         WHERE c.oid = format('%s.%I', v, 'store_y' || sy)::regclass) THEN
+        EXECUTE format('ANALYZE %s.%I', v, 'store_y' || sy);
+    END IF;
     RETURN stored;
 END
 $fn$;

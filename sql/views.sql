@@ -205,7 +205,7 @@ LEFT JOIN LATERAL @extschema@.target_status(
     -- the weekly store, and what BI reads: the same names and columns as before
     -- 1.4 (one view per indicator, all_indicators, dashboard), plus indicators
     -- (long form, plain types, labels) and latest
-    PERFORM @extschema@.build_store(views_schema);
+    PERFORM @extschema@.build_store(views_schema, mart_schema);
     EXECUTE replace(replace(replace(format($v$
 %1$s @v.indicators AS
 SELECT s.indicator, d.title_ru, d.title_en, s.week_start, s.time, s.platform,
