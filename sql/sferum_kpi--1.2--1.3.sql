@@ -231,12 +231,15 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (SELECT %7$s AS suppressed) x
 LEFT JOIN @m.municipality mu ON mu.municipality_id = a.municipality_id
 LEFT JOIN @m.organisation og ON og.org_id = a.org_id
--- a DBA may delete an indicator's targets: the rows stay, with NULL target columns
+-- a DBA may delete an indicator's targets: the rows stay, with NULL target columns.
+-- OFFSET 0 keeps the subquery apart, so that EXISTS is its one-time filter and
+-- target_status (unknown indicator: an error) is not called; pulled up into the
+-- outer join (PostgreSQL 16+), EXISTS would only filter target_status's rows.
 LEFT JOIN LATERAL (
     SELECT s.* FROM @extschema@.target_status(%3$L,
                         @extschema@.kpi_ratio(LEAST(a.numerator, a.denominator), a.denominator),
                         wk.week_start, a.region_code) s
-    WHERE EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = %3$L)) t ON true$v$,
+    WHERE EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = %3$L) OFFSET 0) t ON true$v$,
             v, def.indicator, def.indicator, counted,
             CASE def.counting WHEN 'unit' THEN format('coalesce(@extschema@.denominator(%s), 0)', counted)
                               ELSE 'coalesce(sum(b.population), 0)::bigint' END,
@@ -511,7 +514,8 @@ LEFT JOIN LATERAL (
     SELECT s.* FROM @x.target_status(c.indicator,
                         @x.kpi_ratio(LEAST(c.numerator, c.denominator), c.denominator),
                         c.week_start, c.region_code) s
-    WHERE EXISTS (SELECT 1 FROM @x.target tt WHERE tt.indicator = c.indicator)) t ON true;
+    -- OFFSET 0: EXISTS gates the call (see create_kpi_views)
+    WHERE EXISTS (SELECT 1 FROM @x.target tt WHERE tt.indicator = c.indicator) OFFSET 0) t ON true;
 
 CREATE VIEW @n.shards AS
 SELECT substr(c.relname, 7) AS region_code, s.srvname AS server_name,
