@@ -12,15 +12,19 @@
 #   root_wanted MAJOR          true when MAJOR must run in a root: this host's Debian does
 #                              not ship it (or SFERUM_CHROOT=1), and we are not in one already
 #   root_exec_tree MAJOR CMD   CMD in /src of a fresh copy of the root for MAJOR, holding
-#                              this repository; its output and exit status are CMD's
+#                              this repository; its output and exit status are CMD's.
+#                              ROOT_PROC=1 mounts /proc in the copy first (postgresql-common's
+#                              pg_ctlcluster, used by pg_virtualenv, needs it); unmounted on exit
 #
 # The cache is $SFERUM_ROOT_CACHE (default /var/cache/sferum_kpi), one
 # directory per root: bookworm-pg15, trixie-pg17.  A root is complete when
-# its marker file .sferum_kpi-ready holds the package list it was made with;
+# its marker file .sferum_kpi-ready holds the APT sources and the package
+# list it was made with;
 # an incomplete or outdated root is made again.  Roots are created with
 #   debootstrap --variant=minbase SUITE DIR MIRROR
 # where MIRROR is the Debian mirror of this host's APT sources
-# (SFERUM_MIRROR overrides it).  The pristine root is never used directly:
+# (SFERUM_MIRROR overrides it); the root's APT then has SUITE, SUITE-updates
+# and SUITE-security, like a Debian host.  The pristine root is never used directly:
 # tests run in a copy (root_copy: an overlay, or cp -a where overlay mounts
 # are refused; SFERUM_ROOT_OVERLAY=0 forces the copy), so every run starts
 # from the same state.
@@ -47,16 +51,13 @@ root_suite() {
     esac
 }
 
-# The Debian mirror this host's APT uses: the URI of the entry for the host's
-# own suite (deb822 .sources or one-line .list).  Security and third-party
-# entries are skipped.
-root_mirror() {
-    if [[ -n ${SFERUM_MIRROR:-} ]]; then echo "$SFERUM_MIRROR"; return; fi
-    local codename f uri
-    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+# The URI of this host's APT entry for SUITE (deb822 .sources or one-line
+# .list); empty when there is none.  Third-party entries name other suites.
+_root_host_uri() {
+    local suite=$1 f uri
     for f in /etc/apt/sources.list.d/*.sources; do
         [[ -f $f ]] || continue
-        uri=$(awk -v s="$codename" '
+        uri=$(awk -v s="$suite" '
             /^[ \t]*$/ { if (ok && u != "") { print u; exit } ok = 0; u = ""; next }
             tolower($1) == "uris:" { u = $2 }
             tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == s) ok = 1 }
@@ -65,12 +66,36 @@ root_mirror() {
     done
     for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
         [[ -f $f ]] || continue
-        uri=$(awk -v s="$codename" '$1 == "deb" {
+        uri=$(awk -v s="$suite" '$1 == "deb" {
                 i = 2; if ($i ~ /^\[/) while ($i !~ /\]$/) i++; if ($i ~ /\]$/ && $i ~ /^\[|=/) i++
                 if ($(i + 1) == s) { print $i; exit } }' "$f")
         [[ -n $uri ]] && { echo "$uri"; return; }
     done
-    echo http://deb.debian.org/debian
+}
+
+_root_host_codename() { (. /etc/os-release && echo "${VERSION_CODENAME:-}"); }
+
+# The Debian mirror this host's APT uses (SFERUM_MIRROR overrides it), and its
+# security mirror (SFERUM_SECURITY_MIRROR).
+root_mirror() {
+    local uri
+    uri=${SFERUM_MIRROR:-$(_root_host_uri "$(_root_host_codename)")}
+    echo "${uri:-http://deb.debian.org/debian}"
+}
+root_security_mirror() {
+    local uri
+    uri=${SFERUM_SECURITY_MIRROR:-$(_root_host_uri "$(_root_host_codename)-security")}
+    echo "${uri:-http://deb.debian.org/debian-security}"
+}
+
+# The root's APT sources: the release with its updates and security
+# updates, as a Debian host has them (the server's minor releases and their
+# messages differ: 15.18 in bookworm, 15.20 in bookworm-security).
+_root_sources() {
+    local suite=$1
+    echo "deb $(root_mirror) $suite main"
+    echo "deb $(root_mirror) $suite-updates main"
+    echo "deb $(root_security_mirror) $suite-security main"
 }
 
 _root_packages() {
@@ -84,7 +109,7 @@ root_ensure() {
     local major=$1 suite dir want mirror t0
     suite=$(root_suite "$major")
     dir=$SFERUM_ROOT_CACHE/$suite-pg$major
-    want=$(_root_packages "$major")
+    want=$(_root_sources "$suite"; _root_packages "$major")
     mkdir -p "$SFERUM_ROOT_CACHE"
     # One creator at a time; others wait and then reuse its root.
     exec {_root_lock}>"$SFERUM_ROOT_CACHE/.lock-$suite-pg$major"
@@ -109,6 +134,7 @@ root_ensure() {
         root_die "debootstrap failed (log: $SFERUM_ROOT_CACHE/$suite-pg$major.log)"
     fi
     echo "root: debootstrap took $((SECONDS - t0)) s" >&2
+    _root_sources "$suite" >"$dir.new/etc/apt/sources.list"
     # No service may start inside the root, and no default cluster is wanted.
     printf '#!/bin/sh\nexit 101\n' >"$dir.new/usr/sbin/policy-rc.d"
     chmod 755 "$dir.new/usr/sbin/policy-rc.d"
@@ -212,6 +238,9 @@ root_exec_tree() {
     ((EUID == 0)) || root_die "a Debian root needs root (chroot, debootstrap)"
     root_copy "$major" || return
     root_put_tree . "$ROOT_DIR"
+    if [[ ${ROOT_PROC:-} == 1 ]]; then
+        mount -t proc proc "$ROOT_DIR/proc" || root_die "cannot mount /proc in $ROOT_DIR"
+    fi
     echo "root: PostgreSQL $major in $ROOT_DIR ($ROOT_HOW of $ROOT_SRC, ready in $((SECONDS - t0)) s)"
     ROOT_ENV=(PG_MAJOR="$major" SFERUM_IN_ROOT=1)
     for v in "${ROOT_PASS_VARS[@]}"; do [[ -v $v ]] && ROOT_ENV+=("$v=${!v}"); done
