@@ -168,10 +168,6 @@ _root_kill_inside() {
 _root_cleanup() {
     local d
     for d in "${_ROOT_COPIES[@]}"; do
-        if [[ ${KEEP:-} == 1 ]]; then
-            echo "root: KEEP=1: root left in $d/root (remove: umount $d/root; rm -rf $d)"
-            continue
-        fi
         _root_kill_inside "$d/root"
         # Never follow a mount into the host's /proc.
         if mountpoint -q "$d/root/proc"; then umount "$d/root/proc" || umount -l "$d/root/proc"; fi
