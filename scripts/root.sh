@@ -9,6 +9,7 @@
 #                              or the cleanup trap belongs to the subshell)
 #   root_put_tree DIR ROOT     the repository's files (tracked and untracked-not-ignored) into ROOT/src
 #   root_run ROOT CMD...       CMD inside ROOT as root, with a clean environment plus ROOT_ENV
+#   root_mount_proc ROOT       mount /proc in a copy (unmounted with it)
 #   root_wanted MAJOR          true when MAJOR must run in a root: this host's Debian does
 #                              not ship it (or SFERUM_CHROOT=1), and we are not in one already
 #   root_exec_tree MAJOR CMD   CMD in /src of a fresh copy of the root for MAJOR, holding
@@ -216,6 +217,11 @@ root_put_tree() {
     fi
 }
 
+# /proc inside a copy (root_copy's cleanup unmounts it).
+root_mount_proc() {
+    mountpoint -q "$1/proc" || mount -t proc proc "$1/proc" || root_die "cannot mount /proc in $1"
+}
+
 root_wanted() {
     [[ -z ${SFERUM_IN_ROOT:-} ]] || return 1
     [[ ${SFERUM_CHROOT:-} == 1 ]] && return 0
@@ -234,9 +240,7 @@ root_exec_tree() {
     ((EUID == 0)) || root_die "a Debian root needs root (chroot, debootstrap)"
     root_copy "$major" || return
     root_put_tree . "$ROOT_DIR"
-    if [[ ${ROOT_PROC:-} == 1 ]]; then
-        mount -t proc proc "$ROOT_DIR/proc" || root_die "cannot mount /proc in $ROOT_DIR"
-    fi
+    [[ ${ROOT_PROC:-} == 1 ]] && root_mount_proc "$ROOT_DIR"
     echo "root: PostgreSQL $major in $ROOT_DIR ($ROOT_HOW of $ROOT_SRC, ready in $((SECONDS - t0)) s)"
     ROOT_ENV=(PG_MAJOR="$major" SFERUM_IN_ROOT=1)
     for v in "${ROOT_PASS_VARS[@]}"; do [[ -v $v ]] && ROOT_ENV+=("$v=${!v}"); done
