@@ -12,11 +12,15 @@
 # unless KEEP=1.  Call start_cluster in the script's own shell, not in $(...),
 # or the trap belongs to the subshell.
 
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
-export PG_CONFIG
+# PG_MAJOR picks the server: 15 (Debian 12, the default) or 17 (Debian 13).
+# test/run runs a major that this host's Debian does not ship in a Debian
+# root of its own (scripts/root.sh), where this file is sourced again.
+PG_MAJOR=${PG_MAJOR:-15}
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
+export PG_MAJOR PG_CONFIG
 
-PGENV_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap
-    libtap-parser-sourcehandler-pgtap-perl postgresql-15-cron cppcheck make gcc)
+PGENV_PACKAGES=("postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" "postgresql-$PG_MAJOR-pgtap"
+    libtap-parser-sourcehandler-pgtap-perl "postgresql-$PG_MAJOR-cron" cppcheck make gcc)
 
 _PGENV_APT_UPDATED=${_PGENV_APT_UPDATED:-}
 [[ -v _PGENV_CLUSTERS ]] || _PGENV_CLUSTERS=()   # temp dirs of the clusters this shell started

@@ -28,24 +28,27 @@
 
 /*
  * Validate the parts of a ratio.  errcode_on_fail is the SQLSTATE to report:
- * the constructor and text input say 22023, binary input says 22P03.
+ * the constructor and text input say 22023, binary input says 22P03.  With an
+ * ErrorSaveContext (soft text input, PostgreSQL 16+) the error is saved and
+ * false returned; with NULL it is thrown.
  */
-void
-kpi_ratio_check(int64 num, int64 den, int errcode_on_fail)
+bool
+kpi_ratio_check(int64 num, int64 den, int errcode_on_fail, struct Node *escontext)
 {
 	if (num < 0 || den < 0)
-		ereport(ERROR,
+		ereturn(escontext, false,
 				(errcode(errcode_on_fail),
 				 errmsg("kpi_ratio parts must not be negative"),
 				 errdetail("Got numerator %lld and denominator %lld.",
 						   (long long) num, (long long) den)));
 	if (num > den)
-		ereport(ERROR,
+		ereturn(escontext, false,
 				(errcode(errcode_on_fail),
 				 errmsg("kpi_ratio numerator must not exceed its denominator"),
 				 errdetail("Got numerator %lld and denominator %lld.",
 						   (long long) num, (long long) den),
 				 errhint("A kpi_ratio counts members of a population: 0 <= numerator <= denominator.")));
+	return true;
 }
 
 KpiRatio *
@@ -88,11 +91,13 @@ kpi_ratio_cmp_internal(const KpiRatio *a, const KpiRatio *b)
 /*
  * Parse one optionally signed decimal bigint starting at *ptr, skipping
  * surrounding blanks, and advance *ptr past it.  Returns false on a syntax
- * error; raises 22003 on overflow, naming the type and the whole input.
+ * error.  On overflow it reports 22003, naming the type and the whole input,
+ * through escontext: thrown when that is NULL, else saved (and false
+ * returned; the caller tells the two apart with SOFT_ERROR_OCCURRED).
  */
 bool
 sferum_parse_int64(const char **ptr, int64 *result, const char *input,
-				   const char *typname)
+				   const char *typname, struct Node *escontext)
 {
 	const char *p = *ptr;
 	bool		neg = false;
@@ -108,7 +113,7 @@ sferum_parse_int64(const char **ptr, int64 *result, const char *input,
 		/* accumulate negatively so that the bigint minimum parses too */
 		if (pg_mul_s64_overflow(acc, 10, &acc) ||
 			pg_sub_s64_overflow(acc, *p - '0', &acc))
-			ereport(ERROR,
+			ereturn(escontext, false,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("value in %s \"%s\" is out of range for type bigint",
 							typname, input)));
@@ -120,7 +125,7 @@ sferum_parse_int64(const char **ptr, int64 *result, const char *input,
 	if (!neg)
 	{
 		if (acc == PG_INT64_MIN)
-			ereport(ERROR,
+			ereturn(escontext, false,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("value in %s \"%s\" is out of range for type bigint",
 							typname, input)));
@@ -138,17 +143,23 @@ Datum
 kpi_ratio_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
+	struct Node *escontext = fcinfo->context;
 	const char *p = str;
 	int64		num,
 				den;
 
-	if (!sferum_parse_int64(&p, &num, str, "kpi_ratio") || *p++ != '/' ||
-		!sferum_parse_int64(&p, &den, str, "kpi_ratio") || *p != '\0')
-		ereport(ERROR,
+	if (!sferum_parse_int64(&p, &num, str, "kpi_ratio", escontext) || *p++ != '/' ||
+		!sferum_parse_int64(&p, &den, str, "kpi_ratio", escontext) || *p != '\0')
+	{
+		if (SOFT_ERROR_OCCURRED(escontext))
+			return (Datum) 0;
+		ereturn(escontext, (Datum) 0,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type kpi_ratio: \"%s\"", str),
 				 errhint("Write the ratio as numerator/denominator, for example '37/120'.")));
-	kpi_ratio_check(num, den, ERRCODE_INVALID_PARAMETER_VALUE);
+	}
+	if (!kpi_ratio_check(num, den, ERRCODE_INVALID_PARAMETER_VALUE, escontext))
+		return (Datum) 0;
 	PG_RETURN_KPI_RATIO_P(kpi_ratio_make(num, den));
 }
 
@@ -176,7 +187,7 @@ kpi_ratio_recv(PG_FUNCTION_ARGS)
 						2 * (int) sizeof(int64), buf->len - buf->cursor)));
 	num = pq_getmsgint64(buf);
 	den = pq_getmsgint64(buf);
-	kpi_ratio_check(num, den, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	kpi_ratio_check(num, den, ERRCODE_INVALID_BINARY_REPRESENTATION, NULL);
 	PG_RETURN_KPI_RATIO_P(kpi_ratio_make(num, den));
 }
 
@@ -201,7 +212,7 @@ kpi_ratio_construct(PG_FUNCTION_ARGS)
 	int64		num = PG_GETARG_INT64(0);
 	int64		den = PG_GETARG_INT64(1);
 
-	kpi_ratio_check(num, den, ERRCODE_INVALID_PARAMETER_VALUE);
+	kpi_ratio_check(num, den, ERRCODE_INVALID_PARAMETER_VALUE, NULL);
 	PG_RETURN_KPI_RATIO_P(kpi_ratio_make(num, den));
 }
 

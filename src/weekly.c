@@ -35,17 +35,23 @@ StaticAssertDecl(sizeof(WeeklyState) == 24, "weekly_state must be 24 bytes");
 
 #define PG_GETARG_WEEKLY_STATE_P(n) ((WeeklyState *) PG_GETARG_POINTER(n))
 
-static void
-weekly_state_check(const WeeklyState *s, int code)
+/*
+ * Validate a state; code is the SQLSTATE to report.  With an ErrorSaveContext
+ * (soft text input, PostgreSQL 16+) the error is saved and false returned;
+ * with NULL it is thrown.
+ */
+static bool
+weekly_state_check(const WeeklyState *s, int code, struct Node *escontext)
 {
 	if (s->active < 0 || s->members < 0 || s->active > s->members ||
 		s->min_messages < 0 || (s->min_messages == 0 && s->members != 0))
-		ereport(ERROR,
+		ereturn(escontext, false,
 				(errcode(code),
 				 errmsg("invalid weekly_state: %lld active of %lld members with min_messages %d",
 						(long long) s->active, (long long) s->members,
 						s->min_messages),
 				 errhint("0 <= active <= members; min_messages >= 1, or 0 only in an empty state.")));
+	return true;
 }
 
 PG_FUNCTION_INFO_V1(weekly_state_in);
@@ -53,29 +59,35 @@ Datum
 weekly_state_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
+	struct Node *escontext = fcinfo->context;
 	const char *p = str;
 	WeeklyState *s = (WeeklyState *) palloc0(sizeof(WeeklyState));
 	int64		min_messages;
 
 	/* canonical form: active/members@min_messages, e.g. 3/4@10 */
-	if (!sferum_parse_int64(&p, &s->active, str, "weekly_state") || *p++ != '/' ||
-		!sferum_parse_int64(&p, &s->members, str, "weekly_state") || *p++ != '@' ||
-		!sferum_parse_int64(&p, &min_messages, str, "weekly_state") || *p != '\0')
-		ereport(ERROR,
+	if (!sferum_parse_int64(&p, &s->active, str, "weekly_state", escontext) || *p++ != '/' ||
+		!sferum_parse_int64(&p, &s->members, str, "weekly_state", escontext) || *p++ != '@' ||
+		!sferum_parse_int64(&p, &min_messages, str, "weekly_state", escontext) || *p != '\0')
+	{
+		if (SOFT_ERROR_OCCURRED(escontext))
+			return (Datum) 0;
+		ereturn(escontext, (Datum) 0,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type weekly_state: \"%s\"", str),
 				 errhint("Write active/members@min_messages, for example '3/4@10'.")));
+	}
 	/* a negative part is invalid like the others (22023); too big is out of range */
 	if (min_messages < 0)
-		ereport(ERROR,
+		ereturn(escontext, (Datum) 0,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid weekly_state \"%s\": min_messages must not be negative", str)));
 	if (min_messages > PG_INT32_MAX)
-		ereport(ERROR,
+		ereturn(escontext, (Datum) 0,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("min_messages in weekly_state \"%s\" is out of range", str)));
 	s->min_messages = (int32) min_messages;
-	weekly_state_check(s, ERRCODE_INVALID_PARAMETER_VALUE);
+	if (!weekly_state_check(s, ERRCODE_INVALID_PARAMETER_VALUE, escontext))
+		return (Datum) 0;
 	PG_RETURN_POINTER(s);
 }
 
@@ -105,7 +117,7 @@ weekly_state_recv(PG_FUNCTION_ARGS)
 	s->active = pq_getmsgint64(buf);
 	s->members = pq_getmsgint64(buf);
 	s->min_messages = (int32) pq_getmsgint(buf, 4);
-	weekly_state_check(s, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	weekly_state_check(s, ERRCODE_INVALID_BINARY_REPRESENTATION, NULL);
 	PG_RETURN_POINTER(s);
 }
 

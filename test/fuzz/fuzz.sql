@@ -91,7 +91,7 @@ $$;
 CREATE FUNCTION fuzz.mutate_text(t text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     alphabet constant text[] := ARRAY['0', '1', '2', '5', '7', '9', '/', '@', '+', '-', ' ', E'\t', E'\n', E'\r',
-                                      E'\v', E'\f', '.', 'e', 'x', 'a', '٣', '０', '½', '\', '"', ',', '/', '@'];
+                                      chr(11), E'\f', '.', 'e', 'x', 'a', '٣', '０', '½', '\', '"', ',', '/', '@'];
     n integer;
     p integer;
     q integer;
@@ -146,7 +146,7 @@ BEGIN
             t := CASE fuzz.rint(0, 3) WHEN 0 THEN replace(t, '/', '@') WHEN 1 THEN replace(t, '@', '/')
                                       WHEN 2 THEN split_part(t, '@', 1) ELSE t || '@' || fuzz.pick(fuzz.boundary_digits()) END;
         ELSIF op = 11 THEN                            -- blanks and signs around
-            t := fuzz.pick(ARRAY['', ' ', E'\t', E'\n', '+', '-', '0']) || t || fuzz.pick(ARRAY['', ' ', E'\r', E'\n', E'\v', '/']);
+            t := fuzz.pick(ARRAY['', ' ', E'\t', E'\n', '+', '-', '0']) || t || fuzz.pick(ARRAY['', ' ', E'\r', E'\n', chr(11), '/']);
         END IF;
     END LOOP;
     RETURN t;

@@ -259,7 +259,7 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('kpi_ratio in: Infinity/1',                   '22P02', $$SELECT 'Infinity/1'::kpi_ratio$$),
 ('kpi_ratio in: full-width digits',            '22P02', $$SELECT '１/２'::kpi_ratio$$),
 ('kpi_ratio in: Arabic-Indic digits',          '22P02', $$SELECT '١/٢'::kpi_ratio$$),
-('kpi_ratio in: vertical tab',                 '22P02', $$SELECT (E'1/2\v')::kpi_ratio$$),
+('kpi_ratio in: vertical tab',                 '22P02', $$SELECT ('1/2' || chr(11))::kpi_ratio$$),
 ('kpi_ratio in: 100 000 slashes',              '22P02', $$SELECT repeat('/', 100000)::kpi_ratio$$),
 ('kpi_ratio in: newline and tabs',             'ok',    $$SELECT (E'\t1\n/\r2\n')::kpi_ratio$$),
 ('kpi_ratio in: -0/+0',                        'ok',    $$SELECT '-0/+0'::kpi_ratio$$),
