@@ -2,6 +2,34 @@
 -- History: weekly region-level values into indicator_history
 --------------------------------------------------------------------------------
 
+CREATE FUNCTION @extschema@.history_from(views_schema name, relation name, week date)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    changed integer;
+BEGIN
+    -- Region level of every indicator.  A numerator above a statistical-form
+    -- denominator (registry ahead of the forms) is stored capped at it.
+    -- Re-running a week changes nothing unless a value changed.
+    EXECUTE format($q$
+        INSERT INTO @extschema@.indicator_history AS h (region_code, indicator, platform, week, value)
+        SELECT k.region_code, k.indicator, k.platform, k.week_start,
+               @extschema@.kpi_ratio(LEAST(k.numerator, k.denominator), k.denominator)
+        FROM %I.%I k
+        WHERE k.week_start = $1 AND k.level = 'region'
+        ON CONFLICT (region_code, indicator, platform, week) DO UPDATE
+            SET value = EXCLUDED.value, computed_at = pg_catalog.now()
+            WHERE h.value::text IS DISTINCT FROM EXCLUDED.value::text$q$, views_schema, relation)
+    USING @extschema@.week_start(week);
+    GET DIAGNOSTICS changed = ROW_COUNT;
+    RETURN changed;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.history_from(name, name, date) IS
+'Internal: store the region level of the week containing `week`, read from views_schema.relation (the store, or the live views of a set made before 1.4), in indicator_history; returns the rows inserted or changed.';
+
 CREATE FUNCTION @extschema@.snapshot_week(views_schema name, week date)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -9,8 +37,6 @@ SET search_path = pg_catalog, pg_temp
 -- JIT-compiling the union of every indicator's plan costs seconds and saves nothing here
 SET jit = off
 AS $fn$
-DECLARE
-    changed integer;
 BEGIN
     IF views_schema IS NULL OR week IS NULL THEN
         RAISE EXCEPTION 'views_schema and week must not be NULL' USING ERRCODE = '22004';
@@ -23,21 +49,8 @@ BEGIN
     IF to_regclass(format('%I.store', views_schema)) IS NOT NULL THEN
         RETURN (@extschema@.store_week(views_schema, week)).history_changed;
     END IF;
-    -- views made before 1.4 and not rebuilt yet: the region level from the live views.  A numerator above a statistical-form
-    -- denominator (registry ahead of the forms) is stored capped at it.
-    -- Re-running a week changes nothing unless a value changed.
-    EXECUTE format($q$
-        INSERT INTO @extschema@.indicator_history AS h (region_code, indicator, platform, week, value)
-        SELECT k.region_code, k.indicator, k.platform, k.week_start,
-               @extschema@.kpi_ratio(LEAST(k.numerator, k.denominator), k.denominator)
-        FROM %I.all_indicators k
-        WHERE k.week_start = $1 AND k.level = 'region'
-        ON CONFLICT (region_code, indicator, platform, week) DO UPDATE
-            SET value = EXCLUDED.value, computed_at = pg_catalog.now()
-            WHERE h.value::text IS DISTINCT FROM EXCLUDED.value::text$q$, views_schema)
-    USING @extschema@.week_start(week);
-    GET DIAGNOSTICS changed = ROW_COUNT;
-    RETURN changed;
+    -- views made before 1.4 and not rebuilt yet: the region level of the live views
+    RETURN @extschema@.history_from(views_schema, 'all_indicators', week);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.snapshot_week(name, date) IS

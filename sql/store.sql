@@ -280,25 +280,10 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $fn$
-DECLARE
-    w date;
 BEGIN
     rows_stored := @extschema@.refresh_week(views_schema, week);
-    w := @extschema@.week_start(week);
-    -- the region level of the store is the history (baselines and target_met
-    -- read indicator_history); a numerator above a statistical-form
-    -- denominator is stored capped at it.  Unchanged values are left alone.
-    EXECUTE format($q$
-        INSERT INTO @extschema@.indicator_history AS h (region_code, indicator, platform, week, value)
-        SELECT k.region_code, k.indicator, k.platform, k.week_start,
-               @extschema@.kpi_ratio(LEAST(k.numerator, k.denominator), k.denominator)
-        FROM %I.store k
-        WHERE k.week_start = $1 AND k.level = 'region'
-        ON CONFLICT (region_code, indicator, platform, week) DO UPDATE
-            SET value = EXCLUDED.value, computed_at = pg_catalog.now()
-            WHERE h.value::text IS DISTINCT FROM EXCLUDED.value::text$q$, views_schema)
-    USING w;
-    GET DIAGNOSTICS history_changed = ROW_COUNT;
+    -- the region level of the store is the history (baselines and target_met read it)
+    history_changed := @extschema@.history_from(views_schema, 'store', week);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.store_week(name, date) IS

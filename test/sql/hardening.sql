@@ -525,6 +525,8 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('refresh_week infinity (no such week)',       'ok',    $$SELECT refresh_week('hardening_kpi', 'infinity')$$),
 ('refresh_week last date of the calendar',     'ok',    $$SELECT refresh_week('hardening_kpi', '5874897-12-31')$$),
 ('store_week NULL schema',                     '22004', $$SELECT store_week(NULL, '2025-01-06')$$),
+('history_from NULLs',                         '22004', $$SELECT history_from(NULL, NULL, NULL)$$),
+('history_from no such relation',              '42P01', $$SELECT history_from('hardening_kpi', 'no_such_view', '2025-01-06')$$),
 ('refresh_targets NULL',                       '22004', $$SELECT refresh_targets(NULL)$$),
 ('refresh_targets no store',                   '42P01', $$SELECT refresh_targets('no_such_schema')$$),
 ('refresh_targets',                            'ok',    $$SELECT refresh_targets('hardening_kpi') >= 0$$),
