@@ -71,7 +71,9 @@ VACUUM ANALYZE m.chat_daily;
 SELECT sferum_kpi.create_kpi_views('m', 'kpi');
 -- what the dashboard reads: the 8-week trend up to the last complete week (week - 7),
 -- which holds that week's value and its "previous"; baselines are not needed in November
+SET client_min_messages = warning;   -- a NOTICE per week
 SELECT count(*) FROM sferum_kpi.backfill('kpi', :'W'::date - 56, :'W'::date - 7);
+RESET client_min_messages;
 
 CREATE SCHEMA ck;
 CREATE FUNCTION ck.fail(msg text) RETURNS boolean LANGUAGE plpgsql AS
