@@ -86,7 +86,8 @@ BEGIN
         w := w + 7;
     END LOOP;
     -- weeks stored before a baseline week changed were judged against the old baseline
-    IF to_regclass(format('%I.store', views_schema)) IS NOT NULL THEN
+    IF to_regclass(format('%I.store', views_schema)) IS NOT NULL
+       AND @extschema@.touches_baselines(from_week, to_week) THEN
         PERFORM @extschema@.refresh_targets(views_schema, true);
     END IF;
 END

@@ -329,6 +329,18 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.refresh_targets(name, boolean) IS
 'Judge every value of the KPI store again against the target catalog as it is now (after a DBA edited targets, or once the baseline weeks are all stored: backfill does it for the baseline stages). Writes only the rows whose judgement changed; returns their number.';
 
+CREATE FUNCTION @extschema@.touches_baselines(from_day date, to_day date)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+SELECT EXISTS (SELECT 1 FROM @extschema@.target t
+               WHERE t.rule = 'baseline_max'
+                 AND t.baseline_school_year BETWEEN @extschema@.school_year(from_day) AND @extschema@.school_year(to_day))
+$fn$;
+COMMENT ON FUNCTION @extschema@.touches_baselines(date, date) IS
+'Internal: whether days from from_day to to_day fall in the school year of a baseline stage (target rule baseline_max): only then must the stored judgements be made again after refreshing them. NULL dates give false.';
+
 CREATE FUNCTION @extschema@.refresh_recent(views_schema name, weeks integer DEFAULT 4)
 RETURNS TABLE (week date, rows_stored bigint, duration_ms double precision)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -366,7 +378,9 @@ BEGIN
         RETURN NEXT;
     END LOOP;
     -- weeks stored before a baseline week changed were judged against the old baseline
-    PERFORM @extschema@.refresh_targets(views_schema, true);
+    IF @extschema@.touches_baselines(@extschema@.week_start(last_day) - 7 * (weeks - 1), last_day) THEN
+        PERFORM @extschema@.refresh_targets(views_schema, true);
+    END IF;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.refresh_recent(name, integer) IS
@@ -418,8 +432,10 @@ BEGIN
         w := w + 7;
     END LOOP;
     -- weeks stored before a baseline week changed were judged against the old baseline
-    n := @extschema@.refresh_targets(views_schema, true);
-    RAISE NOTICE 'targets judged again: % rows changed', n;
+    IF @extschema@.touches_baselines(from_week, to_week) THEN
+        n := @extschema@.refresh_targets(views_schema, true);
+        RAISE NOTICE 'targets judged again: % rows changed', n;
+    END IF;
 END
 $fn$;
 COMMENT ON PROCEDURE @extschema@.refresh_weeks(name, date, date, boolean) IS
