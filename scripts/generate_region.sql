@@ -29,7 +29,9 @@
  *
  * Determinism: every pseudo-random value is a function of (seed, ids, salt) through
  * hashint8extended(); random() is never called and row order never matters, so the
- * plan, parallelism and the order of evaluation cannot change the data.
+ * plan, parallelism and the order of evaluation cannot change the data.  The daily
+ * tables are inserted in day order, as a real mart is loaded by a daily feed: a week's
+ * rows share heap pages, which is what reading one week costs in a real warehouse.
  *
  * Model (details in the comments of each step below):
  *   organisations  status dates spread over 2022-10 .. 2025 (a few never registered,
@@ -722,7 +724,10 @@ CROSS JOIN LATERAL (
 WHERE CASE pf.platform
           WHEN 'vk' THEN (c.seg = 1 OR c.day < c.vk_end) AND c.ua < g.f[c.cls] * c.vk_ratio
           ELSE c.seg = 2 AND c.ua < g.f[c.cls]
-      END;
+      END
+-- in day order, as a daily feed fills a real mart: a week's rows sit together in
+-- the heap (a person-major load would scatter every week over the whole table)
+ORDER BY c.day;
 
 --------------------------------------------------------------------------------
 \echo '  chats and chat_daily'
@@ -814,7 +819,8 @@ FROM (SELECT x.chat_id, x.mean, cd.day, cd.h1
           FROM (SELECT hashint8extended(x.chat_id * 16777259 + i, :hs + 112) AS h1) hh
           OFFSET 0) cd) c
 JOIN g_day g ON g.day = c.day
-WHERE ((c.h1 >> 20) & 1048575)::double precision / 1048576 < g.f[1];
+WHERE ((c.h1 >> 20) & 1048575)::double precision / 1048576 < g.f[1]
+ORDER BY c.day;   -- day order, as a daily feed loads it
 
 --------------------------------------------------------------------------------
 \if :gen_has_milestones
