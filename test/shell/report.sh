@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# The weekly report for the regional authority (issue 12) on a generated region
+# (scale 0.1, its schools spread over 13 municipalities, one region and one
+# municipality named with < > & and quotes), back-filled:
+#   - scripts/report writes the page (default name and -o), prints its path, and
+#     fails clearly (unknown region, bad week, no store); --help;
+#   - report_html's errors: NULL arguments, a schema without a store, an unknown
+#     region, a week not in the store, a region without a complete week;
+#   - the page as written: HTML5, well formed, every section, one inline SVG chart
+#     per computed indicator, no URL and no script, the names escaped, print CSS;
+#     the dashboard's figures = <views>.dashboard (latest week) and = plain SQL over
+#     <views>.indicators and the mart (an earlier week), the charts' weekly points =
+#     the weeks the store has; the not-started list capped with «и ещё N»;
+#   - rendered by headless Chromium: --dump-dom (the page loaded, no error page,
+#     the same checks on the browser's DOM), a PNG screenshot (not blank, the status
+#     colours) and a PDF printout (A4, a page or more per section).
+# Chromium (Debian package chromium) is installed when missing, as the other
+# packages are (ensure_packages; not with SKIP_INSTALL=1 nor inside the Debian root
+# of PG_MAJOR=17, which has none): without it the page is checked as written and
+# the test says "render skipped: no chromium".
+#   REPORT_SCALE=0.1   size of the generated region
+#   REPORT_KEEP=DIR    copy the page, the DOM, the PNG and the PDF to DIR
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source scripts/pgenv.sh
+db=report_$$
+scale=${REPORT_SCALE:-0.1}
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+cleanup() {
+    psql_q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+    if [[ -n ${REPORT_KEEP:-} ]]; then mkdir -p "$REPORT_KEEP" && cp -r "$tmp"/*.html "$tmp"/*.png "$tmp"/*.pdf "$REPORT_KEEP"/ 2>/dev/null || true; fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+q() { psql_q -d "$db" -At "$@"; }
+fail() { echo "report: $*"; exit 1; }
+check=(python3 test/shell/report_check.py)
+region_name=$'Область <b>«Тест»</b> & "кавычки" \'апостроф\' <script>x</script>'
+muni_name=$'Город <i>N</i> & "Сад" \'1\''
+
+# ---- a region: scale 0.1, its organisations over 13 municipalities
+psql_q -c "CREATE DATABASE $db"
+q -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('m')" >/dev/null
+psql_q -d "$db" -v mart=m -v scale="$scale" -v seed=12 -v region=65 -v region_name="$region_name" \
+    -f scripts/generate_region.sql >/dev/null
+q -v muni="$muni_name" >/dev/null <<'SQL'
+INSERT INTO m.municipality (municipality_id, region_code, name)
+SELECT 100 + k, '65', 'Район № ' || k FROM generate_series(1, 11) k;
+UPDATE m.municipality SET name = :'muni' WHERE municipality_id = 1;
+UPDATE m.organisation SET municipality_id = 100 + org_id % 13
+ WHERE municipality_id IS NOT NULL AND org_id % 13 BETWEEN 1 AND 11 AND kind <> 'omsu';
+-- a region of the mart with no week in the store
+INSERT INTO m.region (region_code, name, time_zone) VALUES ('99', 'Пустой регион', 'Europe/Moscow');
+SQL
+q -c "SELECT sferum_kpi.create_kpi_views('m', 'kpi')" >/dev/null
+read -r first last <<<"$(q -F ' ' -c "SELECT sferum_kpi.week_start(min(day)), sferum_kpi.week_start(max(day) + 1) - 7 FROM m.activity_daily")"
+t0=$SECONDS
+q -c "SET client_min_messages = warning" -c "SELECT count(*) FROM sferum_kpi.backfill('kpi', '$first', '$last')" >/dev/null
+latest=$(q -c "SELECT max(week_start) FILTER (WHERE complete) FROM kpi.refresh_log WHERE region_code = '65'")
+early=$(q -c "SELECT DATE '2024-11-18'")   # a week of school year 2024/2025 (vk monitored)
+echo "ok: region generated (scale $scale, 13 municipalities), weeks $first .. $last back-filled in $((SECONDS - t0)) s; latest complete week $latest"
+
+# ---- report_html's errors: SQLSTATE and a hint
+q >"$tmp/errors" <<SQL
+CREATE FUNCTION pg_temp.err(stmt text) RETURNS text LANGUAGE plpgsql AS \$\$
+DECLARE st text; hint text;
+BEGIN
+    EXECUTE stmt;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, hint = PG_EXCEPTION_HINT;
+    RETURN st || CASE WHEN coalesce(hint, '') <> '' THEN ' hint' ELSE ' no hint' END;
+END \$\$;
+SELECT 'null schema', pg_temp.err(\$\$SELECT sferum_kpi.report_html(NULL, '65')\$\$);
+SELECT 'null region', pg_temp.err(\$\$SELECT sferum_kpi.report_html('kpi', NULL)\$\$);
+SELECT 'no such schema', pg_temp.err(\$\$SELECT sferum_kpi.report_html('nowhere', '65')\$\$);
+SELECT 'schema without store', pg_temp.err(\$\$SELECT sferum_kpi.report_html('m', '65')\$\$);
+SELECT 'unknown region', pg_temp.err(\$\$SELECT sferum_kpi.report_html('kpi', '77')\$\$);
+SELECT 'week not stored', pg_temp.err(\$\$SELECT sferum_kpi.report_html('kpi', '65', '2023-01-04')\$\$);
+SELECT 'no complete week', pg_temp.err(\$\$SELECT sferum_kpi.report_html('kpi', '99')\$\$);
+SELECT 'infinite week', pg_temp.err(\$\$SELECT sferum_kpi.report_html('kpi', '65', 'infinity')\$\$);
+SELECT 'a stored Wednesday', pg_temp.err(\$\$SELECT sferum_kpi.report_html('kpi', '65', '$early'::date + 2)\$\$);
+SQL
+want=$'null schema|22004 no hint\nnull region|22004 no hint\nno such schema|42P01 hint\nschema without store|42P01 hint
+unknown region|22023 hint\nweek not stored|22023 hint\nno complete week|55000 hint\ninfinite week|22008 no hint\na stored Wednesday|no error'
+[[ $(cat "$tmp/errors") == "$want" ]] || fail "report_html's errors: got
+$(cat "$tmp/errors")
+want
+$want"
+echo "ok: report_html errors: 22004 (NULL), 42P01 (no store), 22023 (unknown region, week not stored), 55000 (no complete week), 22008, with hints"
+
+# ---- scripts/report
+export PSQL PGDATABASE=$db
+PSQL=$(pgbin)/psql
+scripts/report --help | grep -q '^usage: scripts/report \[-o FILE\] \[-s VIEWS_SCHEMA\] REGION \[WEEK\]' || fail "--help prints no usage"
+path=$(cd "$tmp" && "$OLDPWD/scripts/report" 65)
+[[ $path == "$tmp/report-65-$latest.html" && -s $path ]] || fail "scripts/report 65 printed '$path', want $tmp/report-65-$latest.html"
+path=$(scripts/report -s kpi -o "$tmp/early.html" 65 "$early")
+[[ $path == "$tmp/early.html" && -s $path ]] || fail "scripts/report -o printed '$path'"
+mv "$tmp/report-65-$latest.html" "$tmp/latest.html"
+for bad in "77|is not in the data mart|1" "-s nowhere 65|holds no KPI store|1" "65 2023-01-02|is not in the KPI store|1" \
+           "65 2025-1-1|WEEK must be a date|1" "|expected REGION|2" "-x 65|unknown option|2"; do
+    IFS='|' read -r args msg code <<<"$bad"
+    rc=0
+    # shellcheck disable=SC2086  # the arguments are words
+    scripts/report -o "$tmp/bad.html" $args >"$tmp/out" 2>&1 || rc=$?
+    [[ $rc == "$code" ]] && grep -q -- "$msg" "$tmp/out" && [[ ! -e $tmp/bad.html ]] ||
+        fail "scripts/report $args: exit $rc, want $code with '$msg' and no file: $(cat "$tmp/out")"
+done
+echo "ok: scripts/report writes report-65-$latest.html and -o FILE, prints the path; errors exit 1 (usage 2) with the server's message"
+
+# ---- the oracles: plain SQL over the views and the mart
+oracle() {  # week, source of the dashboard rows (a query returning indicator, share, numerator, denominator, met, due, stage)
+    q -v week="$1" -v region_name="$region_name" -v muni="$muni_name" <<SQL
+SELECT json_build_object(
+    'region_name', :'region_name',
+    'indicators', (SELECT json_agg(indicator) FROM sferum_kpi.indicator_definition),
+    'dashboard', (SELECT json_agg(d) FROM ($2) d),
+    -- a weekly point for each week of the school year up to the week with a value
+    'dots', (SELECT json_object_agg(d.indicator, (SELECT count(*) FROM kpi.indicators i
+                                                   WHERE i.indicator = d.indicator AND i.level = 'region' AND i.region_code = '65'
+                                                     AND i.monitored AND i.share IS NOT NULL
+                                                     AND i.week_start >= make_date(sferum_kpi.school_year(:'week'), 9, 1)
+                                                     AND i.week_start <= :'week'))
+             FROM sferum_kpi.indicator_definition d))
+SQL
+}
+oracle "$latest" "SELECT indicator, share, numerator, denominator, target_met AS met, target_due AS due, target_stage AS stage
+                  FROM kpi.dashboard WHERE region_code = '65'" >"$tmp/oracle_latest.json"
+oracle "$early" "SELECT i.indicator, i.share, i.numerator, i.denominator, i.target_met AS met, i.target_due AS due, i.target_stage AS stage
+                 FROM kpi.indicators i
+                 WHERE i.week_start = :'week' AND i.level = 'region' AND i.region_code = '65' AND i.monitored
+                   AND EXISTS (SELECT 1 FROM sferum_kpi.target t WHERE t.indicator = i.indicator)
+                 UNION ALL
+                 SELECT t.indicator, p.done::float8 / nullif(p.total, 0), p.done, p.total,
+                        CASE WHEN p.total > 0 THEN p.done >= t.threshold * p.total END, t.deadline <= :'week'::date + 6, t.stage
+                 FROM sferum_kpi.target t
+                 LEFT JOIN LATERAL (SELECT * FROM m.milestone_progress mp WHERE mp.region_code = '65' AND mp.indicator = t.indicator
+                                      AND mp.reported_on <= :'week'::date + 6 ORDER BY mp.reported_on DESC LIMIT 1) p ON true
+                 WHERE t.kind = 'milestone'" >"$tmp/oracle_early.json"
+
+# ---- the page as written
+"${check[@]}" page "$tmp/latest.html" "$tmp/oracle_latest.json"
+"${check[@]}" page "$tmp/early.html" "$tmp/oracle_early.json"
+
+# ---- the not-started list is capped: «и ещё N»
+read -r total shown more <<<"$(q -F ' ' <<'SQL'
+SELECT (SELECT count(*) FROM kpi.not_started n WHERE n.region_code = '65' AND n.week_start = l.w),
+       (SELECT count(*) FROM regexp_matches(sferum_kpi.report_not_started('kpi', '65', l.w, 2), '<tr class="ns-org">', 'g')),
+       substring(sferum_kpi.report_not_started('kpi', '65', l.w, 2) FROM 'и ещё ([0-9 ]+) организац')
+FROM (SELECT max(week_start) FILTER (WHERE complete) AS w FROM kpi.refresh_log WHERE region_code = '65') l
+SQL
+)"
+if ((total > 2)); then
+    [[ $shown == 2 && $more == $((total - 2)) ]] || fail "the not-started list capped at 2 of $total shows $shown rows and says «и ещё ${more:-nothing}», want 2 and $((total - 2))"
+    echo "ok: not-started list capped at 2 of $total: «и ещё $more»"
+else
+    fail "the generated region has $total organisations not started or gone quiet in $latest: too few to test the cap"
+fi
+
+# ---- rendered by headless Chromium
+if ! command -v chromium >/dev/null && [[ ${SKIP_INSTALL:-} != 1 && -z ${SFERUM_IN_ROOT:-} ]] && ((EUID == 0)); then
+    ensure_packages chromium fonts-dejavu-core >/dev/null
+fi
+if ! command -v chromium >/dev/null; then
+    echo "render skipped: no chromium (the page was checked as written)"
+    exit 0
+fi
+chrome=(timeout 180 chromium --headless --disable-gpu --hide-scrollbars --no-first-run --disable-extensions
+        --disable-background-networking --disable-dev-shm-usage --user-data-dir="$tmp/chrome")
+((EUID == 0)) && chrome+=(--no-sandbox)   # Chromium refuses to run as root with its sandbox
+url=file://$tmp/latest.html
+"${chrome[@]}" --dump-dom "$url" >"$tmp/latest.dom.html" 2>"$tmp/chrome.log" ||
+    fail "chromium --dump-dom failed: $(tail -5 "$tmp/chrome.log")"
+"${check[@]}" dom "$tmp/latest.dom.html" "$tmp/oracle_latest.json"
+"${chrome[@]}" --screenshot="$tmp/latest.png" --window-size=1240,6000 "$url" >/dev/null 2>>"$tmp/chrome.log" ||
+    fail "chromium --screenshot failed: $(tail -5 "$tmp/chrome.log")"
+[[ -s $tmp/latest.png ]] || fail "chromium wrote no screenshot"
+"${check[@]}" png "$tmp/latest.png" 1240 6000
+"${chrome[@]}" --no-pdf-header-footer --print-to-pdf="$tmp/latest.pdf" "$url" >/dev/null 2>>"$tmp/chrome.log" ||
+    fail "chromium --print-to-pdf failed: $(tail -5 "$tmp/chrome.log")"
+"${check[@]}" pdf "$tmp/latest.pdf"
+echo "ok: rendered by $(chromium --version 2>/dev/null | head -1)"
