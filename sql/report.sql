@@ -610,27 +610,27 @@ WITH k AS MATERIALIZED (
       AND (k0.platform = 'any' OR k0.platform = $4) AND k0.level IN ('municipality', 'organisation')
 )
 SELECT d.indicator, d.title_ru,
-       (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.ranked) AS n_muni,
-       (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND NOT coalesce(k.ranked, false)) AS n_muni_unranked,
-       (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.ranked) AS n_org,
-       (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND NOT coalesce(k.ranked, false)) AS n_org_unranked,
+       (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.rank IS NOT NULL) AS n_muni,
+       (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.rank IS NULL) AS n_muni_unranked,
+       (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.rank IS NOT NULL) AS n_org,
+       (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.rank IS NULL) AS n_org_unranked,
        (SELECT string_agg(format($8, k.rank, @extschema@.report_escape(k.municipality_name), @extschema@.report_pct(k.share),
                                  k.dir, @extschema@.report_pp(k.change_pp / 100), @extschema@.report_verdict_class(k.rag),
                                  @extschema@.report_escape(coalesce(k.rag_ru, k.rag))), '' ORDER BY k.rank, k.municipality_name)
-          FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.ranked) AS muni_all,
+          FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.rank IS NOT NULL) AS muni_all,
        (SELECT string_agg(x.line, '' ORDER BY x.rank, x.municipality_name) FROM (
             SELECT k.rank, k.municipality_name,
                    format($8, k.rank, @extschema@.report_escape(k.municipality_name), @extschema@.report_pct(k.share),
                           k.dir, @extschema@.report_pp(k.change_pp / 100), @extschema@.report_verdict_class(k.rag),
                           @extschema@.report_escape(coalesce(k.rag_ru, k.rag))) AS line
-              FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.ranked
+              FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.rank IS NOT NULL
              ORDER BY k.rank, k.municipality_name LIMIT $5) x) AS muni_best,
        (SELECT string_agg(x.line, '' ORDER BY x.rank, x.municipality_name) FROM (
             SELECT k.rank, k.municipality_name,
                    format($8, k.rank, @extschema@.report_escape(k.municipality_name), @extschema@.report_pct(k.share),
                           k.dir, @extschema@.report_pp(k.change_pp / 100), @extschema@.report_verdict_class(k.rag),
                           @extschema@.report_escape(coalesce(k.rag_ru, k.rag))) AS line
-              FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.ranked
+              FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.rank IS NOT NULL
              ORDER BY k.rank DESC, k.municipality_name DESC LIMIT $5) x) AS muni_worst,
        (SELECT string_agg(x.line, '' ORDER BY x.rank DESC, x.org_name) FROM (
             SELECT k.rank, k.org_name,
@@ -639,9 +639,9 @@ SELECT d.indicator, d.title_ru,
                           @extschema@.report_escape(k.municipality_name), @extschema@.report_pct(k.share),
                           k.dir, @extschema@.report_pp(k.change_pp / 100), @extschema@.report_verdict_class(k.rag),
                           @extschema@.report_escape(coalesce(k.rag_ru, k.rag))) AS line
-              FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.ranked AND k.rag IS DISTINCT FROM 'green'
+              FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.rank IS NOT NULL AND k.rag IS DISTINCT FROM 'green'
              ORDER BY k.rank DESC, k.org_name LIMIT $6) x) AS org_worst,
-       (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.ranked
+       (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.rank IS NOT NULL
                                  AND k.rag IS DISTINCT FROM 'green') AS n_org_behind,
        (SELECT string_agg(x.line, '' ORDER BY x.mover DESC, x.change_pp DESC, x.name) FROM (
             SELECT k.mover, k.change_pp, coalesce(k.org_name, k.municipality_name) AS name,
@@ -759,39 +759,52 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.report_not_started(name, text, date, integer) IS
 'Internal (report_html): the not-started section: the organisations of <views>.not_started for the region and week (not started at all, gone quiet) counted by status and municipality, and their list, the largest first, capped at max_rows with «и ещё N».';
 
-CREATE FUNCTION @extschema@.report_data_quality(views_schema name)
+CREATE FUNCTION @extschema@.report_data_quality(views_schema name, region_code text)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     v text := quote_ident(views_schema);
-    list text;
+    found_rows text;
+    passed text;
+    errors bigint;
 BEGIN
     IF to_regclass(v || '.data_quality') IS NULL THEN
         RETURN @extschema@.report_missing(views_schema, 'data_quality');
     END IF;
+    -- the findings of the region and those of the whole mart (no region); a
+    -- check that found nothing is one row with count 0
     EXECUTE replace($q$
-SELECT string_agg(format('<tr data-check="%s"><td><span class="st st-%s">%s</span></td><td class="name">%s</td><td>%s</td><td class="num">%s</td><td class="fix">%s</td></tr>',
-                         @extschema@.report_escape(q.check), @extschema@.report_verdict_class(q.severity),
-                         CASE q.severity WHEN 'error' THEN 'Ошибка' WHEN 'warning' THEN 'Предупреждение' WHEN 'info' THEN 'Сведения'
-                                         ELSE @extschema@.report_escape(q.severity) END,
-                         @extschema@.report_escape(coalesce(q.check_ru, q.check)), @extschema@.report_escape(q.object),
-                         @extschema@.report_int(q.count::bigint), @extschema@.report_escape(coalesce(q.fix_ru, q.fix))),
-                  '' ORDER BY CASE q.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, q.count DESC NULLS LAST, q.check, q.object)
-FROM @v.data_quality q
-$q$, '@v.', v || '.') INTO list;
-    IF list IS NULL THEN
-        RETURN '<p class="ok">Замечаний к данным нет.</p>';
-    END IF;
-    RETURN '<table class="dq"><thead><tr><th>Важность</th><th>Проверка</th><th>Объект</th><th>Случаев</th><th>Что сделать</th></tr></thead><tbody>'
-        || list || '</tbody></table>'
-        || '<p class="note">Ошибки искажают показатели этого отчёта: исправьте данные витрины и обновите недели '
-        || '(<code>SELECT * FROM sferum_kpi.refresh_recent(...)</code> или <code>sferum_kpi.snapshot_week(...)</code>).</p>';
+WITH q AS MATERIALIZED (
+    SELECT q0.* FROM @v.data_quality q0 WHERE q0.region_code IS NULL OR q0.region_code = $1
+)
+SELECT
+    (SELECT string_agg(format('<tr data-check="%s"><td><span class="st st-%s">%s</span></td><td class="name">%s</td><td>%s</td><td class="num">%s</td><td class="fix">%s</td></tr>',
+                              @extschema@.report_escape(q.check), @extschema@.report_verdict_class(q.severity),
+                              CASE q.severity WHEN 'error' THEN 'Ошибка' WHEN 'warning' THEN 'Предупреждение' WHEN 'info' THEN 'Сведения'
+                                              ELSE @extschema@.report_escape(q.severity) END,
+                              @extschema@.report_escape(coalesce(q.check_ru, q.check)), @extschema@.report_escape(coalesce(q.object, '—')),
+                              @extschema@.report_int(q.count::bigint), @extschema@.report_escape(coalesce(q.fix_ru, q.fix, '—'))),
+                       '' ORDER BY CASE q.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, q.count DESC, q.check, q.object)
+       FROM q WHERE q.count > 0),
+    (SELECT string_agg(DISTINCT @extschema@.report_escape(coalesce(q.check_ru, q.check)), '; ')
+       FROM q WHERE coalesce(q.count, 0) = 0
+        AND NOT EXISTS (SELECT 1 FROM q f WHERE f.check = q.check AND f.count > 0)),
+    (SELECT count(*) FROM q WHERE q.count > 0 AND q.severity = 'error')
+$q$, '@v.', v || '.') INTO found_rows, passed, errors USING region_code;
+    RETURN CASE WHEN found_rows IS NULL THEN '<p class="ok">Замечаний к данным нет.</p>'
+                ELSE '<table class="dq"><thead><tr><th>Важность</th><th>Проверка</th><th>Объект</th><th>Случаев</th><th>Что сделать</th></tr></thead><tbody>'
+                     || found_rows || '</tbody></table>' END
+        || CASE WHEN errors > 0
+                THEN '<p class="note">Ошибки искажают показатели этого отчёта: исправьте данные витрины и обновите затронутые недели '
+                     || '(<code>SELECT * FROM sferum_kpi.refresh_recent(...)</code> или <code>sferum_kpi.snapshot_week(...)</code>).</p>'
+                ELSE '' END
+        || coalesce('<p class="note">Без замечаний: ' || passed || '.</p>', '');
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.report_data_quality(name) IS
-'Internal (report_html): the data-quality section: the checks of <views>.data_quality by severity (errors first), with the object, the number of cases and the fix.';
+COMMENT ON FUNCTION @extschema@.report_data_quality(name, text) IS
+'Internal (report_html): the data-quality section: the findings of <views>.data_quality for the region and for the whole mart, errors first, with the object, the number of cases and the fix, and the checks that found nothing.';
 
 CREATE FUNCTION @extschema@.report_html(views_schema name, region_code text, week date DEFAULT NULL)
 RETURNS text
@@ -957,7 +970,7 @@ BEGIN
         || '<section id="forecast"><h2>3. Прогноз к сроку этапа</h2>' || @extschema@.report_forecast(views_schema, region_code, w) || '</section>'
         || '<section id="rankings"><h2>4. Рейтинги муниципалитетов</h2>' || @extschema@.report_rankings(views_schema, region_code, w) || '</section>'
         || '<section id="not-started"><h2>5. Организации, не начавшие работу или затихшие</h2>' || @extschema@.report_not_started(views_schema, region_code, w) || '</section>'
-        || '<section id="data-quality"><h2>6. Качество данных</h2>' || @extschema@.report_data_quality(views_schema) || '</section>'
+        || '<section id="data-quality"><h2>6. Качество данных</h2>' || @extschema@.report_data_quality(views_schema, region_code) || '</section>'
         || '<footer class="note">Только агрегированные данные: ни одного человека по отдельности. '
         || CASE WHEN min_cell > 0
                 THEN format('Ниже уровня региона значения групп меньше %s человек скрыты (правило малых групп). ', min_cell)
