@@ -51,6 +51,8 @@ CREATE TABLE @v.store (
     target_due        boolean,
     target_met        boolean,
     short_by          bigint,
+    municipality_name text,
+    org_name          text,
     CONSTRAINT store_key UNIQUE NULLS NOT DISTINCT
         (week_start, indicator, platform, level, region_code, municipality_id, org_kind, org_id)
 ) PARTITION BY RANGE (week_start);
@@ -76,6 +78,8 @@ COMMENT ON COLUMN @v.store.target_in_force IS 'false while the stage awaits its 
 COMMENT ON COLUMN @v.store.target_due IS 'true when the stage''s deadline is on or before the week''s Sunday.';
 COMMENT ON COLUMN @v.store.target_met IS 'Whether min(numerator, denominator) / denominator meets the stage; NULL when unknown.';
 COMMENT ON COLUMN @v.store.short_by IS 'How many more units (same denominator) would meet the stage; NULL when even all would not.';
+COMMENT ON COLUMN @v.store.municipality_name IS 'Name of the municipality in the mart when the week was refreshed (stored with the figures, so that BI reads one table).';
+COMMENT ON COLUMN @v.store.org_name IS 'Name of the organisation in the mart when the week was refreshed.';
 
 CREATE TABLE @v.refresh_log (
     week_start        date   NOT NULL,
@@ -238,9 +242,12 @@ GROUP BY GROUPING SETS (
 INSERT INTO %s.store
 SELECT %L::date, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
        %L::timestamp AT TIME ZONE r.time_zone, s.numerator, s.denominator,
-       t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by
+       t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by,
+       mu.name, og.name
 FROM pg_temp.sferum_week_store s
-JOIN %s.region r ON r.region_code = s.region_code
+JOIN %4$s.region r ON r.region_code = s.region_code
+LEFT JOIN %4$s.municipality mu ON mu.municipality_id = s.municipality_id
+LEFT JOIN %4$s.organisation og ON og.org_id = s.org_id
 -- the indicator only while it has targets (see build_kpi_views)
 LEFT JOIN LATERAL @extschema@.target_status(
     CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = s.indicator) THEN s.indicator END,
