@@ -544,7 +544,7 @@ BEGIN
                    CASE WHEN r.deadline <= week THEN 'срок прошёл' ELSE @extschema@.report_pct(r.projected_share) END,
                    CASE WHEN r.deadline <= week OR (r.projected_low IS NULL AND r.projected_high IS NULL) THEN '—'
                         ELSE @extschema@.report_pct(r.projected_low) || ' – ' || @extschema@.report_pct(r.projected_high) END,
-                   CASE WHEN r.needed_weekly_gain_pp IS NULL THEN '—'
+                   CASE WHEN r.needed_weekly_gain_pp IS NULL OR r.deadline <= week THEN '—'
                         ELSE replace(to_char(r.needed_weekly_gain_pp, 'FM999990.00'), '.', ',') || chr(160) || 'п.п.' END,
                    @extschema@.report_verdict_class(r.verdict), @extschema@.report_escape(coalesce(r.verdict_ru, r.verdict))),
                    '' ORDER BY r.deadline DESC NULLS LAST, r.indicator)
@@ -597,12 +597,16 @@ DECLARE
     part constant integer := 5;
     orgs constant integer := 10;
     movers constant integer := 5;
-    row_fmt constant text := '<tr><td class="num">%s</td><td class="name">%s</td><td class="num">%s</td><td class="num change %s">%s</td><td><span class="st st-%s">%s</span></td></tr>';
+    -- a mover: name (municipality of an organisation): share a week ago -> now (change)
+    mover_line constant text := $l$format('<li>%s%s: %s → %s (%s)</li>', @extschema@.report_escape(coalesce(k.org_name, k.municipality_name)),
+                          CASE WHEN k.level = 'organisation' THEN ' <span class="sub">(' || @extschema@.report_escape(k.municipality_name) || ')</span>' ELSE '' END,
+                          @extschema@.report_pct(k.previous_share), @extschema@.report_pct(k.share), @extschema@.report_pp(k.change_pp / 100))$l$;
+    row_fmt constant text := '<tr data-group="%s"><td class="num">%s</td><td class="name">%s</td><td class="num">%s</td><td class="num change %s">%s</td><td><span class="st st-%s">%s</span></td></tr>';
 BEGIN
     IF to_regclass(v || '.rankings') IS NULL THEN
         RETURN @extschema@.report_missing(views_schema, 'rankings');
     END IF;
-    FOR r IN EXECUTE replace($q$
+    FOR r IN EXECUTE replace(replace($q$
 WITH k AS MATERIALIZED (
     SELECT k0.*, CASE WHEN k0.change_pp > 0.05 THEN 'up' WHEN k0.change_pp < -0.05 THEN 'down' ELSE '' END AS dir
     FROM @v.rankings k0
@@ -614,22 +618,22 @@ SELECT d.indicator, d.title_ru,
        (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.rank IS NULL) AS n_muni_unranked,
        (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.rank IS NOT NULL) AS n_org,
        (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.rank IS NULL) AS n_org_unranked,
-       (SELECT string_agg(format($8, k.rank, @extschema@.report_escape(k.municipality_name), @extschema@.report_pct(k.share),
+       (SELECT string_agg(format($8, coalesce(k.municipality_id::text, 'regional'), k.rank, @extschema@.report_escape(k.municipality_name), @extschema@.report_pct(k.share),
                                  k.dir, @extschema@.report_pp(k.change_pp / 100), @extschema@.report_verdict_class(k.rag),
-                                 @extschema@.report_escape(coalesce(k.rag_ru, k.rag))), '' ORDER BY k.rank, k.municipality_name)
+                                 @extschema@.report_escape(coalesce(nullif(split_part(k.rag_ru, ': ', 2), ''), k.rag_ru, k.rag))), '' ORDER BY k.rank, k.municipality_name)
           FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.rank IS NOT NULL) AS muni_all,
        (SELECT string_agg(x.line, '' ORDER BY x.rank, x.municipality_name) FROM (
             SELECT k.rank, k.municipality_name,
-                   format($8, k.rank, @extschema@.report_escape(k.municipality_name), @extschema@.report_pct(k.share),
+                   format($8, coalesce(k.municipality_id::text, 'regional'), k.rank, @extschema@.report_escape(k.municipality_name), @extschema@.report_pct(k.share),
                           k.dir, @extschema@.report_pp(k.change_pp / 100), @extschema@.report_verdict_class(k.rag),
-                          @extschema@.report_escape(coalesce(k.rag_ru, k.rag))) AS line
+                          @extschema@.report_escape(coalesce(nullif(split_part(k.rag_ru, ': ', 2), ''), k.rag_ru, k.rag))) AS line
               FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.rank IS NOT NULL
              ORDER BY k.rank, k.municipality_name LIMIT $5) x) AS muni_best,
        (SELECT string_agg(x.line, '' ORDER BY x.rank, x.municipality_name) FROM (
             SELECT k.rank, k.municipality_name,
-                   format($8, k.rank, @extschema@.report_escape(k.municipality_name), @extschema@.report_pct(k.share),
+                   format($8, coalesce(k.municipality_id::text, 'regional'), k.rank, @extschema@.report_escape(k.municipality_name), @extschema@.report_pct(k.share),
                           k.dir, @extschema@.report_pp(k.change_pp / 100), @extschema@.report_verdict_class(k.rag),
-                          @extschema@.report_escape(coalesce(k.rag_ru, k.rag))) AS line
+                          @extschema@.report_escape(coalesce(nullif(split_part(k.rag_ru, ': ', 2), ''), k.rag_ru, k.rag))) AS line
               FROM k WHERE k.indicator = d.indicator AND k.level = 'municipality' AND k.rank IS NOT NULL
              ORDER BY k.rank DESC, k.municipality_name DESC LIMIT $5) x) AS muni_worst,
        (SELECT string_agg(x.line, '' ORDER BY x.rank DESC, x.org_name) FROM (
@@ -638,26 +642,25 @@ SELECT d.indicator, d.title_ru,
                           k.rank, @extschema@.report_escape(k.org_name), @extschema@.report_escape(k.org_kind_ru),
                           @extschema@.report_escape(k.municipality_name), @extschema@.report_pct(k.share),
                           k.dir, @extschema@.report_pp(k.change_pp / 100), @extschema@.report_verdict_class(k.rag),
-                          @extschema@.report_escape(coalesce(k.rag_ru, k.rag))) AS line
+                          @extschema@.report_escape(coalesce(nullif(split_part(k.rag_ru, ': ', 2), ''), k.rag_ru, k.rag))) AS line
               FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.rank IS NOT NULL AND k.rag IS DISTINCT FROM 'green'
              ORDER BY k.rank DESC, k.org_name LIMIT $6) x) AS org_worst,
        (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.rank IS NOT NULL
                                  AND k.rag IS DISTINCT FROM 'green') AS n_org_behind,
-       (SELECT string_agg(x.line, '' ORDER BY x.mover DESC, x.change_pp DESC, x.name) FROM (
-            SELECT k.mover, k.change_pp, coalesce(k.org_name, k.municipality_name) AS name,
-                   format('<li class="%s">%s%s: %s → %s (%s)</li>',
-                          CASE k.mover WHEN 'top' THEN 'up' ELSE 'down' END,
-                          @extschema@.report_escape(coalesce(k.org_name, k.municipality_name)),
-                          CASE WHEN k.level = 'organisation' THEN ' <span class="sub">(' || @extschema@.report_escape(k.municipality_name) || ')</span>' ELSE '' END,
-                          @extschema@.report_pct(k.previous_share), @extschema@.report_pct(k.share),
-                          @extschema@.report_pp(k.change_pp / 100)) AS line,
-                   row_number() OVER (PARTITION BY k.mover, k.level ORDER BY abs(k.change_pp) DESC NULLS LAST, k.rank) AS n
-              FROM k WHERE k.indicator = d.indicator AND k.mover IN ('top', 'bottom')) x
-         WHERE x.n <= $7) AS movers
+       (SELECT string_agg(x.line, '' ORDER BY x.level, x.change_pp DESC, x.name) FROM (
+            SELECT k.level, k.change_pp, coalesce(k.org_name, k.municipality_name) AS name, @mover_line AS line,
+                   row_number() OVER (PARTITION BY k.level ORDER BY k.change_pp DESC, k.rank) AS n
+              FROM k WHERE k.indicator = d.indicator AND k.mover = 'top') x
+         WHERE x.n <= $7) AS rises,
+       (SELECT string_agg(x.line, '' ORDER BY x.level, x.change_pp, x.name) FROM (
+            SELECT k.level, k.change_pp, coalesce(k.org_name, k.municipality_name) AS name, @mover_line AS line,
+                   row_number() OVER (PARTITION BY k.level ORDER BY k.change_pp, k.rank) AS n
+              FROM k WHERE k.indicator = d.indicator AND k.mover = 'bottom') x
+         WHERE x.n <= $7) AS falls
 FROM @extschema@.indicator_definition d
 WHERE d.indicator = ANY ($3)
 ORDER BY array_position($3, d.indicator)
-$q$, '@v.', v || '.') USING region_code, week, main, monitored, part, orgs, movers, row_fmt LOOP
+$q$, '@v.', v || '.'), '@mover_line', mover_line) USING region_code, week, main, monitored, part, orgs, movers, row_fmt LOOP
         html := html || format('<div class="ranking" data-indicator="%s"><h3>%s</h3>', @extschema@.report_escape(r.indicator), @extschema@.report_escape(r.title_ru));
         IF r.n_muni = 0 THEN
             html := html || '<p>Нет ранжированных муниципалитетов за эту неделю.</p>';
@@ -674,8 +677,9 @@ $q$, '@v.', v || '.') USING region_code, week, main, monitored, part, orgs, move
         IF r.n_muni_unranked > 0 THEN
             html := html || format('<p class="note">Не ранжированы (нет данных или скрыты как малые группы): %s.</p>', r.n_muni_unranked);
         END IF;
-        html := html || '<h4>Изменения за неделю</h4>'
-                     || coalesce('<ul class="movers">' || r.movers || '</ul>', '<p>Заметных изменений нет.</p>');
+        html := html || format('<div class="pair movers"><div><h4>Рост за неделю</h4>%s</div><div><h4>Падение за неделю</h4>%s</div></div>',
+                               coalesce('<ul class="up">' || r.rises || '</ul>', '<p>Нет.</p>'),
+                               coalesce('<ul class="down">' || r.falls || '</ul>', '<p>Нет.</p>'));
         IF r.n_org_behind = 0 AND r.n_org > 0 THEN
             html := html || format('<p class="ok">Все %s ранжированных организаций выполняют цель.</p>', r.n_org);
         ELSIF r.n_org > 0 THEN
@@ -854,9 +858,9 @@ td.name { min-width: 12em; }
 .st-amber { color: var(--amber); background: var(--amber-bg); }
 .st-grey { color: var(--grey); background: var(--grey-bg); }
 .change.up { color: var(--green); } .change.down { color: var(--red); }
-.movers { margin: 4px 0 8px; padding-left: 20px; }
-.movers li.up::marker { content: "▲ "; color: var(--green); }
-.movers li.down::marker { content: "▼ "; color: var(--red); }
+.movers ul { margin: 2px 0 8px; padding-left: 20px; font-size: 13px; }
+.movers ul.up li::marker { content: "▲ "; color: var(--green); }
+.movers ul.down li::marker { content: "▼ "; color: var(--red); }
 .note { color: var(--grey); font-size: 12px; }
 .missing { background: var(--amber-bg); color: var(--amber); padding: 6px 10px; }
 .ok { background: var(--green-bg); color: var(--green); padding: 6px 10px; }

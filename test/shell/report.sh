@@ -28,7 +28,7 @@ scale=${REPORT_SCALE:-0.1}
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 cleanup() {
-    psql_q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+    psql_q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
     if [[ -n ${REPORT_KEEP:-} ]]; then mkdir -p "$REPORT_KEEP" && cp -r "$tmp"/*.html "$tmp"/*.png "$tmp"/*.pdf "$REPORT_KEEP"/ 2>/dev/null || true; fi
     rm -rf "$tmp"
 }
@@ -38,13 +38,14 @@ fail() { echo "report: $*"; exit 1; }
 check=(python3 test/shell/report_check.py)
 region_name=$'Область <b>«Тест»</b> & "кавычки" \'апостроф\' <script>x</script>'
 muni_name=$'Город <i>N</i> & "Сад" \'1\''
+org_name=$'Школа <b>№1</b> & "Ромашка" \'тест\' </td>'
 
 # ---- a region: scale 0.1, its organisations over 13 municipalities
 psql_q -c "CREATE DATABASE $db"
 q -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('m')" >/dev/null
 psql_q -d "$db" -v mart=m -v scale="$scale" -v seed=12 -v region=65 -v region_name="$region_name" \
     -f scripts/generate_region.sql >/dev/null
-q -v muni="$muni_name" >/dev/null <<'SQL'
+q -v muni="$muni_name" -v org="$org_name" >/dev/null <<'SQL'
 INSERT INTO m.municipality (municipality_id, region_code, name)
 SELECT 100 + k, '65', 'Район № ' || k FROM generate_series(1, 11) k;
 UPDATE m.municipality SET name = :'muni' WHERE municipality_id = 1;
@@ -52,6 +53,18 @@ UPDATE m.organisation SET municipality_id = 100 + org_id % 13
  WHERE municipality_id IS NOT NULL AND org_id % 13 BETWEEN 1 AND 11 AND kind <> 'omsu';
 -- a region of the mart with no week in the store
 INSERT INTO m.region (region_code, name, time_zone) VALUES ('99', 'Пустой регион', 'Europe/Moscow');
+-- three schools that never started (no activity of their people at all), the
+-- first of them named with markup characters; two that went quiet in December
+CREATE TEMP TABLE planted AS
+SELECT org_id, row_number() OVER (ORDER BY org_id) AS n
+FROM (SELECT org_id FROM m.organisation WHERE kind = 'general' ORDER BY org_id OFFSET 3 LIMIT 5) o;
+UPDATE m.organisation SET name = :'org' WHERE org_id = (SELECT org_id FROM planted WHERE n = 1);
+DELETE FROM m.activity_daily a USING m.membership ms, planted p
+ WHERE ms.org_id = p.org_id AND a.person_id = ms.person_id AND (p.n <= 3 OR a.day >= '2025-12-01');
+-- a data-quality finding: activity of someone the registry does not know
+INSERT INTO m.person (person_id, region_code) SELECT max(person_id) + 1, '65' FROM m.person;
+INSERT INTO m.activity_daily (person_id, day, platform, messages_written, messages_read)
+SELECT max(person_id), (SELECT max(day) FROM m.activity_daily), 'national', 3, 1 FROM m.person;
 SQL
 q -c "SELECT sferum_kpi.create_kpi_views('m', 'kpi')" >/dev/null
 read -r first last <<<"$(q -F ' ' -c "SELECT sferum_kpi.week_start(min(day)), sferum_kpi.week_start(max(day) + 1) - 7 FROM m.activity_daily")"
@@ -91,12 +104,12 @@ $want"
 echo "ok: report_html errors: 22004 (NULL), 42P01 (no store), 22023 (unknown region, week not stored), 55000 (no complete week), 22008, with hints"
 
 # ---- scripts/report
-export PSQL PGDATABASE=$db
-PSQL=$(pgbin)/psql
-scripts/report --help | grep -q '^usage: scripts/report \[-o FILE\] \[-s VIEWS_SCHEMA\] REGION \[WEEK\]' || fail "--help prints no usage"
-path=$(cd "$tmp" && "$OLDPWD/scripts/report" 65)
+report() { PGDATABASE=$db PSQL=$(pgbin)/psql "$root/scripts/report" "$@"; }
+root=$PWD
+report --help | grep -q '^usage: scripts/report \[-o FILE\] \[-s VIEWS_SCHEMA\] REGION \[WEEK\]' || fail "--help prints no usage"
+path=$(cd "$tmp" && report 65)
 [[ $path == "$tmp/report-65-$latest.html" && -s $path ]] || fail "scripts/report 65 printed '$path', want $tmp/report-65-$latest.html"
-path=$(scripts/report -s kpi -o "$tmp/early.html" 65 "$early")
+path=$(report -s kpi -o "$tmp/early.html" 65 "$early")
 [[ $path == "$tmp/early.html" && -s $path ]] || fail "scripts/report -o printed '$path'"
 mv "$tmp/report-65-$latest.html" "$tmp/latest.html"
 for bad in "77|is not in the data mart|1" "-s nowhere 65|holds no KPI store|1" "65 2023-01-02|is not in the KPI store|1" \
@@ -104,7 +117,7 @@ for bad in "77|is not in the data mart|1" "-s nowhere 65|holds no KPI store|1" "
     IFS='|' read -r args msg code <<<"$bad"
     rc=0
     # shellcheck disable=SC2086  # the arguments are words
-    scripts/report -o "$tmp/bad.html" $args >"$tmp/out" 2>&1 || rc=$?
+    report -o "$tmp/bad.html" $args >"$tmp/out" 2>&1 || rc=$?
     [[ $rc == "$code" ]] && grep -q -- "$msg" "$tmp/out" && [[ ! -e $tmp/bad.html ]] ||
         fail "scripts/report $args: exit $rc, want $code with '$msg' and no file: $(cat "$tmp/out")"
 done
@@ -112,9 +125,25 @@ echo "ok: scripts/report writes report-65-$latest.html and -o FILE, prints the p
 
 # ---- the oracles: plain SQL over the views and the mart
 oracle() {  # week, source of the dashboard rows (a query returning indicator, share, numerator, denominator, met, due, stage)
-    q -v week="$1" -v region_name="$region_name" -v muni="$muni_name" <<SQL
+    q -v week="$1" -v region_name="$region_name" -v muni="$muni_name" -v org="$org_name" <<SQL
 SELECT json_build_object(
     'region_name', :'region_name',
+    'names_shown', json_build_array(:'muni', :'org'),
+    -- the main indicators: a computed indicator with a stage due in the school year or later
+    'rankings', (SELECT json_object_agg(t.indicator,
+                        (SELECT coalesce(json_agg(coalesce(k.municipality_id::text, 'regional') ORDER BY k.rank, k.municipality_name), '[]')
+                           FROM kpi.rankings k
+                          WHERE k.indicator = t.indicator AND k.week_start = :'week' AND k.region_code = '65'
+                            AND k.level = 'municipality' AND k.rank IS NOT NULL))
+                 FROM (SELECT DISTINCT tt.indicator FROM sferum_kpi.target tt
+                        WHERE tt.kind = 'computed' AND tt.deadline >= make_date(sferum_kpi.school_year(:'week'), 9, 1)) t),
+    'forecast_rows', (SELECT json_agg(f.indicator) FROM sferum_kpi.forecast('kpi', :'week') f
+                       WHERE f.level = 'region' AND f.region_code = '65'),
+    'not_started', (SELECT coalesce(json_object_agg(n.status, n.c), '{}')
+                      FROM (SELECT status, count(*) AS c FROM kpi.not_started
+                             WHERE week_start = :'week' AND region_code = '65' GROUP BY status) n),
+    'dq_rows', (SELECT coalesce(json_agg(q."check"), '[]') FROM kpi.data_quality q
+                 WHERE q.count > 0 AND (q.region_code IS NULL OR q.region_code = '65')),
     'indicators', (SELECT json_agg(indicator) FROM sferum_kpi.indicator_definition),
     'dashboard', (SELECT json_agg(d) FROM ($2) d),
     -- a weekly point for each week of the school year up to the week with a value

@@ -195,12 +195,37 @@ def check_figures(root, oracle, where):
         dots = len(f.find('circle', cls='dot'))
         if dots != oracle['dots'][ind]:
             fail('%s: chart %s has %d weekly points, want %d' % (where, ind, dots, oracle['dots'][ind]))
-    for key, (sec, cls, attr) in {'forecast_rows': ('forecast', None, 'data-indicator'),
-                                  'dq_rows': ('data-quality', None, 'data-check')}.items():
-        if key in oracle:
-            got = sorted(tr.attrs[attr] for tr in secs[sec].find('tr') if attr in tr.attrs)
-            if got != sorted(oracle[key]):
-                fail('%s: section %s rows %s, want %s' % (where, sec, got, sorted(oracle[key])))
+    # the forecast of the region: a row per indicator of sferum_kpi.forecast
+    got = sorted(tr.attrs['data-indicator'] for tr in secs['forecast'].find('tr') if 'data-indicator' in tr.attrs)
+    if got != sorted(oracle['forecast_rows']):
+        fail('%s: forecast rows %s, want %s' % (where, got, sorted(oracle['forecast_rows'])))
+    # the rankings: the main indicators, their municipalities in rank order (best
+    # and worst 5 when there are more than 12)
+    blocks = {d.attrs['data-indicator']: d for d in secs['rankings'].find('div', cls='ranking')}
+    if sorted(blocks) != sorted(oracle['rankings']):
+        fail('%s: rankings for %s, want the main indicators %s' % (where, sorted(blocks), sorted(oracle['rankings'])))
+    for ind, order in oracle['rankings'].items():
+        tables = [t for t in blocks[ind].find('table', cls='rank')
+                  if t.find('tr') and any('data-group' in tr.attrs for tr in t.find('tr'))]
+        groups = [[tr.attrs['data-group'] for tr in t.find('tr') if 'data-group' in tr.attrs] for t in tables]
+        want = [order] if len(order) <= 12 else [order[:5], order[-5:]]
+        if groups != want:
+            fail('%s: ranking of %s shows %s, want %s' % (where, ind, groups, want))
+    # not started: the counts by status, the list capped at 40 with «и ещё N»
+    ns = secs['not-started']
+    got = {tr.attrs['data-status']: int(norm(tr.find('td', cls='orgs')[0].text()).replace(' ', ''))
+           for tr in ns.find('tr') if 'data-status' in tr.attrs}
+    if got != oracle['not_started']:
+        fail('%s: not-started counts %s, want %s' % (where, got, oracle['not_started']))
+    total = sum(oracle['not_started'].values())
+    listed = len(ns.find('tr', cls='ns-org'))
+    more = [norm(p.text()) for p in ns.find('p', cls='more')]
+    if listed != min(total, 40) or (total > 40) != bool(more):
+        fail('%s: not-started list of %d rows (%s), want %d of %d' % (where, listed, more, min(total, 40), total))
+    # data quality: a row per finding of the region and of the whole mart
+    got = sorted(tr.attrs['data-check'] for tr in secs['data-quality'].find('tr') if 'data-check' in tr.attrs)
+    if got != sorted(oracle['dq_rows']):
+        fail('%s: data-quality rows %s, want %s' % (where, got, sorted(oracle['dq_rows'])))
 
 
 def page(path, oracle_path):
@@ -235,8 +260,10 @@ def page(path, oracle_path):
     check_common(root, oracle, 'page')
     check_figures(root, oracle, 'page')
     print('ok: page: HTML5, well formed, %d sections, %d inline SVG charts, no external reference, '
-          'names escaped, %d dashboard rows = the oracle, weekly points = the store'
-          % (len(SECTIONS), len(oracle['indicators']), len(oracle['dashboard'])))
+          'names escaped; = the oracle: %d dashboard rows, the weekly points, %d forecast rows, %d rankings, '
+          '%d not started, %d data-quality findings'
+          % (len(SECTIONS), len(oracle['indicators']), len(oracle['dashboard']), len(oracle['forecast_rows']),
+             len(oracle['rankings']), sum(oracle['not_started'].values()), len(oracle['dq_rows'])))
 
 
 def dom(path, oracle_path):
