@@ -19,7 +19,7 @@
 # of PG_MAJOR=17, which has none): without it the page is checked as written and
 # the test says "render skipped: no chromium".
 #   REPORT_SCALE=0.1   size of the generated region
-#   REPORT_KEEP=DIR    copy the page, the DOM, the PNG and the PDF to DIR
+#   REPORT_KEEP=DIR    copy the page, its oracles, the DOM, the PNG and the PDF to DIR and keep the database
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/pgenv.sh
@@ -28,8 +28,12 @@ scale=${REPORT_SCALE:-0.1}
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 cleanup() {
-    psql_q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-    if [[ -n ${REPORT_KEEP:-} ]]; then mkdir -p "$REPORT_KEEP" && cp -r "$tmp"/*.html "$tmp"/*.png "$tmp"/*.pdf "$REPORT_KEEP"/ 2>/dev/null || true; fi
+    if [[ -n ${REPORT_KEEP:-} ]]; then
+        mkdir -p "$REPORT_KEEP" && cp "$tmp"/*.html "$tmp"/*.json "$tmp"/*.png "$tmp"/*.pdf "$REPORT_KEEP"/ 2>/dev/null || true
+        echo "report: REPORT_KEEP: the page, its oracles, the PNG and the PDF in $REPORT_KEEP; database $db kept"
+    else
+        psql_q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+    fi
     rm -rf "$tmp"
 }
 trap cleanup EXIT
