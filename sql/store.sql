@@ -259,9 +259,15 @@ LEFT JOIN LATERAL @extschema@.target_status(
 INSERT INTO %1$s.refresh_log AS l
 SELECT %2$L::date, r.region_code, now(), %3$s, %4$s, d.last_day, %5$s, coalesce(d.last_day = %6$L::date, false), %7$L
 FROM %8$s.region r
-LEFT JOIN (SELECT p.region_code, max(a.last_day) AS last_day
-           FROM pg_temp.sferum_week_activity a JOIN %8$s.person p ON p.person_id = a.person_id
-           GROUP BY p.region_code) d ON d.region_code = r.region_code
+-- the latest day of the week on which one of the region's people was active:
+-- day by day from Sunday, each probe stopping at its first such person (a join
+-- of the week's activity with every person would cost seconds in a large region)
+LEFT JOIN LATERAL (
+    SELECT dd.day::date AS last_day
+    FROM generate_series(%6$L::timestamp, %2$L::timestamp, interval '-1 day') AS dd(day)
+    WHERE (SELECT true FROM pg_temp.sferum_week_activity a JOIN %8$s.person p ON p.person_id = a.person_id
+           WHERE a.last_day = dd.day::date AND p.region_code = r.region_code LIMIT 1)
+    ORDER BY dd.day DESC LIMIT 1) d ON true
 ON CONFLICT (week_start, region_code) DO UPDATE
    SET refreshed_at = EXCLUDED.refreshed_at, duration_ms = EXCLUDED.duration_ms, rows_stored = EXCLUDED.rows_stored,
        last_activity_day = EXCLUDED.last_activity_day, activity_rows = EXCLUDED.activity_rows,

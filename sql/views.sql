@@ -240,14 +240,14 @@ LEFT JOIN LATERAL @extschema@.target_status(
        INTO region_sql;
     -- structure first, then the literals (a title never passes through the
     -- schema placeholders)
-    EXECUTE replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(format($v$
+    EXECUTE replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(format($v$
 %1$s @v.indicators AS
 SELECT s.indicator, @title_ru AS title_ru, @title_en AS title_en, s.week_start, s.time, s.platform,
        (s.platform = 'any' OR s.platform = CASE WHEN @x.school_year(s.week_start) >= 2025 THEN 'national' ELSE 'vk' END) AS monitored,
        s.level, @level_ru AS level_ru, s.region_code,
        @region_name AS region_name,
        s.municipality_id, @muni_name AS municipality_name,
-       s.org_kind, @org_kind_ru AS org_kind_ru, s.org_id, @org_name AS org_name,
+       s.org_kind, @org_kind_ru AS org_kind_ru, s.org_id, s.org_name,
        CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator,
        CASE WHEN NOT x.suppressed AND s.denominator > 0
             THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
@@ -277,7 +277,7 @@ WHERE i.week_start = ANY (ARRAY(SELECT max(l.week_start) FROM @v.refresh_log l W
 
 %1$s @v.all_indicators AS
 SELECT s.indicator, s.week_start, s.platform, s.level, s.region_code, s.municipality_id,
-       @muni_name AS municipality_name, s.org_kind, s.org_id, @org_name AS org_name,
+       s.municipality_name, s.org_kind, s.org_id, s.org_name,
        CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator,
        CASE WHEN s.denominator > 0 AND NOT x.suppressed
             THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
@@ -288,7 +288,6 @@ CROSS JOIN LATERAL (SELECT (@person AND s.level <> 'region' AND s.denominator < 
 $v$, create_view, min_cell),
         '@muni_name', $q$CASE WHEN s.municipality_id IS NOT NULL THEN s.municipality_name
                  WHEN s.level IN ('municipality', 'organisation') THEN @bodies END$q$),
-        '@org_name', 's.org_name'),
         '@v.', v || '.'), '@m.', m || '.'), '@x.', '@extschema@.'),
         '@title_ru', title_ru_sql), '@title_en', title_en_sql), '@level_ru', level_ru_sql),
         '@org_kind_ru', org_kind_ru_sql), '@person', person_sql), '@bodies', bodies_sql),
