@@ -19,6 +19,7 @@
 # of PG_MAJOR=17, which has none): without it the page is checked as written and
 # the test says "render skipped: no chromium".
 #   REPORT_SCALE=0.1   size of the generated region
+#   CHROMIUM=chromium  the browser to render with (a name not on PATH: render skipped)
 #   REPORT_KEEP=DIR    copy the page, its oracles, the DOM, the PNG and the PDF to DIR and keep the database
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -41,7 +42,7 @@ q() { psql_q -d "$db" -At "$@"; }
 fail() { echo "report: $*"; exit 1; }
 check=(python3 test/shell/report_check.py)
 region_name=$'Область <b>«Тест»</b> & "кавычки" \'апостроф\' <script>x</script>'
-muni_name=$'Город <i>N</i> & "Сад" \'1\''
+muni_name=$'Город <i>N</i> & "Сад" \'1\' &amp; &lt;'
 org_name=$'Школа <b>№1</b> & "Ромашка" \'тест\' </td>'
 
 # ---- a region: scale 0.1, its organisations over 13 municipalities
@@ -193,14 +194,15 @@ else
 fi
 
 # ---- rendered by headless Chromium
-if ! command -v chromium >/dev/null && [[ ${SKIP_INSTALL:-} != 1 && -z ${SFERUM_IN_ROOT:-} ]] && ((EUID == 0)); then
+browser=${CHROMIUM:-chromium}
+if ! command -v "$browser" >/dev/null && [[ $browser == chromium && ${SKIP_INSTALL:-} != 1 && -z ${SFERUM_IN_ROOT:-} ]] && ((EUID == 0)); then
     ensure_packages chromium fonts-dejavu-core >/dev/null
 fi
-if ! command -v chromium >/dev/null; then
+if ! command -v "$browser" >/dev/null; then
     echo "render skipped: no chromium (the page was checked as written)"
     exit 0
 fi
-chrome=(timeout 180 chromium --headless --disable-gpu --hide-scrollbars --no-first-run --disable-extensions
+chrome=(timeout 180 "$browser" --headless --disable-gpu --hide-scrollbars --no-first-run --disable-extensions
         --disable-background-networking --disable-dev-shm-usage --user-data-dir="$tmp/chrome")
 ((EUID == 0)) && chrome+=(--no-sandbox)   # Chromium refuses to run as root with its sandbox
 url=file://$tmp/latest.html
@@ -214,4 +216,4 @@ url=file://$tmp/latest.html
 "${chrome[@]}" --no-pdf-header-footer --print-to-pdf="$tmp/latest.pdf" "$url" >/dev/null 2>>"$tmp/chrome.log" ||
     fail "chromium --print-to-pdf failed: $(tail -5 "$tmp/chrome.log")"
 "${check[@]}" pdf "$tmp/latest.pdf"
-echo "ok: rendered by $(chromium --version 2>/dev/null | head -1)"
+echo "ok: rendered by $("$browser" --version 2>/dev/null | head -1)"

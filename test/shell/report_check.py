@@ -269,6 +269,10 @@ def page(path, oracle_path):
 def dom(path, oracle_path):
     raw = open(path, encoding='utf-8').read()
     oracle = json.load(open(oracle_path, encoding='utf-8'))
+    if not raw.strip():
+        fail('Chromium dumped no DOM: the page did not load')
+    if not re.search(r'<html[^>]*\blang="ru"', raw):
+        fail('the DOM is not the report\'s (no <html lang="ru">): %r' % raw[:200])
     # Chromium's error pages (file not found, blocked) carry these markers
     for marker in ['neterror', 'main-frame-error', 'ERR_FILE_NOT_FOUND', 'ERR_ACCESS_DENIED', 'This site can']:
         if marker in raw:
