@@ -87,6 +87,7 @@ DECLARE
     m date;
     nmonths integer;
     k integer := 0;
+    labelled_year integer;
     last_week date;
     last_share double precision;
     has_forecast boolean;
@@ -121,11 +122,13 @@ BEGIN
         t := pl + (pr - pl) * (m - x0) / span;
         svg := svg || format('<line class="tick" x1="%s" y1="%s" x2="%s" y2="%s"/>', round(t::numeric, 1), pb, round(t::numeric, 1), pb + 4);
         IF nmonths <= 12 OR k % 2 = 0 THEN
+            -- the year under the first labelled month of each year
             svg := svg || format('<text class="xlab" x="%s" y="%s" text-anchor="middle">%s%s</text>',
                                  round(t::numeric, 1), pb + 16, months[extract(month FROM m)::integer],
-                                 CASE WHEN k = 0 OR extract(month FROM m) = 1
+                                 CASE WHEN labelled_year IS DISTINCT FROM extract(year FROM m)::integer
                                       THEN format('<tspan x="%s" dy="12">%s</tspan>', round(t::numeric, 1), extract(year FROM m))
                                       ELSE '' END);
+            labelled_year := extract(year FROM m)::integer;
         END IF;
         k := k + 1;
         m := (m + interval '1 month')::date;
