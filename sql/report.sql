@@ -701,6 +701,16 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.report_rankings(name, text, date) IS
 'Internal (report_html): the rankings section: for each main indicator, the municipalities of <views>.rankings by rank (best and worst when there are many), the week''s movers up and down, and the organisations with the lowest share; small cells are not ranked.';
 
+CREATE FUNCTION @extschema@.report_plural(n bigint, one text, few text, many text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN CASE WHEN n % 10 = 1 AND n % 100 <> 11 THEN one
+            WHEN n % 10 BETWEEN 2 AND 4 AND n % 100 NOT BETWEEN 12 AND 14 THEN few
+            ELSE many END;
+COMMENT ON FUNCTION @extschema@.report_plural(bigint, text, text, text) IS
+'Internal (report_html): the Russian plural form for a count n: one (1, 21, 101 организация), few (2-4, 22-24 организации) or many (0, 5-20, 25 организаций).';
+
 CREATE FUNCTION @extschema@.report_not_started(views_schema name, region_code text, week date, max_rows integer DEFAULT 40)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -757,9 +767,7 @@ $q$, '@v.', v || '.') INTO summary, by_muni, list, total USING region_code, week
         || coalesce(list, '') || '</tbody></table>'
         || CASE WHEN total > max_rows
                 THEN format('<p class="more">и ещё %s %s</p>', @extschema@.report_int(total - max_rows),
-                            CASE WHEN (total - max_rows) % 10 = 1 AND (total - max_rows) % 100 <> 11 THEN 'организация'
-                                 WHEN (total - max_rows) % 10 BETWEEN 2 AND 4 AND (total - max_rows) % 100 NOT BETWEEN 12 AND 14 THEN 'организации'
-                                 ELSE 'организаций' END)
+                            @extschema@.report_plural(total - max_rows, 'организация', 'организации', 'организаций'))
                 ELSE '' END;
 END
 $fn$;
@@ -812,6 +820,72 @@ END
 $fn$;
 COMMENT ON FUNCTION @extschema@.report_data_quality(name, text) IS
 'Internal (report_html): the data-quality section: the findings of <views>.data_quality for the region and for the whole mart, errors first, with the object, the number of cases and the fix, and the checks that found nothing.';
+
+CREATE FUNCTION @extschema@.report_summary(views_schema name, region_code text, week date)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    v text := quote_ident(views_schema);
+    main text[] := @extschema@.report_main_indicators(region_code, week);
+    monitored text := CASE WHEN @extschema@.school_year(week) >= 2025 THEN 'national' ELSE 'vk' END;
+    st record;
+    fc record;
+    ns record;
+    dq record;
+    items text := '';
+BEGIN
+    -- the computed indicators' judgement of the week (region level of the store, as the dashboard)
+    EXECUTE replace($q$
+SELECT count(*) AS n, count(*) FILTER (WHERE s.target_met) AS met,
+       count(*) FILTER (WHERE NOT s.target_met AND s.target_due) AS missed,
+       count(*) FILTER (WHERE NOT s.target_met AND NOT s.target_due) AS behind,
+       count(*) FILTER (WHERE s.target_met IS NULL) AS unknown
+FROM @extschema@.indicator_definition d
+JOIN @v.store s ON s.indicator = d.indicator AND s.week_start = $2 AND s.level = 'region' AND s.region_code = $1
+               AND s.platform = CASE WHEN d.per_platform THEN $3 ELSE 'any' END
+WHERE s.target_stage IS NOT NULL
+$q$, '@v.', v || '.') INTO st USING region_code, week, monitored;
+    items := items || format('<li data-summary="targets">Показатели по данным активности, с целью: <b>%s</b>; выполнено — <b>%s</b>, не выполнено в срок — <b>%s</b>, '
+                             'не выполнено до срока — <b>%s</b>, нет данных — <b>%s</b>.</li>', st.n, st.met, st.missed, st.behind, st.unknown);
+    IF @extschema@.report_has_forecast(views_schema) THEN
+        SELECT count(*) FILTER (WHERE f.verdict IN ('met', 'on_track')) AS good,
+               count(*) FILTER (WHERE f.verdict = 'at_risk') AS risk,
+               count(*) FILTER (WHERE f.verdict = 'off_track') AS bad,
+               count(*) FILTER (WHERE f.verdict NOT IN ('met', 'on_track', 'at_risk', 'off_track') OR f.verdict IS NULL) AS unknown,
+               string_agg(DISTINCT to_char(f.deadline, 'DD.MM.YYYY'), ', ') AS deadlines
+          INTO fc
+          FROM @extschema@.forecast(views_schema, week) f
+         WHERE f.level = 'region' AND f.region_code = report_summary.region_code AND f.indicator = ANY (main)
+           AND (f.platform = 'any' OR f.platform = monitored);
+        items := items || format('<li data-summary="forecast">Основные показатели к сроку этапа (%s) при нынешнем темпе: '
+                                 'успеваем или выполнено — <b>%s</b>, под угрозой — <b>%s</b>, не успеваем — <b>%s</b>%s.</li>',
+                                 coalesce(fc.deadlines, '—'), fc.good, fc.risk, fc.bad,
+                                 CASE WHEN fc.unknown > 0 THEN format(', недостаточно данных — <b>%s</b>', fc.unknown) ELSE '' END);
+    END IF;
+    IF to_regclass(v || '.not_started') IS NOT NULL THEN
+        EXECUTE replace($q$
+SELECT count(*) FILTER (WHERE n.status = 'not_started') AS not_started, count(*) FILTER (WHERE n.status = 'gone_quiet') AS quiet
+FROM @v.not_started n WHERE n.week_start = $2 AND n.region_code = $1
+$q$, '@v.', v || '.') INTO ns USING region_code, week;
+        items := items || format('<li data-summary="not-started">Не начали работу: <b>%s</b> %s; активность прекратилась: <b>%s</b> %s.</li>',
+                                 ns.not_started, @extschema@.report_plural(ns.not_started, 'организация', 'организации', 'организаций'),
+                                 ns.quiet, @extschema@.report_plural(ns.quiet, 'организация', 'организации', 'организаций'));
+    END IF;
+    IF to_regclass(v || '.data_quality') IS NOT NULL THEN
+        EXECUTE replace($q$
+SELECT count(*) FILTER (WHERE q.severity = 'error') AS errors, count(*) FILTER (WHERE q.severity = 'warning') AS warnings
+FROM @v.data_quality q WHERE q.count > 0 AND (q.region_code IS NULL OR q.region_code = $1)
+$q$, '@v.', v || '.') INTO dq USING region_code;
+        items := items || format('<li data-summary="data-quality">Замечания к данным: ошибок — <b>%s</b>, предупреждений — <b>%s</b>.</li>',
+                                 dq.errors, dq.warnings);
+    END IF;
+    RETURN '<div class="summary"><h2 class="summary-title">Итоги недели</h2><ul>' || items || '</ul></div>';
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.report_summary(name, text, date) IS
+'Internal (report_html): the summary at the top of the page: how many computed indicators met their stage, missed it or are behind before the deadline; the forecast verdicts of the main indicators; how many organisations have not started or went quiet; the data-quality errors and warnings.';
 
 CREATE FUNCTION @extschema@.report_html(views_schema name, region_code text, week date DEFAULT NULL)
 RETURNS text
@@ -867,6 +941,9 @@ td.name { min-width: 12em; }
 .note { color: var(--grey); font-size: 12px; }
 .missing { background: var(--amber-bg); color: var(--amber); padding: 6px 10px; }
 .ok { background: var(--green-bg); color: var(--green); padding: 6px 10px; }
+.summary { border: 1px solid var(--line); border-left: 4px solid var(--accent); padding: 4px 14px; margin: 10px 0 4px; background: #f8fafc; }
+.summary h2 { border: 0; margin: 6px 0 2px; font-size: 17px; }
+.summary ul { margin: 4px 0 8px; padding-left: 20px; }
 .more { font-style: italic; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
@@ -972,6 +1049,7 @@ BEGIN
         || '<li><a href="#forecast">Прогноз к сроку</a></li><li><a href="#rankings">Рейтинги муниципалитетов</a></li>'
         || '<li><a href="#not-started">Не начали работу</a></li><li><a href="#data-quality">Качество данных</a></li>'
         || '</ol></nav></header>'
+        || @extschema@.report_summary(views_schema, region_code, w)
         || '<section id="dashboard"><h2>1. Показатели недели</h2>' || @extschema@.report_dashboard(views_schema, region_code, w) || '</section>'
         || '<section id="charts"><h2>2. Динамика и прогноз</h2>' || @extschema@.report_charts(views_schema, region_code, w) || '</section>'
         || '<section id="forecast"><h2>3. Прогноз к сроку этапа</h2>' || @extschema@.report_forecast(views_schema, region_code, w) || '</section>'

@@ -149,6 +149,24 @@ SELECT json_build_object(
                              WHERE week_start = :'week' AND region_code = '65' GROUP BY status) n),
     'dq_rows', (SELECT coalesce(json_agg(q."check"), '[]') FROM kpi.data_quality q
                  WHERE q.count > 0 AND (q.region_code IS NULL OR q.region_code = '65')),
+    -- the summary: computed indicators by judgement, main forecasts by verdict, not started, findings
+    'summary', json_build_object(
+        'targets', (SELECT json_build_array(count(*), count(*) FILTER (WHERE i.target_met),
+                                            count(*) FILTER (WHERE NOT i.target_met AND i.target_due),
+                                            count(*) FILTER (WHERE NOT i.target_met AND NOT i.target_due),
+                                            count(*) FILTER (WHERE i.target_met IS NULL))
+                      FROM kpi.indicators i WHERE i.week_start = :'week' AND i.level = 'region' AND i.region_code = '65'
+                       AND i.monitored AND i.target_stage IS NOT NULL),
+        'forecast', (SELECT json_build_array(count(*) FILTER (WHERE f.verdict IN ('met', 'on_track')),
+                                             count(*) FILTER (WHERE f.verdict = 'at_risk'), count(*) FILTER (WHERE f.verdict = 'off_track'))
+                       FROM sferum_kpi.forecast('kpi', :'week') f
+                      WHERE f.level = 'region' AND f.region_code = '65'
+                        AND f.indicator IN (SELECT tt.indicator FROM sferum_kpi.target tt WHERE tt.kind = 'computed'
+                                               AND tt.deadline >= make_date(sferum_kpi.school_year(:'week'), 9, 1))),
+        'not-started', (SELECT json_build_array(count(*) FILTER (WHERE status = 'not_started'), count(*) FILTER (WHERE status = 'gone_quiet'))
+                          FROM kpi.not_started WHERE week_start = :'week' AND region_code = '65'),
+        'data-quality', (SELECT json_build_array(count(*) FILTER (WHERE severity = 'error'), count(*) FILTER (WHERE severity = 'warning'))
+                           FROM kpi.data_quality q WHERE q.count > 0 AND (q.region_code IS NULL OR q.region_code = '65'))),
     'indicators', (SELECT json_agg(indicator) FROM sferum_kpi.indicator_definition),
     'dashboard', (SELECT json_agg(d) FROM ($2) d),
     -- a weekly point for each week of the school year up to the week with a value

@@ -222,6 +222,12 @@ def check_figures(root, oracle, where):
     more = [norm(p.text()) for p in ns.find('p', cls='more')]
     if listed != min(total, 40) or (total > 40) != bool(more):
         fail('%s: not-started list of %d rows (%s), want %d of %d' % (where, listed, more, min(total, 40), total))
+    # the summary at the top: its counts = the oracle's
+    items = {li.attrs['data-summary']: [int(b.text()) for b in li.find('b')] for li in root.find('li') if 'data-summary' in li.attrs}
+    for key, want in oracle['summary'].items():
+        got = items.get(key, [])[:len(want)]
+        if got != want:
+            fail('%s: summary %s says %s, want %s' % (where, key, got, want))
     # data quality: a row per finding of the region and of the whole mart
     got = sorted(tr.attrs['data-check'] for tr in secs['data-quality'].find('tr') if 'data-check' in tr.attrs)
     if got != sorted(oracle['dq_rows']):
