@@ -260,7 +260,7 @@ WITH ind AS (
              WHERE p.week_start = $2 - 7 AND p.indicator = c.indicator AND p.platform = c.platform
                AND p.level = 'region' AND p.region_code = $1) AS previous_share,
            (SELECT array_agg(CASE WHEN h.denominator > 0 THEN LEAST(h.numerator, h.denominator)::double precision / h.denominator END
-                             ORDER BY g.k)
+                             ORDER BY g.k DESC)
               FROM generate_series(7, 0, -1) AS g(k)
               LEFT JOIN @v.store h ON h.week_start = $2 - 7 * g.k AND h.indicator = c.indicator AND h.platform = c.platform
                                   AND h.level = 'region' AND h.region_code = $1) AS trend

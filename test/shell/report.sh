@@ -149,6 +149,13 @@ SELECT json_build_object(
                              WHERE week_start = :'week' AND region_code = '65' GROUP BY status) n),
     'dq_rows', (SELECT coalesce(json_agg(q."check"), '[]') FROM kpi.data_quality q
                  WHERE q.count > 0 AND (q.region_code IS NULL OR q.region_code = '65')),
+    -- the 8-week sparklines run from 7 weeks ago to this week: up or down between the two
+    'spark', (SELECT json_object_agg(n.indicator, sign(n.share - o.share))
+                FROM kpi.indicators n JOIN kpi.indicators o
+                  ON o.indicator = n.indicator AND o.platform = n.platform AND o.level = 'region' AND o.region_code = '65'
+                 AND o.week_start = :'week'::date - 49
+               WHERE n.week_start = :'week' AND n.level = 'region' AND n.region_code = '65' AND n.monitored
+                 AND abs(n.share - o.share) > 0.005),
     -- the summary: computed indicators by judgement, main forecasts by verdict, not started, findings
     'summary', json_build_object(
         'targets', (SELECT json_build_array(count(*), count(*) FILTER (WHERE i.target_met),

@@ -189,6 +189,13 @@ def check_figures(root, oracle, where):
         if 'st-' + status_class(r) not in st.classes():
             fail('%s: dashboard %s status %s, want st-%s (met %s, due %s)'
                  % (where, ind, st.classes(), status_class(r), r['met'], r['due']))
+    # the sparklines: oldest week first (SVG y grows downwards)
+    for ind, sign in (oracle.get('spark') or {}).items():
+        line = rows[ind].find('polyline')[0].attrs['points'].split()
+        first, last = float(line[0].split(',')[1]), float(line[-1].split(',')[1])
+        if (first - last) * sign <= 0:
+            fail('%s: the sparkline of %s runs the wrong way (y %s -> %s, share went %s)'
+                 % (where, ind, first, last, 'up' if sign > 0 else 'down'))
     # the charts: a dot per week of the school year with a value
     for f in secs['charts'].find('figure', cls='chart'):
         ind = f.attrs['data-indicator']
