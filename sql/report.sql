@@ -945,8 +945,9 @@ td.name { min-width: 12em; }
 .summary h2 { border: 0; margin: 6px 0 2px; font-size: 17px; }
 .summary ul { margin: 4px 0 8px; padding-left: 20px; }
 .more { font-style: italic; }
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
-.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+.pair { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; }
+.charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 14px; }
+.pair > div, .charts > figure { min-width: 0; }
 figure.chart { margin: 0; border: 1px solid var(--line); padding: 8px 10px; break-inside: avoid; page-break-inside: avoid; }
 figure.chart figcaption { font-weight: bold; font-size: 13px; margin-bottom: 4px; }
 .chart-note { font-size: 12px; margin: 4px 0 0; }
@@ -976,7 +977,14 @@ footer { margin-top: 24px; border-top: 1px solid var(--line); padding-top: 6px; 
   thead { display: table-header-group; }
   table { font-size: 8.5pt; }
   th, td { padding: 2px 4px; }
+  td.name { min-width: 0; }
+  td.count, td.num.projected { white-space: normal; }
+  svg.spark { width: 52px; height: 18px; }
+  .code { display: none; }
   .charts { gap: 8px; }
+  /* the printable width of A4 with the margins above: without it Chromium lays
+     the page out at its window's width and cuts the right edge */
+  html, body { width: auto; max-width: 190mm; }
   a { color: inherit; text-decoration: none; }
 }
 $css$;
