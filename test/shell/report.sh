@@ -30,7 +30,8 @@ tmp=$(mktemp -d)
 chmod 755 "$tmp"
 cleanup() {
     if [[ -n ${REPORT_KEEP:-} ]]; then
-        mkdir -p "$REPORT_KEEP" && cp "$tmp"/*.html "$tmp"/*.json "$tmp"/*.png "$tmp"/*.pdf "$REPORT_KEEP"/ 2>/dev/null || true
+        mkdir -p "$REPORT_KEEP"
+        cp "$tmp"/*.html "$tmp"/*.json "$tmp"/*.png "$tmp"/*.pdf "$REPORT_KEEP"/ 2>/dev/null || true
         echo "report: REPORT_KEEP: the page, its oracles, the PNG and the PDF in $REPORT_KEEP; database $db kept"
     else
         psql_q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
@@ -123,8 +124,9 @@ for bad in "77|is not in the data mart|1" "-s nowhere 65|holds no KPI store|1" "
     rc=0
     # shellcheck disable=SC2086  # the arguments are words
     report -o "$tmp/bad.html" $args >"$tmp/out" 2>&1 || rc=$?
-    [[ $rc == "$code" ]] && grep -q -- "$msg" "$tmp/out" && [[ ! -e $tmp/bad.html ]] ||
+    if [[ $rc != "$code" ]] || ! grep -q -- "$msg" "$tmp/out" || [[ -e $tmp/bad.html ]]; then
         fail "scripts/report $args: exit $rc, want $code with '$msg' and no file: $(cat "$tmp/out")"
+    fi
 done
 echo "ok: scripts/report writes report-65-$latest.html and -o FILE, prints the path; errors exit 1 (usage 2) with the server's message"
 
