@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The weekly report for the regional authority (issue 12) on a generated region
-# (scale 0.1, its schools spread over 13 municipalities, one region and one
+# (scale 0.05, its schools spread over 13 municipalities, one region and one
 # municipality named with < > & and quotes), back-filled:
 #   - scripts/report writes the page (default name and -o), prints its path, and
 #     fails clearly (unknown region, bad week, no store); --help;
@@ -18,14 +18,14 @@
 # packages are (ensure_packages; not with SKIP_INSTALL=1 nor inside the Debian root
 # of PG_MAJOR=17, which has none): without it the page is checked as written and
 # the test says "render skipped: no chromium".
-#   REPORT_SCALE=0.1   size of the generated region
+#   REPORT_SCALE=0.05  size of the generated region
 #   CHROMIUM=chromium  the browser to render with (a name not on PATH: render skipped)
 #   REPORT_KEEP=DIR    copy the page, its oracles, the DOM, the PNG and the PDF to DIR and keep the database
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/pgenv.sh
 db=report_$$
-scale=${REPORT_SCALE:-0.1}
+scale=${REPORT_SCALE:-0.05}
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 cleanup() {
@@ -46,7 +46,7 @@ region_name=$'Область <b>«Тест»</b> & "кавычки" \'апост
 muni_name=$'Город <i>N</i> & "Сад" \'1\' &amp; &lt;'
 org_name=$'Школа <b>№1</b> & "Ромашка" \'тест\' </td>'
 
-# ---- a region: scale 0.1, its organisations over 13 municipalities
+# ---- a region: scale 0.05, its organisations over 13 municipalities
 psql_q -c "CREATE DATABASE $db"
 q -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('m')" >/dev/null
 psql_q -d "$db" -v mart=m -v scale="$scale" -v seed=12 -v region=65 -v region_name="$region_name" \

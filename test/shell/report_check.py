@@ -211,6 +211,8 @@ def check_figures(root, oracle, where):
     blocks = {d.attrs['data-indicator']: d for d in secs['rankings'].find('div', cls='ranking')}
     if sorted(blocks) != sorted(oracle['rankings']):
         fail('%s: rankings for %s, want the main indicators %s' % (where, sorted(blocks), sorted(oracle['rankings'])))
+    if not any(len(order) > 12 for order in oracle['rankings'].values()):
+        fail('%s: no main indicator ranks more than 12 municipalities: the best and worst tables go untested' % where)
     for ind, order in oracle['rankings'].items():
         tables = [t for t in blocks[ind].find('table', cls='rank')
                   if t.find('tr') and any('data-group' in tr.attrs for tr in t.find('tr'))]
