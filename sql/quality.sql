@@ -160,9 +160,10 @@ WITH rng AS MATERIALIZED (
     UNION ALL
     -- 2. and 3. activity on a day no membership covers: no membership that week at all, or one on other days
     SELECT CASE WHEN u.member_that_week THEN 'activity_outside_membership' ELSE 'activity_without_membership' END,
-           coalesce(format('%s (region %s)', r.name, u.region_code), 'people unknown to the registry (no person row)'),
+           CASE WHEN u.region_code IS NULL THEN 'people unknown to the registry (no person row)'
+                ELSE format('%s (region %s)', r.name, u.region_code) END,
            count(*), count(DISTINCT u.person_id), min(u.day), max(u.day), u.region_code, NULL::bigint,
-           format('%s activity rows of %s people', count(*), count(DISTINCT u.person_id))
+           format('%s activity row(s) of %s person(s)', count(*), count(DISTINCT u.person_id))
     FROM uncovered u LEFT JOIN reg r ON r.region_code = u.region_code
     GROUP BY u.member_that_week, u.region_code, r.name
     UNION ALL
@@ -253,7 +254,7 @@ WITH rng AS MATERIALIZED (
         ('duplicate_day', 'error', 1,
          CASE WHEN @extschema@.has_unique_key(@act_rel, '{person_id,day,platform}')
                AND @extschema@.has_unique_key(@chat_rel, '{chat_id,day}')
-              THEN 'none possible: unique keys on activity_daily (person_id, day, platform) and chat_daily (chat_id, day)'
+              THEN 'the unique keys of activity_daily (person_id, day, platform) and chat_daily (chat_id, day): none possible'
               ELSE 'rows of ' || w.days END),
         ('future_day', 'error', 1, 'activity and chat rows of ' || w.days)) AS c
 )
