@@ -63,6 +63,16 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.has_unique_key(regclass, text[]) IS
 'Internal: whether the relation has a valid, non-partial unique index (the primary key, say) on exactly these columns, so that duplicates cannot exist and the duplicate_day check need not scan.';
 
+CREATE FUNCTION @extschema@.iso_day(day date)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+SELECT CASE WHEN isfinite(day) THEN to_char(day, 'YYYY-MM-DD') ELSE day::text END
+$fn$;
+COMMENT ON FUNCTION @extschema@.iso_day(date) IS
+'Internal: a day as text YYYY-MM-DD whatever the session''s DateStyle (infinity and -infinity as such), for the texts of data_quality.';
+
 CREATE FUNCTION @extschema@.quality_sql(mart_schema name, views_schema name, range_sql text)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -145,7 +155,7 @@ WITH rng AS MATERIALIZED (
            format('%s (org_id %s): %s', og.name, x.org_id, x.indicator) AS object,
            x.excess AS count, NULL::bigint AS people, x.week_start AS first_day, x.week_start + 6 AS last_day,
            x.region_code, x.org_id,
-           format('week %s, %s: %s counted, %s in the statistical form', x.week_start, x.platforms, x.numerator, x.denominator) AS detail
+           format('week %s, %s: %s counted, %s in the statistical form', @extschema@.iso_day(x.week_start), x.platforms, x.numerator, x.denominator) AS detail
     FROM (SELECT s.region_code, s.org_id, s.indicator, s.week_start,
                  max(s.numerator - s.denominator) AS excess,
                  (array_agg(s.numerator ORDER BY s.numerator - s.denominator DESC, s.platform))[1] AS numerator,
@@ -187,7 +197,7 @@ WITH rng AS MATERIALIZED (
     -- 6. days without any activity row of a region between its first and last day
     SELECT 'feed_gap_day',
            format('%s (region %s): %s', r.name, g.region_code,
-                  CASE WHEN min(g.day) = max(g.day) THEN min(g.day)::text ELSE min(g.day) || ' .. ' || max(g.day) END),
+                  CASE WHEN min(g.day) = max(g.day) THEN @extschema@.iso_day(min(g.day)) ELSE @extschema@.iso_day(min(g.day)) || ' .. ' || @extschema@.iso_day(max(g.day)) END),
            count(*), NULL, min(g.day), max(g.day), g.region_code, NULL,
            format('%s day(s) without activity rows', count(*))
     FROM gap g JOIN reg r ON r.region_code = g.region_code
@@ -217,7 +227,7 @@ WITH rng AS MATERIALIZED (
     -- registry: after the latest "today" of the mart's regions)
     SELECT 'future_day', format('%s (region %s): activity_daily', coalesce(r.name, 'unknown region'), coalesce(p.region_code, '?')),
            count(*), count(DISTINCT a.person_id), min(a.day), max(a.day), p.region_code, NULL,
-           format('%s activity rows after %s', count(*), coalesce(r.today, (SELECT max(today) FROM reg)))
+           format('%s activity row(s) after %s', count(*), @extschema@.iso_day(coalesce(r.today, (SELECT max(today) FROM reg))))
     FROM @m.activity_daily a
     LEFT JOIN @m.person p ON p.person_id = a.person_id
     LEFT JOIN reg r ON r.region_code = p.region_code
@@ -228,7 +238,7 @@ WITH rng AS MATERIALIZED (
     UNION ALL
     SELECT 'future_day', format('%s (region %s): chat_daily', r.name, o.region_code),
            count(*), NULL, min(c.day), max(c.day), o.region_code, NULL,
-           format('%s chat rows after %s', count(*), r.today)
+           format('%s chat row(s) after %s', count(*), @extschema@.iso_day(r.today))
     FROM @m.chat_daily c
     JOIN @m.chat ch ON ch.chat_id = c.chat_id
     JOIN @m.organisation o ON o.org_id = ch.org_id
@@ -240,8 +250,8 @@ WITH rng AS MATERIALIZED (
 ), checks (check_code, severity, rank, scope) AS (
     -- what each check looked at: the detail of its row when it found nothing
     SELECT c.*
-    FROM (SELECT format('%s .. %s', (SELECT from_day FROM rng), (SELECT to_day FROM rng)) AS days,
-                 (SELECT string_agg(format('%s of region %s', lw.week_start, lw.region_code), ', ' ORDER BY lw.region_code)
+    FROM (SELECT format('%s .. %s', @extschema@.iso_day((SELECT from_day FROM rng)), @extschema@.iso_day((SELECT to_day FROM rng))) AS days,
+                 (SELECT string_agg(format('%s of region %s', @extschema@.iso_day(lw.week_start), lw.region_code), ', ' ORDER BY lw.region_code)
                     FROM latest_week lw WHERE lw.week_start IS NOT NULL) AS weeks) w
     CROSS JOIN LATERAL (VALUES
         ('numerator_above_form', 'warning', 2,
