@@ -73,7 +73,7 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.iso_day(date) IS
 'Internal: a day as text YYYY-MM-DD whatever the session''s DateStyle (infinity and -infinity as such), for the texts of data_quality.';
 
-CREATE FUNCTION @extschema@.quality_sql(mart_schema name, views_schema name, range_sql text)
+CREATE FUNCTION @extschema@.quality_sql(mart_schema name, views_schema name, from_sql text, to_sql text)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -102,52 +102,63 @@ BEGIN
     END LOOP;
 
     sql := $q$
-WITH rng AS MATERIALIZED (
-    SELECT r.from_day, r.to_day FROM (@range) AS r(from_day, to_day)
-), reg AS MATERIALIZED (
+WITH reg AS MATERIALIZED (
     -- "today" of every region in its own time zone
     SELECT r.region_code, r.name, (pg_catalog.now() AT TIME ZONE r.time_zone)::date AS today FROM @m.region r
+), bounds AS MATERIALIZED (
+    -- the days to look at for feed gaps and school years: the range within the
+    -- mart's first and last activity day, the future left out (index on day)
+    SELECT (SELECT min(a.day) FROM @m.activity_daily a WHERE a.day >= @from) AS first_day,
+           (SELECT max(a.day) FROM @m.activity_daily a
+             WHERE a.day <= least(@to, (SELECT max(today) FROM reg))) AS last_day
 ), days AS MATERIALIZED (
-    -- activity rows per region and day in the range (people the registry knows)
-    SELECT p.region_code, a.day, count(*) AS n
-    FROM @m.activity_daily a JOIN @m.person p ON p.person_id = a.person_id
-    WHERE a.day BETWEEN (SELECT from_day FROM rng) AND (SELECT to_day FROM rng)
-    GROUP BY p.region_code, a.day
+    -- per region and day: any activity row of a person of the region?  One
+    -- probe of the day index per day, not a scan of the range's rows
+    SELECT r.region_code, d.day::date AS day,
+           EXISTS (SELECT 1 FROM @m.activity_daily a JOIN @m.person p ON p.person_id = a.person_id
+                   WHERE a.day = d.day::date AND p.region_code = r.region_code) AS active
+    FROM reg r CROSS JOIN bounds b
+    CROSS JOIN LATERAL generate_series(b.first_day::timestamp, least(b.last_day, r.today)::timestamp, interval '1 day') AS d(day)
 ), uncovered AS MATERIALIZED (
-    -- activity rows on a day that no membership of the person covers, and
-    -- whether the person has a membership on some day of that week
-    SELECT a.person_id, a.day, p.region_code,
-           EXISTS (SELECT 1 FROM @m.membership mw
-                   WHERE mw.person_id = a.person_id AND mw.since <= @extschema@.week_start(a.day) + 6
-                     AND (mw.until IS NULL OR mw.until >= @extschema@.week_start(a.day))) AS member_that_week
+    -- activity rows on a day that no membership of the person covers, per
+    -- person and week (an anti join of the range's rows with the memberships,
+    -- aggregated below it so that it can run in parallel)
+    SELECT a.person_id, @extschema@.week_start(a.day) AS week, count(*) AS n, min(a.day) AS first_day, max(a.day) AS last_day
     FROM @m.activity_daily a
-    LEFT JOIN @m.person p ON p.person_id = a.person_id
-    WHERE a.day BETWEEN (SELECT from_day FROM rng) AND (SELECT to_day FROM rng)
+    WHERE @day_in(a.day)
       AND NOT EXISTS (SELECT 1 FROM @m.membership md
                       WHERE md.person_id = a.person_id AND md.since <= a.day AND (md.until IS NULL OR md.until >= a.day))
+    GROUP BY a.person_id, @extschema@.week_start(a.day)
+), uncovered_week AS (
+    -- with the person's region, and whether the person has a membership on
+    -- some day of that week (a join, not a subquery per row: see quality_sql)
+    SELECT u.person_id, u.week, u.n, u.first_day, u.last_day, p.region_code,
+           bool_or(mw.person_id IS NOT NULL) AS member_that_week
+    FROM uncovered u
+    LEFT JOIN @m.person p ON p.person_id = u.person_id
+    LEFT JOIN @m.membership mw ON mw.person_id = u.person_id AND mw.since <= u.week + 6
+                              AND (mw.until IS NULL OR mw.until >= u.week)
+    GROUP BY u.person_id, u.week, u.n, u.first_day, u.last_day, p.region_code
 ), span AS (
-    -- first and last activity day of each region in the range, the future left out
+    -- first and last activity day of each region in the range
     SELECT d.region_code, min(d.day) AS first_day, max(d.day) AS last_day
-    FROM days d JOIN reg r ON r.region_code = d.region_code
-    WHERE d.day <= r.today
+    FROM days d WHERE d.active
     GROUP BY d.region_code
 ), gap AS (
-    SELECT s.region_code, g.day::date AS day,
-           g.day::date - (row_number() OVER (PARTITION BY s.region_code ORDER BY g.day))::integer AS run
-    FROM span s
-    CROSS JOIN LATERAL generate_series(s.first_day::timestamp, s.last_day::timestamp, interval '1 day') AS g(day)
-    WHERE NOT EXISTS (SELECT 1 FROM days d WHERE d.region_code = s.region_code AND d.day = g.day::date)
+    SELECT d.region_code, d.day,
+           d.day - (row_number() OVER (PARTITION BY d.region_code ORDER BY d.day))::integer AS run
+    FROM days d JOIN span s ON s.region_code = d.region_code
+    WHERE NOT d.active AND d.day BETWEEN s.first_day AND s.last_day
 ), active_year AS (
     SELECT DISTINCT d.region_code, @extschema@.school_year(d.day) AS school_year
-    FROM days d JOIN reg r ON r.region_code = d.region_code
-    WHERE d.day <= r.today
+    FROM days d WHERE d.active
 ), form_scope AS (
         @scopes
 ), latest_week AS (
     -- the latest complete week of each region in the store, within the range
     SELECT l.region_code, max(l.week_start) FILTER (WHERE l.complete) AS week_start
     FROM @v.refresh_log l
-    WHERE l.week_start BETWEEN @extschema@.week_start((SELECT from_day FROM rng)) AND (SELECT to_day FROM rng)
+    WHERE l.week_start >= @extschema@.week_start(@from) AND l.week_start <= coalesce(@to, 'infinity')
     GROUP BY l.region_code
 ), findings AS (
     -- 1. numerator above the statistical form (organisation level, latest complete week)
@@ -172,9 +183,9 @@ WITH rng AS MATERIALIZED (
     SELECT CASE WHEN u.member_that_week THEN 'activity_outside_membership' ELSE 'activity_without_membership' END,
            CASE WHEN u.region_code IS NULL THEN 'people unknown to the registry (no person row)'
                 ELSE format('%s (region %s)', r.name, u.region_code) END,
-           count(*), count(DISTINCT u.person_id), min(u.day), max(u.day), u.region_code, NULL::bigint,
-           format('%s activity row(s) of %s person(s)', count(*), count(DISTINCT u.person_id))
-    FROM uncovered u LEFT JOIN reg r ON r.region_code = u.region_code
+           sum(u.n)::bigint, count(DISTINCT u.person_id), min(u.first_day), max(u.last_day), u.region_code, NULL::bigint,
+           format('%s activity row(s) of %s person(s)', sum(u.n), count(DISTINCT u.person_id))
+    FROM uncovered_week u LEFT JOIN reg r ON r.region_code = u.region_code
     GROUP BY u.member_that_week, u.region_code, r.name
     UNION ALL
     -- 4. no municipality, not a regional body
@@ -209,7 +220,7 @@ WITH rng AS MATERIALIZED (
            format('%s (person_id, day, platform) keys with more than one row', count(*))
     FROM (SELECT a.person_id, a.day, a.platform, count(*) AS n
           FROM @m.activity_daily a
-          WHERE a.day BETWEEN (SELECT from_day FROM rng) AND (SELECT to_day FROM rng)
+          WHERE @day_in(a.day)
             AND NOT @extschema@.has_unique_key(@act_rel, '{person_id,day,platform}')
           GROUP BY a.person_id, a.day, a.platform HAVING count(*) > 1) x
     HAVING count(*) > 0
@@ -218,7 +229,7 @@ WITH rng AS MATERIALIZED (
            format('%s (chat_id, day) keys with more than one row', count(*))
     FROM (SELECT c.chat_id, c.day, count(*) AS n
           FROM @m.chat_daily c
-          WHERE c.day BETWEEN (SELECT from_day FROM rng) AND (SELECT to_day FROM rng)
+          WHERE @day_in(c.day)
             AND NOT @extschema@.has_unique_key(@chat_rel, '{chat_id,day}')
           GROUP BY c.chat_id, c.day HAVING count(*) > 1) x
     HAVING count(*) > 0
@@ -232,7 +243,7 @@ WITH rng AS MATERIALIZED (
     LEFT JOIN @m.person p ON p.person_id = a.person_id
     LEFT JOIN reg r ON r.region_code = p.region_code
     WHERE a.day > (SELECT min(today) FROM reg)
-      AND a.day BETWEEN (SELECT from_day FROM rng) AND (SELECT to_day FROM rng)
+      AND @day_in(a.day)
       AND a.day > coalesce(r.today, (SELECT max(today) FROM reg))
     GROUP BY p.region_code, r.name, r.today
     UNION ALL
@@ -244,13 +255,13 @@ WITH rng AS MATERIALIZED (
     JOIN @m.organisation o ON o.org_id = ch.org_id
     JOIN reg r ON r.region_code = o.region_code
     WHERE c.day > (SELECT min(today) FROM reg)
-      AND c.day BETWEEN (SELECT from_day FROM rng) AND (SELECT to_day FROM rng)
+      AND @day_in(c.day)
       AND c.day > r.today
     GROUP BY o.region_code, r.name, r.today
 ), checks (check_code, severity, rank, scope) AS (
     -- what each check looked at: the detail of its row when it found nothing
     SELECT c.*
-    FROM (SELECT format('%s .. %s', @extschema@.iso_day((SELECT from_day FROM rng)), @extschema@.iso_day((SELECT to_day FROM rng))) AS days,
+    FROM (SELECT format('%s .. %s', @extschema@.iso_day(@from), coalesce(@extschema@.iso_day(@to), 'infinity')) AS days,
                  (SELECT string_agg(format('%s of region %s', @extschema@.iso_day(lw.week_start), lw.region_code), ', ' ORDER BY lw.region_code)
                     FROM latest_week lw WHERE lw.week_start IS NOT NULL) AS weeks) w
     CROSS JOIN LATERAL (VALUES
@@ -272,23 +283,24 @@ SELECT c.check_code AS "check", lc.ru AS check_ru, c.severity, f.object, coalesc
        f.people, f.first_day, f.last_day, f.region_code, f.org_id,
        coalesce(f.detail, 'nothing found; checked ' || c.scope) AS detail,
        lf.en AS fix, lf.ru AS fix_ru,
-       (SELECT from_day FROM rng) AS checked_from, (SELECT to_day FROM rng) AS checked_to
+       @from AS checked_from, coalesce(@to, 'infinity'::date) AS checked_to
 FROM checks c
 LEFT JOIN findings f ON f.check_code = c.check_code
 LEFT JOIN @extschema@.label lc ON lc.kind = 'quality_check' AND lc.code = c.check_code
 LEFT JOIN @extschema@.label lf ON lf.kind = 'quality_fix' AND lf.code = c.check_code
 ORDER BY f.count IS NULL, c.rank, f.count DESC, c.check_code, f.object$q$;
-    RETURN replace(replace(replace(replace(replace(replace(sql,
+    sql := regexp_replace(sql, '@day_in\(([a-z_.]+)\)', '\1 >= @from AND \1 <= coalesce(@to, ''infinity''::date)', 'g');
+    RETURN replace(replace(replace(replace(replace(replace(replace(sql,
         '@scopes', scopes),
-        '@range', range_sql),
+        '@from', from_sql), '@to', coalesce(to_sql, 'NULL::date')),
         '@act_rel', quote_literal(m || '.activity_daily') || '::regclass'),
         '@chat_rel', quote_literal(m || '.chat_daily') || '::regclass'),
         '@m.', m || '.'),
         '@v.', v || '.');
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.quality_sql(name, name, text) IS
-'Internal: the SQL of the data-quality checks over a data mart and its KPI store, for the days of range_sql (a query of one row: from_day, to_day); data_quality() and the view data_quality run it.';
+COMMENT ON FUNCTION @extschema@.quality_sql(name, name, text, text) IS
+'Internal: the SQL of the data-quality checks over a data mart and its KPI store, for the days from from_sql to to_sql (SQL expressions of type date; to_sql NULL: every later day); data_quality() and the view data_quality run it.';
 
 CREATE FUNCTION @extschema@.data_quality(views_schema name, from_day date, to_day date)
 RETURNS TABLE ("check" text, check_ru text, severity text, object text, count bigint, people bigint,
@@ -296,6 +308,8 @@ RETURNS TABLE ("check" text, check_ru text, severity text, object text, count bi
                fix text, fix_ru text, checked_from date, checked_to date)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
+-- compiling this plan costs more than it saves
+SET jit = off
 AS $fn$
 DECLARE
     mart name;
@@ -313,7 +327,8 @@ BEGIN
             USING ERRCODE = '42P01',
                   HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema), or run sferum_kpi.rebuild_views(views_schema) for views made before 1.4.';
     END IF;
-    RETURN QUERY EXECUTE @extschema@.quality_sql(mart, views_schema, 'SELECT $1, $2') USING from_day, to_day;
+    -- the days as constants: the planner sees how many activity rows the range holds
+    RETURN QUERY EXECUTE @extschema@.quality_sql(mart, views_schema, format('%L::date', from_day), format('%L::date', to_day));
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.data_quality(name, date, date) IS
@@ -341,11 +356,11 @@ BEGIN
 
     -- data_quality: the window is the last quality_weeks weeks up to the latest
     -- activity day that is not in the future of any region, and every day after
-    EXECUTE format('%s %s.data_quality AS %s', create_view, v, @extschema@.quality_sql(mart_schema, views_schema, format($r$
-SELECT @extschema@.week_start(l.last_day) - 7 * (@extschema@.quality_setting('sferum_kpi.quality_weeks', 4, 1, 520) - 1),
-       'infinity'::date
-FROM (SELECT max(a.day) AS last_day FROM %1$s.activity_daily a
-      WHERE a.day <= (SELECT max((pg_catalog.now() AT TIME ZONE r.time_zone)::date) FROM %1$s.region r)) l$r$, m)));
+    EXECUTE format('%s %s.data_quality AS %s', create_view, v, @extschema@.quality_sql(mart_schema, views_schema, $r$
+(SELECT @extschema@.week_start(max(w.day)) - 7 * (@extschema@.quality_setting('sferum_kpi.quality_weeks', 4, 1, 520) - 1)
+   FROM @m.activity_daily w
+  WHERE w.day <= (SELECT max((pg_catalog.now() AT TIME ZONE wr.time_zone)::date) FROM @m.region wr))$r$,
+        NULL));
     EXECUTE format('COMMENT ON VIEW %s.data_quality IS %L', v,
         'Data-quality checks of the mart and the KPI store, for the DBA after every load: one row per check and offending object, the worst first; a check that finds nothing shows one row with count 0. Activity is checked over the last sferum_kpi.quality_weeks weeks (default 4) up to the latest activity day that is not in the future, and every day after it; sferum_kpi.data_quality(views_schema, from_day, to_day) checks any range. Aggregates only: no person id.');
     FOR col IN SELECT * FROM (VALUES
