@@ -65,13 +65,20 @@ COMMENT ON FUNCTION @extschema@.has_unique_key(regclass, text[]) IS
 
 CREATE FUNCTION @extschema@.iso_day(day date)
 RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
-SELECT CASE WHEN isfinite(day) THEN to_char(day, 'YYYY-MM-DD') ELSE day::text END
+-- from the date's parts, not to_char: every date, also those beyond the timestamp range
+SELECT CASE WHEN day = 'infinity' THEN 'infinity'
+            WHEN day = '-infinity' THEN '-infinity'
+            ELSE CASE WHEN p.y < 0 THEN '-' ELSE '' END
+                 || CASE WHEN abs(p.y) >= 1000 THEN abs(p.y)::text ELSE lpad(abs(p.y)::text, 4, '0') END
+                 || '-' || lpad(p.m::text, 2, '0') || '-' || lpad(p.d::text, 2, '0') END
+FROM (SELECT extract(year FROM day)::integer AS y, extract(month FROM day)::integer AS m,
+             extract(day FROM day)::integer AS d) p
 $fn$;
 COMMENT ON FUNCTION @extschema@.iso_day(date) IS
-'Internal: a day as text YYYY-MM-DD whatever the session''s DateStyle (infinity and -infinity as such), for the texts of data_quality.';
+'Internal: a day as text YYYY-MM-DD whatever the session''s DateStyle (every date, BC years with a minus sign; infinity and -infinity as such), for the texts of data_quality.';
 
 CREATE FUNCTION @extschema@.quality_sql(mart_schema name, views_schema name, from_sql text, to_sql text)
 RETURNS text

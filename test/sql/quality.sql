@@ -245,3 +245,6 @@ RESET client_min_messages;
 -- leave nothing behind for the other tests
 DELETE FROM view_set WHERE schema_name IN ('qk', 'ns');
 DELETE FROM indicator_history WHERE region_code = 'Q1';
+-- the texts' days are ISO whatever DateStyle, for every date
+SELECT string_agg(iso_day(d), ' ' ORDER BY n) AS days
+FROM unnest('{2025-09-01,0999-03-04,0001-12-31 BC,5874897-12-31,infinity,-infinity}'::date[]) WITH ORDINALITY AS x(d, n);
