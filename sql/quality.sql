@@ -127,9 +127,9 @@ WITH reg AS MATERIALIZED (
     FROM reg r CROSS JOIN bounds b
     CROSS JOIN LATERAL generate_series(b.first_day::timestamp, least(b.last_day, r.today)::timestamp, interval '1 day') AS d(day)
 ), uncovered AS MATERIALIZED (
-    -- activity rows on a day that no membership of the person covers, per
-    -- person and week (an anti join of the range's rows with the memberships,
-    -- aggregated below it so that it can run in parallel)
+    -- activity rows on a day that no membership of the person covers (one
+    -- anti join of the range's rows with the memberships: the only part of the
+    -- checks that reads every row of the range), per person and week
     SELECT a.person_id, @extschema@.week_start(a.day) AS week, count(*) AS n, min(a.day) AS first_day, max(a.day) AS last_day
     FROM @m.activity_daily a
     WHERE @day_in(a.day)
@@ -138,7 +138,8 @@ WITH reg AS MATERIALIZED (
     GROUP BY a.person_id, @extschema@.week_start(a.day)
 ), uncovered_week AS (
     -- with the person's region, and whether the person has a membership on
-    -- some day of that week (a join, not a subquery per row: see quality_sql)
+    -- some day of that week (a join: a subquery per row is costed as an index
+    -- probe per estimated row, and that estimate made JIT compile the whole view)
     SELECT u.person_id, u.week, u.n, u.first_day, u.last_day, p.region_code,
            bool_or(mw.person_id IS NOT NULL) AS member_that_week
     FROM uncovered u
