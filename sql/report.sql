@@ -425,7 +425,46 @@ RETURN to_regprocedure('@extschema@.forecast(name, date)') IS NOT NULL
 COMMENT ON FUNCTION @extschema@.report_has_forecast(name) IS
 'Internal (report_html): whether sferum_kpi.forecast(views_schema, week) can forecast this views schema (the function exists and the schema has its forecast view).';
 
-CREATE FUNCTION @extschema@.report_charts(views_schema name, region_code text, week date)
+CREATE FUNCTION @extschema@.report_rows(views_schema name, relation text, region_code text, week date)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    v text := quote_ident(views_schema);
+    monitored text := CASE WHEN @extschema@.school_year(week) >= 2025 THEN 'national' ELSE 'vk' END;
+    rows jsonb;
+BEGIN
+    -- read once per page: several sections and the summary use the same rows
+    IF relation = 'forecast' THEN
+        IF NOT @extschema@.report_has_forecast(views_schema) THEN
+            RETURN NULL;
+        END IF;
+        SELECT jsonb_agg(to_jsonb(f)) INTO rows FROM @extschema@.forecast(views_schema, week) f
+         WHERE f.region_code = report_rows.region_code AND (f.platform = 'any' OR f.platform = monitored);
+    ELSIF relation = 'not_started' THEN
+        IF to_regclass(v || '.not_started') IS NULL THEN
+            RETURN NULL;
+        END IF;
+        EXECUTE format('SELECT jsonb_agg(to_jsonb(n)) FROM %s.not_started n WHERE n.week_start = $2 AND n.region_code = $1', v)
+           INTO rows USING region_code, week;
+    ELSIF relation = 'data_quality' THEN
+        IF to_regclass(v || '.data_quality') IS NULL THEN
+            RETURN NULL;
+        END IF;
+        -- the findings of the region and those of the whole mart (no region)
+        EXECUTE format('SELECT jsonb_agg(to_jsonb(q)) FROM %s.data_quality q WHERE q.region_code IS NULL OR q.region_code = $1', v)
+           INTO rows USING region_code;
+    ELSE
+        RAISE EXCEPTION 'report_rows: unknown relation "%"', relation USING ERRCODE = '22023';
+    END IF;
+    RETURN coalesce(rows, '[]'::jsonb);
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.report_rows(name, text, text, date) IS
+'Internal (report_html): the rows a page reads more than once, as a jsonb array, read once: relation forecast (sferum_kpi.forecast of the week for the region on the monitored platform), not_started (the region''s week) or data_quality (findings of the region and of the whole mart); NULL when the views schema lacks the source.';
+
+CREATE FUNCTION @extschema@.report_charts(views_schema name, region_code text, week date, forecast jsonb)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -433,22 +472,18 @@ AS $fn$
 DECLARE
     v text := quote_ident(views_schema);
     first_week date := @extschema@.week_start(make_date(@extschema@.school_year(week), 9, 1) + 6);
-    fc text;
     r record;
     html text := '';
     caption text;
     note text;
 BEGIN
-    fc := CASE WHEN @extschema@.report_has_forecast(views_schema) THEN
-              'SELECT f.indicator, f.platform, f.deadline, f.threshold, f.projected_share, f.projected_low, f.projected_high,
-                      f.needed_weekly_gain_pp, f.verdict, f.verdict_ru
-                 FROM @extschema@.forecast($3, $2) f WHERE f.level = ''region'' AND f.region_code = $1'
-          ELSE 'SELECT NULL::text AS indicator, NULL::text AS platform, NULL::date AS deadline, NULL::double precision AS threshold,
-                       NULL::double precision AS projected_share, NULL::double precision AS projected_low,
-                       NULL::double precision AS projected_high, NULL::double precision AS needed_weekly_gain_pp,
-                       NULL::text AS verdict, NULL::text AS verdict_ru WHERE false' END;
-    FOR r IN EXECUTE replace(format($q$
-WITH fc AS MATERIALIZED (%s
+    FOR r IN EXECUTE replace($q$
+WITH fc AS (
+    SELECT * FROM jsonb_to_recordset(coalesce($3, '[]'::jsonb)) AS f(indicator text, title_ru text, level text, region_code text, municipality_id bigint, municipality_name text,
+                   platform text, week_start date, share double precision, stage integer, deadline date, threshold double precision,
+                   projected_share double precision, projected_low double precision, projected_high double precision,
+                   needed_weekly_gain_pp double precision, verdict text, verdict_ru text)
+    WHERE f.level = 'region'
 ), ind AS (
     SELECT d.indicator, d.title_ru,
            CASE WHEN NOT d.per_platform THEN 'any' WHEN @extschema@.school_year($2) >= 2025 THEN 'national' ELSE 'vk' END AS platform
@@ -475,7 +510,7 @@ LEFT JOIN @v.store c ON c.week_start = $2 AND c.indicator = i.indicator AND c.pl
                     AND c.level = 'region' AND c.region_code = $1
 LEFT JOIN fc f ON f.indicator = i.indicator AND f.platform = i.platform
 ORDER BY c.target_deadline DESC NULLS LAST, i.indicator
-$q$, fc), '@v.', v || '.') USING region_code, week, views_schema, first_week LOOP
+$q$, '@v.', v || '.') USING region_code, week, forecast, first_week LOOP
         caption := r.title_ru || ' — ' || CASE r.platform WHEN 'vk' THEN 'VK Мессенджер' WHEN 'national' THEN 'национальный мессенджер'
                                                          ELSE 'все платформы' END;
         note := format('Неделя %s: <b>%s</b>. ', to_char(week, 'DD.MM.YYYY'), @extschema@.report_pct(r.shares[cardinality(r.shares)]));
@@ -513,28 +548,28 @@ $q$, fc), '@v.', v || '.') USING region_code, week, views_schema, first_week LOO
         || 'прогноз — от текущей недели до срока этапа с диапазоном.</p><div class="charts">' || html || '</div>';
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.report_charts(name, text, date) IS
+COMMENT ON FUNCTION @extschema@.report_charts(name, text, date, jsonb) IS
 'Internal (report_html): the charts section: one inline SVG chart per computed indicator (report_chart_svg) of the region''s weekly share on the monitored platform over the week''s school year, the target of each week, and the forecast of sferum_kpi.forecast to the stage''s deadline with its range.';
 
-CREATE FUNCTION @extschema@.report_forecast(views_schema name, region_code text, week date)
+CREATE FUNCTION @extschema@.report_forecast(views_schema name, region_code text, week date, forecast jsonb)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     main text[] := @extschema@.report_main_indicators(region_code, week);
-    monitored text := CASE WHEN @extschema@.school_year(week) >= 2025 THEN 'national' ELSE 'vk' END;
     region_rows text;
     head text;
     muni_rows text;
 BEGIN
-    IF NOT @extschema@.report_has_forecast(views_schema) THEN
+    IF forecast IS NULL THEN
         RETURN @extschema@.report_missing(views_schema, 'forecast');
     END IF;
-    -- one call of the forecast, read by both tables
     WITH f AS MATERIALIZED (
-        SELECT * FROM @extschema@.forecast(views_schema, week) f0
-         WHERE f0.region_code = report_forecast.region_code AND (f0.platform = 'any' OR f0.platform = monitored)
+        SELECT * FROM jsonb_to_recordset(forecast) AS f0(indicator text, title_ru text, level text, region_code text, municipality_id bigint, municipality_name text,
+                   platform text, week_start date, share double precision, stage integer, deadline date, threshold double precision,
+                   projected_share double precision, projected_low double precision, projected_high double precision,
+                   needed_weekly_gain_pp double precision, verdict text, verdict_ru text)
     )
     SELECT
         (SELECT string_agg(format(
@@ -581,7 +616,7 @@ BEGIN
                      || muni_rows || '</tbody></table>' END;
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.report_forecast(name, text, date) IS
+COMMENT ON FUNCTION @extschema@.report_forecast(name, text, date, jsonb) IS
 'Internal (report_html): the forecast section: sferum_kpi.forecast(views_schema, week) for the region (share, target, projected share at the stage''s deadline with its range, the weekly gain needed, the verdict coloured) and a table of its municipalities by main indicator.';
 
 CREATE FUNCTION @extschema@.report_rankings(views_schema name, region_code text, week date)
@@ -711,24 +746,25 @@ RETURN CASE WHEN n % 10 = 1 AND n % 100 <> 11 THEN one
 COMMENT ON FUNCTION @extschema@.report_plural(bigint, text, text, text) IS
 'Internal (report_html): the Russian plural form for a count n: one (1, 21, 101 организация), few (2-4, 22-24 организации) or many (0, 5-20, 25 организаций).';
 
-CREATE FUNCTION @extschema@.report_not_started(views_schema name, region_code text, week date, max_rows integer DEFAULT 40)
+CREATE FUNCTION @extschema@.report_not_started(views_schema name, not_started jsonb, max_rows integer DEFAULT 40)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    v text := quote_ident(views_schema);
     summary text;
     by_muni text;
     list text;
     total bigint;
 BEGIN
-    IF to_regclass(v || '.not_started') IS NULL THEN
+    IF not_started IS NULL THEN
         RETURN @extschema@.report_missing(views_schema, 'not_started');
     END IF;
-    EXECUTE replace($q$
+    EXECUTE $q$
 WITH n AS MATERIALIZED (
-    SELECT n0.* FROM @v.not_started n0 WHERE n0.week_start = $2 AND n0.region_code = $1
+    SELECT * FROM jsonb_to_recordset($1) AS n0(week_start date, region_code text, municipality_id bigint, municipality_name text,
+                                              org_id bigint, org_name text, org_kind text, org_kind_ru text, status text,
+                                              status_ru text, people bigint, last_active_week date, silent_weeks integer)
 )
 SELECT
     (SELECT string_agg(format('<tr data-status="%s"><td><span class="st st-%s">%s</span></td><td class="num orgs">%s</td><td class="num">%s</td></tr>',
@@ -752,9 +788,9 @@ SELECT
                               coalesce(to_char(l.last_active_week, 'DD.MM.YYYY'), 'никогда'),
                               coalesce(l.silent_weeks::text, '—')),
                        '' ORDER BY l.status DESC, l.people DESC NULLS LAST, l.org_name, l.org_id)
-       FROM (SELECT n.* FROM n ORDER BY n.status DESC, n.people DESC NULLS LAST, n.org_name, n.org_id LIMIT $3) l),
+       FROM (SELECT n.* FROM n ORDER BY n.status DESC, n.people DESC NULLS LAST, n.org_name, n.org_id LIMIT $2) l),
     (SELECT count(*) FROM n)
-$q$, '@v.', v || '.') INTO summary, by_muni, list, total USING region_code, week, max_rows;
+$q$ INTO summary, by_muni, list, total USING not_started, max_rows;
     IF total = 0 THEN
         RETURN '<p class="ok">Все организации в охвате показателей начали работу и активны.</p>';
     END IF;
@@ -771,28 +807,27 @@ $q$, '@v.', v || '.') INTO summary, by_muni, list, total USING region_code, week
                 ELSE '' END;
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.report_not_started(name, text, date, integer) IS
+COMMENT ON FUNCTION @extschema@.report_not_started(name, jsonb, integer) IS
 'Internal (report_html): the not-started section: the organisations of <views>.not_started for the region and week (not started at all, gone quiet) counted by status and municipality, and their list, the largest first, capped at max_rows with «и ещё N».';
 
-CREATE FUNCTION @extschema@.report_data_quality(views_schema name, region_code text)
+CREATE FUNCTION @extschema@.report_data_quality(views_schema name, data_quality jsonb)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    v text := quote_ident(views_schema);
     found_rows text;
     passed text;
     errors bigint;
 BEGIN
-    IF to_regclass(v || '.data_quality') IS NULL THEN
+    IF data_quality IS NULL THEN
         RETURN @extschema@.report_missing(views_schema, 'data_quality');
     END IF;
-    -- the findings of the region and those of the whole mart (no region); a
-    -- check that found nothing is one row with count 0
-    EXECUTE replace($q$
+    -- a check that found nothing is one row with count 0
+    EXECUTE $q$
 WITH q AS MATERIALIZED (
-    SELECT q0.* FROM @v.data_quality q0 WHERE q0.region_code IS NULL OR q0.region_code = $1
+    SELECT * FROM jsonb_to_recordset($1) AS q0("check" text, check_ru text, severity text, object text, count bigint,
+                                              fix text, fix_ru text, region_code text)
 )
 SELECT
     (SELECT string_agg(format('<tr data-check="%s"><td><span class="st st-%s">%s</span></td><td class="name">%s</td><td>%s</td><td class="num">%s</td><td class="fix">%s</td></tr>',
@@ -807,7 +842,7 @@ SELECT
        FROM q WHERE coalesce(q.count, 0) = 0
         AND NOT EXISTS (SELECT 1 FROM q f WHERE f.check = q.check AND f.count > 0)),
     (SELECT count(*) FROM q WHERE q.count > 0 AND q.severity = 'error')
-$q$, '@v.', v || '.') INTO found_rows, passed, errors USING region_code;
+$q$ INTO found_rows, passed, errors USING data_quality;
     RETURN CASE WHEN found_rows IS NULL THEN '<p class="ok">Замечаний к данным нет.</p>'
                 ELSE '<table class="dq"><thead><tr><th>Важность</th><th>Проверка</th><th>Объект</th><th>Случаев</th><th>Что сделать</th></tr></thead><tbody>'
                      || found_rows || '</tbody></table>' END
@@ -818,10 +853,10 @@ $q$, '@v.', v || '.') INTO found_rows, passed, errors USING region_code;
         || coalesce('<p class="note">Без замечаний: ' || passed || '.</p>', '');
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.report_data_quality(name, text) IS
+COMMENT ON FUNCTION @extschema@.report_data_quality(name, jsonb) IS
 'Internal (report_html): the data-quality section: the findings of <views>.data_quality for the region and for the whole mart, errors first, with the object, the number of cases and the fix, and the checks that found nothing.';
 
-CREATE FUNCTION @extschema@.report_summary(views_schema name, region_code text, week date)
+CREATE FUNCTION @extschema@.report_summary(views_schema name, region_code text, week date, forecast jsonb, not_started jsonb, data_quality jsonb)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -849,42 +884,37 @@ WHERE s.target_stage IS NOT NULL
 $q$, '@v.', v || '.') INTO st USING region_code, week, monitored;
     items := items || format('<li data-summary="targets">Показатели по данным активности, с целью: <b>%s</b>; выполнено — <b>%s</b>, не выполнено в срок — <b>%s</b>, '
                              'не выполнено до срока — <b>%s</b>, нет данных — <b>%s</b>.</li>', st.n, st.met, st.missed, st.behind, st.unknown);
-    IF @extschema@.report_has_forecast(views_schema) THEN
+    IF forecast IS NOT NULL THEN
         SELECT count(*) FILTER (WHERE f.verdict IN ('met', 'on_track')) AS good,
                count(*) FILTER (WHERE f.verdict = 'at_risk') AS risk,
                count(*) FILTER (WHERE f.verdict = 'off_track') AS bad,
                count(*) FILTER (WHERE f.verdict NOT IN ('met', 'on_track', 'at_risk', 'off_track') OR f.verdict IS NULL) AS unknown,
                string_agg(DISTINCT to_char(f.deadline, 'DD.MM.YYYY'), ', ') AS deadlines
           INTO fc
-          FROM @extschema@.forecast(views_schema, week) f
-         WHERE f.level = 'region' AND f.region_code = report_summary.region_code AND f.indicator = ANY (main)
-           AND (f.platform = 'any' OR f.platform = monitored);
+          FROM jsonb_to_recordset(forecast) AS f(indicator text, level text, verdict text, deadline date)
+         WHERE f.level = 'region' AND f.indicator = ANY (main);
         items := items || format('<li data-summary="forecast">Основные показатели к сроку этапа (%s) при нынешнем темпе: '
                                  'успеваем или выполнено — <b>%s</b>, под угрозой — <b>%s</b>, не успеваем — <b>%s</b>%s.</li>',
                                  coalesce(fc.deadlines, '—'), fc.good, fc.risk, fc.bad,
                                  CASE WHEN fc.unknown > 0 THEN format(', недостаточно данных — <b>%s</b>', fc.unknown) ELSE '' END);
     END IF;
-    IF to_regclass(v || '.not_started') IS NOT NULL THEN
-        EXECUTE replace($q$
-SELECT count(*) FILTER (WHERE n.status = 'not_started') AS not_started, count(*) FILTER (WHERE n.status = 'gone_quiet') AS quiet
-FROM @v.not_started n WHERE n.week_start = $2 AND n.region_code = $1
-$q$, '@v.', v || '.') INTO ns USING region_code, week;
+    IF not_started IS NOT NULL THEN
+        SELECT count(*) FILTER (WHERE n.status = 'not_started') AS not_started, count(*) FILTER (WHERE n.status = 'gone_quiet') AS quiet
+          INTO ns FROM jsonb_to_recordset(not_started) AS n(status text);
         items := items || format('<li data-summary="not-started">Не начали работу: <b>%s</b> %s; активность прекратилась: <b>%s</b> %s.</li>',
                                  ns.not_started, @extschema@.report_plural(ns.not_started, 'организация', 'организации', 'организаций'),
                                  ns.quiet, @extschema@.report_plural(ns.quiet, 'организация', 'организации', 'организаций'));
     END IF;
-    IF to_regclass(v || '.data_quality') IS NOT NULL THEN
-        EXECUTE replace($q$
-SELECT count(*) FILTER (WHERE q.severity = 'error') AS errors, count(*) FILTER (WHERE q.severity = 'warning') AS warnings
-FROM @v.data_quality q WHERE q.count > 0 AND (q.region_code IS NULL OR q.region_code = $1)
-$q$, '@v.', v || '.') INTO dq USING region_code;
+    IF data_quality IS NOT NULL THEN
+        SELECT count(*) FILTER (WHERE q.severity = 'error') AS errors, count(*) FILTER (WHERE q.severity = 'warning') AS warnings
+          INTO dq FROM jsonb_to_recordset(data_quality) AS q(severity text, count bigint) WHERE q.count > 0;
         items := items || format('<li data-summary="data-quality">Замечания к данным: ошибок — <b>%s</b>, предупреждений — <b>%s</b>.</li>',
                                  dq.errors, dq.warnings);
     END IF;
     RETURN '<div class="summary"><h2 class="summary-title">Итоги недели</h2><ul>' || items || '</ul></div>';
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.report_summary(name, text, date) IS
+COMMENT ON FUNCTION @extschema@.report_summary(name, text, date, jsonb, jsonb, jsonb) IS
 'Internal (report_html): the summary at the top of the page: how many computed indicators met their stage, missed it or are behind before the deadline; the forecast verdicts of the main indicators; how many organisations have not started or went quiet; the data-quality errors and warnings.';
 
 CREATE FUNCTION @extschema@.report_html(views_schema name, region_code text, week date DEFAULT NULL)
@@ -904,6 +934,9 @@ DECLARE
     sy integer;
     log record;
     stored text;
+    forecast jsonb;
+    not_started jsonb;
+    data_quality jsonb;
     css constant text := $css$
 :root { --ink: #1f2328; --line: #c9d1d9; --head: #eef2f6; --accent: #0b5cad;
         --green: #11632b; --green-bg: #d5f5dc; --red: #a4161a; --red-bg: #fde0df;
@@ -1034,6 +1067,9 @@ BEGIN
                          || format('Fill the week with SELECT sferum_kpi.snapshot_week(%L, %L);', views_schema, w);
     END IF;
     sy := @extschema@.school_year(w);
+    forecast := @extschema@.report_rows(views_schema, 'forecast', region_code, w);
+    not_started := @extschema@.report_rows(views_schema, 'not_started', region_code, w);
+    data_quality := @extschema@.report_rows(views_schema, 'data_quality', region_code, w);
 
     RETURN '<!DOCTYPE html>' || E'\n' || '<html lang="ru"><head><meta charset="utf-8">'
         || '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -1057,13 +1093,13 @@ BEGIN
         || '<li><a href="#forecast">Прогноз к сроку</a></li><li><a href="#rankings">Рейтинги муниципалитетов</a></li>'
         || '<li><a href="#not-started">Не начали работу</a></li><li><a href="#data-quality">Качество данных</a></li>'
         || '</ol></nav></header>'
-        || @extschema@.report_summary(views_schema, region_code, w)
+        || @extschema@.report_summary(views_schema, region_code, w, forecast, not_started, data_quality)
         || '<section id="dashboard"><h2>1. Показатели недели</h2>' || @extschema@.report_dashboard(views_schema, region_code, w) || '</section>'
-        || '<section id="charts"><h2>2. Динамика и прогноз</h2>' || @extschema@.report_charts(views_schema, region_code, w) || '</section>'
-        || '<section id="forecast"><h2>3. Прогноз к сроку этапа</h2>' || @extschema@.report_forecast(views_schema, region_code, w) || '</section>'
+        || '<section id="charts"><h2>2. Динамика и прогноз</h2>' || @extschema@.report_charts(views_schema, region_code, w, forecast) || '</section>'
+        || '<section id="forecast"><h2>3. Прогноз к сроку этапа</h2>' || @extschema@.report_forecast(views_schema, region_code, w, forecast) || '</section>'
         || '<section id="rankings"><h2>4. Рейтинги муниципалитетов</h2>' || @extschema@.report_rankings(views_schema, region_code, w) || '</section>'
-        || '<section id="not-started"><h2>5. Организации, не начавшие работу или затихшие</h2>' || @extschema@.report_not_started(views_schema, region_code, w) || '</section>'
-        || '<section id="data-quality"><h2>6. Качество данных</h2>' || @extschema@.report_data_quality(views_schema, region_code) || '</section>'
+        || '<section id="not-started"><h2>5. Организации, не начавшие работу или затихшие</h2>' || @extschema@.report_not_started(views_schema, not_started) || '</section>'
+        || '<section id="data-quality"><h2>6. Качество данных</h2>' || @extschema@.report_data_quality(views_schema, data_quality) || '</section>'
         || '<footer class="note">Только агрегированные данные: ни одного человека по отдельности. '
         || CASE WHEN min_cell > 0
                 THEN format('Ниже уровня региона значения групп меньше %s человек скрыты (правило малых групп). ', min_cell)

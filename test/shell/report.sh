@@ -208,8 +208,10 @@ oracle "$early" "SELECT i.indicator, i.share, i.numerator, i.denominator, i.targ
 # ---- the not-started list is capped: «и ещё N»
 read -r total shown more <<<"$(q -F ' ' <<'SQL'
 SELECT (SELECT count(*) FROM kpi.not_started n WHERE n.region_code = '65' AND n.week_start = l.w),
-       (SELECT count(*) FROM regexp_matches(sferum_kpi.report_not_started('kpi', '65', l.w, 2), '<tr class="ns-org">', 'g')),
-       substring(sferum_kpi.report_not_started('kpi', '65', l.w, 2) FROM 'и ещё ([0-9 ]+) организац')
+       (SELECT count(*) FROM regexp_matches(sferum_kpi.report_not_started('kpi', sferum_kpi.report_rows('kpi', 'not_started', '65', l.w), 2),
+                                            '<tr class="ns-org">', 'g')),
+       substring(sferum_kpi.report_not_started('kpi', sferum_kpi.report_rows('kpi', 'not_started', '65', l.w), 2)
+                 FROM 'и ещё ([0-9 ]+) организац')
 FROM (SELECT max(week_start) FILTER (WHERE complete) AS w FROM kpi.refresh_log WHERE region_code = '65') l
 SQL
 )"
