@@ -41,6 +41,11 @@ cleanup() {
 trap cleanup EXIT
 q() { psql_q -d "$db" -At "$@"; }
 fail() { echo "report: $*"; exit 1; }
+# the page's checks are in Python's standard library (html.parser, json, zlib)
+if ! command -v python3 >/dev/null && [[ ${SKIP_INSTALL:-} != 1 && -z ${SFERUM_IN_ROOT:-} ]] && ((EUID == 0)); then
+    ensure_packages python3 >/dev/null
+fi
+command -v python3 >/dev/null || fail "python3 is needed to check the page (Debian package python3)"
 check=(python3 test/shell/report_check.py)
 region_name=$'Область <b>«Тест»</b> & "кавычки" \'апостроф\' <script>x</script>'
 muni_name=$'Город <i>N</i> & "Сад" \'1\' &amp; &lt;'
