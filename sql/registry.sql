@@ -55,14 +55,14 @@ COMMENT ON COLUMN @extschema@.person_level_object.object_name IS 'Relation name.
 COMMENT ON COLUMN @extschema@.person_level_object.reason IS 'What person-level rows it holds.';
 
 CREATE TABLE @extschema@.label (
-    kind text NOT NULL CHECK (kind IN ('level', 'org_kind', 'group', 'verdict')),
+    kind text NOT NULL CHECK (kind IN ('level', 'org_kind', 'group', 'verdict', 'rag')),
     code text NOT NULL,
     ru   text NOT NULL,
     en   text NOT NULL,
     PRIMARY KEY (kind, code)
 );
-COMMENT ON TABLE @extschema@.label IS 'Russian and English labels of the codes the views show (levels, organisation kinds, groups).';
-COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group or verdict.';
+COMMENT ON TABLE @extschema@.label IS 'Russian and English labels of the codes the views show (levels, organisation kinds, groups, forecast verdicts, red/amber/green).';
+COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group, verdict (forecast) or rag (rankings).';
 COMMENT ON COLUMN @extschema@.label.code IS 'The code as the views show it.';
 COMMENT ON COLUMN @extschema@.label.ru IS 'Russian label.';
 COMMENT ON COLUMN @extschema@.label.en IS 'English label.';
@@ -79,7 +79,16 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('org_kind', 'roiv', 'Региональный орган исполнительной власти в сфере образования', 'Regional education authority'),
 ('org_kind', 'omsu', 'Орган местного самоуправления в сфере образования', 'Municipal education authority'),
 ('org_kind', 'subordinate', 'Подведомственная организация', 'Subordinate body'),
-('group', 'regional_bodies', 'Региональный уровень', 'Regional bodies');
+('group', 'regional_bodies', 'Региональный уровень', 'Regional bodies'),
+('verdict', 'met', 'Выполнено', 'Met'),
+('verdict', 'on_track', 'Успеваем', 'On track'),
+('verdict', 'at_risk', 'Под угрозой', 'At risk'),
+('verdict', 'off_track', 'Не успеваем', 'Off track'),
+('verdict', 'unknown', 'Недостаточно данных', 'Not enough data'),
+('rag', 'green', 'Зелёный: цель достигнута', 'Green: meets the stage'),
+('rag', 'amber', 'Жёлтый: отставание не более 10 п. п.', 'Amber: at most 10 percentage points below'),
+('rag', 'red', 'Красный: отставание более 10 п. п.', 'Red: more than 10 percentage points below'),
+('rag', 'grey', 'Серый: нет данных или цели', 'Grey: no value or no target');
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.view_set', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.person_level_object', '');
