@@ -122,7 +122,8 @@ SELECT i.indicator, i.title_ru, g.level, wk.region_code, g.municipality_id,
        CASE WHEN g.share IS NOT NULL AND g.threshold IS NOT NULL AND NOT j.met
             THEN 100 * (g.threshold - g.share) / greatest(h.weeks_left, 1) END AS needed_weekly_gain_pp,
        j.verdict, vl.ru AS verdict_ru,
-       g.comparison, g.in_force, g.weeks_used, h.weeks_left, 100 * g.slope AS slope_pp_per_week, g.suppressed
+       g.comparison, g.in_force, g.weeks_used, h.weeks_left,
+       CASE WHEN g.weeks_used >= 3 THEN 100 * g.slope END AS slope_pp_per_week, g.suppressed
 FROM (@weeks) wk
 -- the indicators of the build as a list: the planner then knows how many there
 -- are (the catalog is rarely analyzed; a wrong guess makes it JIT-compile)
@@ -138,17 +139,19 @@ CROSS JOIN LATERAL (
            bool_or(s.target_met) FILTER (WHERE s.week_start = wk.week_start) AS met_stored,
            bool_or(s.suppressed) FILTER (WHERE s.week_start = wk.week_start) AS suppressed,
            min(s.y) FILTER (WHERE s.week_start = wk.week_start) AS share,
-           (count(*) FILTER (WHERE s.k <= nw.n))::integer AS weeks_used,
-           regr_slope(s.y, s.x) FILTER (WHERE s.k <= nw.n) AS slope,
-           regr_intercept(s.y, s.x) FILTER (WHERE s.k <= nw.n) AS intercept,
-           regr_avgx(s.y, s.x) FILTER (WHERE s.k <= nw.n) AS xbar,
-           regr_sxx(s.y, s.x) FILTER (WHERE s.k <= nw.n) AS sxx,
-           regr_syy(s.y, s.x) FILTER (WHERE s.k <= nw.n) AS syy,
-           regr_sxy(s.y, s.x) FILTER (WHERE s.k <= nw.n) AS sxy
+           (count(*) FILTER (WHERE s.used))::integer AS weeks_used,
+           regr_slope(s.y, s.x) FILTER (WHERE s.used) AS slope,
+           regr_intercept(s.y, s.x) FILTER (WHERE s.used) AS intercept,
+           regr_avgx(s.y, s.x) FILTER (WHERE s.used) AS xbar,
+           regr_sxx(s.y, s.x) FILTER (WHERE s.used) AS sxx,
+           regr_syy(s.y, s.x) FILTER (WHERE s.used) AS syy,
+           regr_sxy(s.y, s.x) FILTER (WHERE s.used) AS sxy
+    -- used: one of the last N weeks with a share (N read once per query)
     FROM (SELECT t.*,
-                 CASE WHEN t.y IS NOT NULL
-                      THEN row_number() OVER (PARTITION BY t.platform, t.level, t.municipality_id, t.y IS NULL
-                                              ORDER BY t.week_start DESC) END AS k
+                 coalesce(t.y IS NOT NULL
+                          AND row_number() OVER (PARTITION BY t.platform, t.level, t.municipality_id, t.y IS NULL
+                                                 ORDER BY t.week_start DESC) <= (SELECT @extschema@.forecast_weeks()),
+                          false) AS used
           FROM (SELECT h.week_start, h.platform, h.level, h.municipality_id, h.target_stage, h.target_deadline,
                        h.target_threshold, h.target_comparison, h.target_in_force, h.target_met, x.suppressed,
                        CASE WHEN h.denominator > 0 AND NOT x.suppressed
@@ -162,7 +165,6 @@ CROSS JOIN LATERAL (
                   AND h.week_start BETWEEN make_date(@extschema@.school_year(wk.week_start), 9, 1) AND wk.week_start
                   AND h.platform IN ('any', CASE WHEN @extschema@.school_year(wk.week_start) >= 2025
                                                  THEN 'national' ELSE 'vk' END)) t) s
-    CROSS JOIN (SELECT @extschema@.forecast_weeks() AS n) nw
     GROUP BY s.platform, s.level, s.municipality_id
     HAVING min(s.target_stage) FILTER (WHERE s.week_start = wk.week_start) IS NOT NULL
 ) g
@@ -217,14 +219,16 @@ LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$
                     '@weeks', format('SELECT max(l.week_start) FILTER (WHERE l.complete) AS week_start, l.region_code
       FROM %s.refresh_log l GROUP BY l.region_code HAVING bool_or(l.complete)', v));
 
-    -- Rankings.  Per stored week (wk), the week's groups (c) and those of the
-    -- week before (p) are each ranked by window functions partitioned by
-    -- indicator, platform, level and region, and the movers by one
-    -- partitioned by the week too: a filter on week_start, indicator and
-    -- level is pushed into both laterals, which read that week and the one
-    -- before through the store's index, never the other weeks (a LAG over the
-    -- weeks would have to read them all).  gkey names the group within its
-    -- level, so that the two weeks join by hash (the key columns hold NULLs).
+    -- Rankings.  Per stored week (wk) one lateral reads the store rows of
+    -- that week and the week before (on the week's monitored platform), ranks
+    -- each week's groups by window functions partitioned by the week,
+    -- indicator, platform, level and region, and takes the week before's share
+    -- and rank with lag() over those two weeks only; the movers are ranked by
+    -- a window partitioned by the week too.  So a filter on week_start,
+    -- indicator and level is pushed down to the store's index and reads two
+    -- weeks, never the others (a lag() over the whole store would read every
+    -- week first).  gkey names the group within its level (its key columns
+    -- hold NULLs).
     EXECUTE replace(replace(replace(replace(replace($v$
 @create @v.rankings AS
 SELECT r.indicator, d.title_ru, r.week_start, r.platform, r.level, lv.ru AS level_ru, r.region_code,
@@ -242,22 +246,24 @@ FROM (
     SELECT wk.week_start, c.indicator, c.platform, c.level, c.region_code, c.municipality_id, c.org_kind, c.org_id,
            c.numerator, c.denominator, c.share, c.suppressed, c.rank, c.ranked, c.rag,
            c.target_stage, c.target_comparison, c.target_threshold, c.target_met,
-           p.share AS previous_share, p.rank AS previous_rank, 100 * (c.share - p.share) AS change_pp,
-           rank() OVER (PARTITION BY wk.week_start, c.indicator, c.platform, c.level, c.region_code,
-                                     c.share - p.share > 0
-                        ORDER BY c.share - p.share DESC) AS rise,
-           rank() OVER (PARTITION BY wk.week_start, c.indicator, c.platform, c.level, c.region_code,
-                                     c.share - p.share < 0
-                        ORDER BY c.share - p.share) AS fall
+           c.previous_share, c.previous_rank, c.change_pp,
+           rank() OVER (PARTITION BY wk.week_start, c.indicator, c.platform, c.level, c.region_code, c.change_pp > 0
+                        ORDER BY c.change_pp DESC) AS rise,
+           rank() OVER (PARTITION BY wk.week_start, c.indicator, c.platform, c.level, c.region_code, c.change_pp < 0
+                        ORDER BY c.change_pp) AS fall
     FROM (SELECT DISTINCT l.week_start FROM @v.refresh_log l) wk
-    CROSS JOIN LATERAL (@ranked
-        WHERE s.week_start = wk.week_start AND s.level IN ('municipality', 'organisation', 'org_kind')
-          AND s.platform IN ('any', CASE WHEN @extschema@.school_year(wk.week_start) >= 2025
-                                         THEN 'national' ELSE 'vk' END)) c
-    LEFT JOIN LATERAL (@ranked
-        WHERE s.week_start = wk.week_start - 7 AND s.level IN ('municipality', 'organisation', 'org_kind')) p
-           ON p.indicator = c.indicator AND p.platform = c.platform AND p.level = c.level
-          AND p.region_code = c.region_code AND p.gkey = c.gkey
+    CROSS JOIN LATERAL (
+        SELECT t.*, 100 * (t.share - t.previous_share) AS change_pp
+        FROM (SELECT w.*,
+                     CASE WHEN lag(w.week_start) OVER g = w.week_start - 7 THEN lag(w.share) OVER g END AS previous_share,
+                     CASE WHEN lag(w.week_start) OVER g = w.week_start - 7 THEN lag(w.rank) OVER g END AS previous_rank
+              FROM (@ranked
+                    WHERE s.week_start IN (wk.week_start, wk.week_start - 7)
+                      AND s.level IN ('municipality', 'organisation', 'org_kind')
+                      AND s.platform IN ('any', CASE WHEN @extschema@.school_year(wk.week_start) >= 2025
+                                                     THEN 'national' ELSE 'vk' END)) w
+              WINDOW g AS (PARTITION BY w.indicator, w.platform, w.level, w.region_code, w.gkey ORDER BY w.week_start)) t
+        WHERE t.week_start = wk.week_start) c
 ) r
 LEFT JOIN @extschema@.indicator_definition d ON d.indicator = r.indicator
 LEFT JOIN @m.municipality mu ON mu.municipality_id = r.municipality_id
@@ -269,15 +275,16 @@ LEFT JOIN @extschema@.label rg ON rg.kind = 'rag' AND rg.code = r.rag$v$,
         -- one week's groups, ranked: share highest first, equal shares the same
         -- rank (1, 2, 2, 4); groups without a share are not ranked
         '@ranked', $v$
-        SELECT s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
+        SELECT s.week_start, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
                concat_ws('|', s.municipality_id, s.org_kind, s.org_id) AS gkey,
                CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator, x.share, x.suppressed,
                s.target_stage, s.target_comparison, s.target_threshold,
                CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met,
                CASE WHEN x.share IS NOT NULL
-                    THEN rank() OVER (PARTITION BY s.indicator, s.platform, s.level, s.region_code, x.share IS NULL
+                    THEN rank() OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code,
+                                                   x.share IS NULL
                                       ORDER BY x.share DESC) END AS rank,
-               count(x.share) OVER (PARTITION BY s.indicator, s.platform, s.level, s.region_code) AS ranked,
+               count(x.share) OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code) AS ranked,
                -- green: meets the stage (exact, as target_met); amber: at most 10
                -- percentage points below its threshold (exact in numeric); red:
                -- further below; grey: no share (0/0 or suppressed) or no judgement
