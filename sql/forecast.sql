@@ -383,6 +383,9 @@ BEGIN
     IF views_schema IS NULL THEN
         RAISE EXCEPTION 'views_schema must not be NULL' USING ERRCODE = '22004';
     END IF;
+    IF views_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
     IF NOT isfinite(week) THEN
         RAISE EXCEPTION 'week must be a finite date (got %)', week USING ERRCODE = '22008';
     END IF;
