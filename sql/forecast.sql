@@ -227,8 +227,8 @@ LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$
     -- a window partitioned by the week too.  So a filter on week_start,
     -- indicator and level is pushed down to the store's index and reads two
     -- weeks, never the others (a lag() over the whole store would read every
-    -- week first).  gkey names the group within its level (its key columns
-    -- hold NULLs).
+    -- week first).  A group is its key columns, NULLs included (window
+    -- partitions treat NULLs as equal).
     EXECUTE replace(replace(replace(replace(replace($v$
 @create @v.rankings AS
 SELECT r.indicator, d.title_ru, r.week_start, r.platform, r.level, lv.ru AS level_ru, r.region_code,
@@ -262,7 +262,8 @@ FROM (
                       AND s.level IN ('municipality', 'organisation', 'org_kind')
                       AND s.platform IN ('any', CASE WHEN @extschema@.school_year(wk.week_start) >= 2025
                                                      THEN 'national' ELSE 'vk' END)) w
-              WINDOW g AS (PARTITION BY w.indicator, w.platform, w.level, w.region_code, w.gkey ORDER BY w.week_start)) t
+              WINDOW g AS (PARTITION BY w.indicator, w.platform, w.level, w.region_code, w.municipality_id, w.org_kind,
+                                        w.org_id ORDER BY w.week_start)) t
         WHERE t.week_start = wk.week_start) c
 ) r
 LEFT JOIN @extschema@.indicator_definition d ON d.indicator = r.indicator
@@ -276,7 +277,6 @@ LEFT JOIN @extschema@.label rg ON rg.kind = 'rag' AND rg.code = r.rag$v$,
         -- rank (1, 2, 2, 4); groups without a share are not ranked
         '@ranked', $v$
         SELECT s.week_start, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
-               concat_ws('|', s.municipality_id, s.org_kind, s.org_id) AS gkey,
                CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator, x.share, x.suppressed,
                s.target_stage, s.target_comparison, s.target_threshold,
                CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met,
