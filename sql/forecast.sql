@@ -106,13 +106,15 @@ BEGIN
     END IF;
     create_view := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
 
-    -- The forecast of the weeks wk (week_start, region_code) yields: one
-    -- lateral per week, region and indicator reads that indicator's region
-    -- and municipality rows of the school year up to the week through the
-    -- store's (indicator, level, week_start) index, so a filter on the week
-    -- or the indicator reads no other week or indicator.  Per group: the
-    -- week's row (stage, threshold, share) and the regression aggregates
-    -- over the last N usable weeks (k = 1 is the latest usable week).
+    -- The forecast at the weeks wk (week_start, region_code) that @weeks
+    -- yields: one lateral per week, region and indicator reads that
+    -- indicator's region and municipality rows of the school year up to the
+    -- week through the store's index, so a filter on the week or the
+    -- indicator reads no other week or indicator.  Per group (g): the week's
+    -- row (stage, threshold, share) and the regression aggregates over the
+    -- last N weeks with a share (used); then the horizon (h), the line and
+    -- the interval's half-width at it (e), the clamped projections (p) and
+    -- the verdict (j).
     forecast_sql := $v$
 @create @v.@name AS
 SELECT i.indicator, i.title_ru, g.level, wk.region_code, g.municipality_id,
