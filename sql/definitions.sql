@@ -108,14 +108,17 @@ LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 SELECT md5(concat_ws(E'\n',
-    (SELECT string_agg(concat_ws('|', d.indicator, d.unit, d.per_platform, d.counting, d.base_sql), E'\n' ORDER BY d.indicator)
+    (SELECT string_agg(concat_ws('|', d.indicator, d.unit, d.per_platform, d.counting, d.base_sql, d.title_ru, d.title_en), E'\n' ORDER BY d.indicator)
        FROM @extschema@.indicator_definition d),
     (SELECT string_agg(f.name || '|' || f.sql, E'\n' ORDER BY f.name) FROM @extschema@.indicator_fragment f),
+    -- the store-backed views hold the titles and labels as literals
+    (SELECT string_agg(concat_ws('|', l.kind, l.code, l.ru, l.en), E'\n' ORDER BY l.kind, l.code) FROM @extschema@.label l),
     -- the view builders: a change to how views are written is a change of definitions
     (SELECT string_agg(p.prosrc, E'\n' ORDER BY p.proname) FROM pg_proc p
       WHERE p.pronamespace = '@extschema@'::regnamespace
         AND p.proname IN ('kpi_base_rows', 'expand_base_rows', 'build_kpi_views', 'build_store', 'refresh_week',
-                          'build_shard_views', 'build_national', 'comment_kpi_view', 'build_forecast_views'))))
+                          'build_shard_views', 'build_national', 'comment_kpi_view',
+                          'build_quality_views', 'quality_sql', 'build_forecast_views'))))
 $fn$;
 COMMENT ON FUNCTION @extschema@.definitions_fingerprint() IS
-'md5 of the current indicator definitions, fragments and view builders. A view set whose recorded fingerprint (view_set.fingerprint) differs was built from older definitions: rebuild it with rebuild_views().';
+'md5 of the current indicator definitions (with their titles), fragments, labels and view builders. A view set whose recorded fingerprint (view_set.fingerprint) differs was built from older definitions: rebuild it with rebuild_views().';

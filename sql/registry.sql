@@ -55,14 +55,15 @@ COMMENT ON COLUMN @extschema@.person_level_object.object_name IS 'Relation name.
 COMMENT ON COLUMN @extschema@.person_level_object.reason IS 'What person-level rows it holds.';
 
 CREATE TABLE @extschema@.label (
-    kind text NOT NULL CHECK (kind IN ('level', 'org_kind', 'group', 'verdict', 'rag')),
+    kind text NOT NULL CHECK (kind IN ('level', 'org_kind', 'group', 'verdict',
+                                       'quality_check', 'quality_fix', 'activity_status', 'rag')),
     code text NOT NULL,
     ru   text NOT NULL,
     en   text NOT NULL,
     PRIMARY KEY (kind, code)
 );
-COMMENT ON TABLE @extschema@.label IS 'Russian and English labels of the codes the views show (levels, organisation kinds, groups, forecast verdicts, red/amber/green).';
-COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group, verdict (forecast) or rag (rankings).';
+COMMENT ON TABLE @extschema@.label IS 'Russian and English labels of the codes the views show (levels, organisation kinds, groups, forecast verdicts, red/amber/green, data-quality checks and what to fix, activity statuses of not_started).';
+COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group, verdict (forecast), rag (rankings), quality_check (title of a data_quality check), quality_fix (what to fix for that check) or activity_status (status of not_started).';
 COMMENT ON COLUMN @extschema@.label.code IS 'The code as the views show it.';
 COMMENT ON COLUMN @extschema@.label.ru IS 'Russian label.';
 COMMENT ON COLUMN @extschema@.label.en IS 'English label.';
@@ -80,6 +81,7 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('org_kind', 'omsu', 'Орган местного самоуправления в сфере образования', 'Municipal education authority'),
 ('org_kind', 'subordinate', 'Подведомственная организация', 'Subordinate body'),
 ('group', 'regional_bodies', 'Региональный уровень', 'Regional bodies'),
+-- the verdicts of <views>.forecast and the bands of <views>.rankings (sql/forecast.sql)
 ('verdict', 'met', 'Выполнено', 'Met'),
 ('verdict', 'on_track', 'Успеваем', 'On track'),
 ('verdict', 'at_risk', 'Под угрозой', 'At risk'),
@@ -88,7 +90,43 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('rag', 'green', 'Зелёный: цель достигнута', 'Green: meets the stage'),
 ('rag', 'amber', 'Жёлтый: отставание не более 10 п. п.', 'Amber: at most 10 percentage points below'),
 ('rag', 'red', 'Красный: отставание более 10 п. п.', 'Red: more than 10 percentage points below'),
-('rag', 'grey', 'Серый: нет данных или цели', 'Grey: no value or no target');
+('rag', 'grey', 'Серый: нет данных или цели', 'Grey: no value or no target'),
+-- the checks of <views>.data_quality (sql/quality.sql) and what to fix
+('quality_check', 'numerator_above_form', 'Числитель больше статистической формы', 'Numerator above the statistical form'),
+('quality_check', 'activity_without_membership', 'Активность без членства в реестре', 'Activity without a membership'),
+('quality_check', 'activity_outside_membership', 'Активность вне сроков членства', 'Activity outside the membership dates'),
+('quality_check', 'org_without_municipality', 'Организация без муниципалитета', 'Organisation without a municipality'),
+('quality_check', 'school_without_stat_form', 'Нет статистической формы', 'No statistical form'),
+('quality_check', 'feed_gap_day', 'Пропуск дней в выгрузке активности', 'Days missing from the activity feed'),
+('quality_check', 'duplicate_day', 'Повторяющиеся строки за день', 'Duplicate daily rows'),
+('quality_check', 'future_day', 'Активность в будущем', 'Activity dated in the future'),
+('quality_fix', 'numerator_above_form',
+ 'Обновите статистическую форму организации за учебный год (stat_form.pupils или authority_headcount): активных в реестре больше, чем указано в форме, и доля ограничена 100 %.',
+ 'Update the organisation''s statistical form for the school year (stat_form.pupils or authority_headcount): the registry counts more active people than the form declares, and the share is capped at 100 %.'),
+('quality_fix', 'activity_without_membership',
+ 'Загрузите членство этих людей в реестр (membership) за эту неделю или удалите их активность: активность людей вне реестра не входит ни в один показатель.',
+ 'Load these people''s memberships (membership) for the week, or delete their activity: activity of people outside the registry counts in no indicator.'),
+('quality_fix', 'activity_outside_membership',
+ 'Проверьте даты membership.since и until этих людей: они активны в дни вне срока членства (пришли или ушли в середине недели, активность раньше since). За неделю они всё равно учитываются.',
+ 'Check membership.since and until of these people: they were active on days outside their memberships (joined or left mid-week, activity before since). The week still counts them.'),
+('quality_fix', 'org_without_municipality',
+ 'Заполните organisation.municipality_id: без муниципалитета бывают только региональные органы (РОИВ, региональные подведомственные и ДПО); иначе организация попадает в «Региональный уровень».',
+ 'Set organisation.municipality_id: only regional bodies (roiv, regional subordinate and dpo organisations) have none; otherwise the organisation is counted among the regional bodies.'),
+('quality_fix', 'school_without_stat_form',
+ 'Загрузите строку stat_form организации за этот учебный год: без неё знаменатель показателей по статистической форме равен 0, а доля неизвестна.',
+ 'Load the organisation''s stat_form row for that school year: without it the denominators of the statistical-form indicators are 0 and the shares unknown.'),
+('quality_fix', 'feed_gap_day',
+ 'Загрузите activity_daily за эти дни заново (ежедневная загрузка не прошла) и пересчитайте недели: SELECT * FROM sferum_kpi.refresh_recent(...).',
+ 'Load activity_daily for these days again (a daily load failed or was skipped), then refresh the weeks: SELECT * FROM sferum_kpi.refresh_recent(...).'),
+('quality_fix', 'duplicate_day',
+ 'Удалите повторяющиеся строки и создайте первичный ключ (person_id, day, platform) в activity_daily и (chat_id, day) в chat_daily.',
+ 'Delete the duplicate rows and add the primary keys (person_id, day, platform) on activity_daily and (chat_id, day) on chat_daily.'),
+('quality_fix', 'future_day',
+ 'Исправьте день этих строк (ошибка часового пояса или формата даты при загрузке): день — местная календарная дата региона, не позже сегодняшней.',
+ 'Fix the day of these rows (a time-zone or date-format error in the load): a day is the region''s local calendar day, never after today.'),
+-- the statuses of <views>.not_started
+('activity_status', 'not_started', 'Не начали работу', 'Not started'),
+('activity_status', 'gone_quiet', 'Активность прекратилась', 'Gone quiet');
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.view_set', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.person_level_object', '');

@@ -51,6 +51,8 @@ CREATE TABLE @v.store (
     target_due        boolean,
     target_met        boolean,
     short_by          bigint,
+    municipality_name text,
+    org_name          text,
     CONSTRAINT store_key UNIQUE NULLS NOT DISTINCT
         (week_start, indicator, platform, level, region_code, municipality_id, org_kind, org_id)
 ) PARTITION BY RANGE (week_start);
@@ -76,6 +78,8 @@ COMMENT ON COLUMN @v.store.target_in_force IS 'false while the stage awaits its 
 COMMENT ON COLUMN @v.store.target_due IS 'true when the stage''s deadline is on or before the week''s Sunday.';
 COMMENT ON COLUMN @v.store.target_met IS 'Whether min(numerator, denominator) / denominator meets the stage; NULL when unknown.';
 COMMENT ON COLUMN @v.store.short_by IS 'How many more units (same denominator) would meet the stage; NULL when even all would not.';
+COMMENT ON COLUMN @v.store.municipality_name IS 'Name of the municipality in the mart when the week was refreshed (stored with the figures, so that BI reads one table).';
+COMMENT ON COLUMN @v.store.org_name IS 'Name of the organisation in the mart when the week was refreshed.';
 
 CREATE TABLE @v.refresh_log (
     week_start        date   NOT NULL,
@@ -144,6 +148,16 @@ CREATE FUNCTION @extschema@.refresh_week(views_schema name, week date)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+-- Room for grouping the base rows by hashing rather than sorting: a week of a
+-- large region has about a million base rows per indicator, and the planner
+-- hashes grouping sets only when it expects the hash tables to fit in
+-- work_mem x hash_mem_multiplier.  It expects a raw-row aggregate state of
+-- 16 kB for each of the groups, which it overestimates tenfold, so at 64 MB it
+-- sorts the rows twice and spills to disk.  Hashed, the grouping is about
+-- twice as fast and really needs tens of MB (bench/store: 55 MB for the
+-- largest indicator at Moscow oblast's size).  work_mem is raised to 256 MB
+-- below (a larger setting is kept), so hash tables may plan for up to 2 GB.
+SET hash_mem_multiplier = 8
 -- JIT-compiling every indicator's plan costs seconds and saves nothing here
 SET jit = off
 AS $fn$
@@ -161,6 +175,7 @@ DECLARE
     stored bigint;
     seen bigint;
     in_range boolean;
+    old_work_mem text;
 BEGIN
     IF views_schema IS NULL OR week IS NULL THEN
         RAISE EXCEPTION 'views_schema and week must not be NULL' USING ERRCODE = '22004';
@@ -188,6 +203,13 @@ BEGIN
     IF to_regclass(format('%s.%I', v, 'store_y' || sy)) IS NULL THEN
         PERFORM pg_advisory_xact_lock(hashtext('sferum_kpi.store_partition'), hashtext(views_schema || '/' || sy));
         PERFORM @extschema@.store_partition(views_schema, sy);
+    END IF;
+
+    -- memory for the hash tables of the grouping (restored at the end; a larger
+    -- setting of the caller is kept)
+    old_work_mem := current_setting('work_mem');
+    IF pg_size_bytes(old_work_mem) < pg_size_bytes('256MB') THEN
+        PERFORM set_config('work_mem', '256MB', true);
     END IF;
 
     -- the week's activity per person and platform, once for every indicator
@@ -238,9 +260,12 @@ GROUP BY GROUPING SETS (
 INSERT INTO %s.store
 SELECT %L::date, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
        %L::timestamp AT TIME ZONE r.time_zone, s.numerator, s.denominator,
-       t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by
+       t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by,
+       mu.name, og.name
 FROM pg_temp.sferum_week_store s
-JOIN %s.region r ON r.region_code = s.region_code
+JOIN %4$s.region r ON r.region_code = s.region_code
+LEFT JOIN %4$s.municipality mu ON mu.municipality_id = s.municipality_id
+LEFT JOIN %4$s.organisation og ON og.org_id = s.org_id
 -- the indicator only while it has targets (see build_kpi_views)
 LEFT JOIN LATERAL @extschema@.target_status(
     CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = s.indicator) THEN s.indicator END,
@@ -252,9 +277,15 @@ LEFT JOIN LATERAL @extschema@.target_status(
 INSERT INTO %1$s.refresh_log AS l
 SELECT %2$L::date, r.region_code, now(), %3$s, %4$s, d.last_day, %5$s, coalesce(d.last_day = %6$L::date, false), %7$L
 FROM %8$s.region r
-LEFT JOIN (SELECT p.region_code, max(a.last_day) AS last_day
-           FROM pg_temp.sferum_week_activity a JOIN %8$s.person p ON p.person_id = a.person_id
-           GROUP BY p.region_code) d ON d.region_code = r.region_code
+-- the latest day of the week on which one of the region's people was active:
+-- day by day from Sunday, each probe stopping at its first such person (a join
+-- of the week's activity with every person would cost seconds in a large region)
+LEFT JOIN LATERAL (
+    SELECT dd.day::date AS last_day
+    FROM generate_series(%6$L::timestamp, %2$L::timestamp, interval '-1 day') AS dd(day)
+    WHERE (SELECT true FROM pg_temp.sferum_week_activity a JOIN %8$s.person p ON p.person_id = a.person_id
+           WHERE a.last_day = dd.day::date AND p.region_code = r.region_code LIMIT 1)
+    ORDER BY dd.day DESC LIMIT 1) d ON true
 ON CONFLICT (week_start, region_code) DO UPDATE
    SET refreshed_at = EXCLUDED.refreshed_at, duration_ms = EXCLUDED.duration_ms, rows_stored = EXCLUDED.rows_stored,
        last_activity_day = EXCLUDED.last_activity_day, activity_rows = EXCLUDED.activity_rows,
@@ -262,6 +293,7 @@ ON CONFLICT (week_start, region_code) DO UPDATE
         v, w, extract(epoch FROM clock_timestamp() - started) * 1000, stored, seen, e,
         @extschema@.definitions_fingerprint(), m);
     DROP TABLE pg_temp.sferum_week_activity, pg_temp.sferum_week_store;
+    PERFORM set_config('work_mem', old_work_mem, true);
     -- statistics for a partition that has none or has grown, so that BI queries are
     -- planned (and not JIT-compiled) for their real size; autovacuum does the rest
     IF (SELECT c.reltuples < greatest(1, stored) FROM pg_class c

@@ -104,6 +104,13 @@ DECLARE
     supp text;
     sql text;
     views text[] := '{}';
+    title_ru_sql text;
+    title_en_sql text;
+    person_sql text;
+    level_ru_sql text;
+    org_kind_ru_sql text;
+    bodies_sql text;
+    region_sql text;
 BEGIN
     IF mart_schema IS NULL OR views_schema IS NULL OR min_cell IS NULL THEN
         RAISE EXCEPTION 'mart_schema, views_schema and min_cell must not be NULL' USING ERRCODE = '22004';
@@ -206,15 +213,41 @@ LEFT JOIN LATERAL @extschema@.target_status(
     -- 1.4 (one view per indicator, all_indicators, dashboard), plus indicators
     -- (long form, plain types, labels) and latest
     PERFORM @extschema@.build_store(views_schema, mart_schema);
-    EXECUTE replace(replace(replace(format($v$
+    -- The store-backed views read the store alone (no join): PostgreSQL answers
+    -- max(week_start) from an index and count(*) from an index-only scan only
+    -- for a single-table query, and BI tools ask both.  Titles, labels and the
+    -- indicators that count people are written into the view as CASE literals
+    -- (rebuild_views() after a change: definitions_fingerprint() covers them);
+    -- the names of municipalities and organisations are stored with each week
+    -- (as of its refresh), those of regions written in as literals.  Scalar
+    -- subqueries or joins per row would cost more than the scan itself.
+    SELECT coalesce('CASE s.indicator ' || string_agg(format('WHEN %L THEN %L', d.indicator, d.title_ru), ' ' ORDER BY d.indicator) || ' END', 'NULL::text'),
+           coalesce('CASE s.indicator ' || string_agg(format('WHEN %L THEN %L', d.indicator, d.title_en), ' ' ORDER BY d.indicator) || ' END', 'NULL::text'),
+           coalesce('s.indicator IN (' || string_agg(quote_literal(d.indicator), ', ' ORDER BY d.indicator) FILTER (WHERE d.unit = 'person') || ')', 'false')
+      INTO title_ru_sql, title_en_sql, person_sql
+      FROM @extschema@.indicator_definition d;
+    SELECT coalesce('CASE s.level ' || string_agg(format('WHEN %L THEN %L', l.code, l.ru), ' ' ORDER BY l.code) FILTER (WHERE l.kind = 'level') || ' END', 'NULL::text'),
+           coalesce('CASE s.org_kind ' || string_agg(format('WHEN %L THEN %L', l.code, l.ru), ' ' ORDER BY l.code) FILTER (WHERE l.kind = 'org_kind') || ' END', 'NULL::text'),
+           coalesce(quote_literal(min(l.ru) FILTER (WHERE l.kind = 'group' AND l.code = 'regional_bodies')), 'NULL::text')
+      INTO level_ru_sql, org_kind_ru_sql, bodies_sql
+      FROM @extschema@.label l;
+    -- region names (a handful, renamed once in a generation) as literals too; a
+    -- region added to the mart after the views were built is looked up
+    EXECUTE format($q$SELECT coalesce('CASE s.region_code ' || string_agg(format('WHEN %%L THEN %%L', r.region_code, r.name), ' ' ORDER BY r.region_code)
+                                      || ' ELSE (SELECT r.name FROM %1$s.region r WHERE r.region_code = s.region_code) END',
+                                      '(SELECT r.name FROM %1$s.region r WHERE r.region_code = s.region_code)')
+                        FROM %1$s.region r$q$, m)
+       INTO region_sql;
+    -- structure first, then the literals (a title never passes through the
+    -- schema placeholders)
+    EXECUTE replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(format($v$
 %1$s @v.indicators AS
-SELECT s.indicator, d.title_ru, d.title_en, s.week_start, s.time, s.platform,
+SELECT s.indicator, @title_ru AS title_ru, @title_en AS title_en, s.week_start, s.time, s.platform,
        (s.platform = 'any' OR s.platform = CASE WHEN @x.school_year(s.week_start) >= 2025 THEN 'national' ELSE 'vk' END) AS monitored,
-       s.level, lv.ru AS level_ru, s.region_code, r.name AS region_name,
-       s.municipality_id,
-       CASE WHEN s.level IN ('municipality', 'organisation') AND s.municipality_id IS NULL
-            THEN rb.ru ELSE mu.name END AS municipality_name,
-       s.org_kind, k.ru AS org_kind_ru, s.org_id, og.name AS org_name,
+       s.level, @level_ru AS level_ru, s.region_code,
+       @region_name AS region_name,
+       s.municipality_id, @muni_name AS municipality_name,
+       s.org_kind, @org_kind_ru AS org_kind_ru, s.org_id, s.org_name,
        CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator,
        CASE WHEN NOT x.suppressed AND s.denominator > 0
             THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
@@ -231,35 +264,34 @@ SELECT s.indicator, d.title_ru, d.title_en, s.week_start, s.time, s.platform,
             ELSE 'Не выполнено, срок не наступил' END AS status_ru,
        x.suppressed
 FROM @v.store s
-LEFT JOIN @x.indicator_definition d ON d.indicator = s.indicator
-LEFT JOIN @m.region r ON r.region_code = s.region_code
-LEFT JOIN @m.municipality mu ON mu.municipality_id = s.municipality_id
-LEFT JOIN @m.organisation og ON og.org_id = s.org_id
-LEFT JOIN @x.label lv ON lv.kind = 'level' AND lv.code = s.level
-LEFT JOIN @x.label k ON k.kind = 'org_kind' AND k.code = s.org_kind
-LEFT JOIN @x.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
-CROSS JOIN LATERAL (SELECT coalesce(d.unit = 'person' AND s.level <> 'region' AND s.denominator < %2$s, false) AS suppressed) x;
+CROSS JOIN LATERAL (SELECT (@person AND s.level <> 'region' AND s.denominator < %2$s) AS suppressed) x;
 
 %1$s @v.latest AS
 SELECT i.*
 FROM @v.indicators i
-JOIN (SELECT l.region_code, max(l.week_start) AS week_start FROM @v.refresh_log l
-      WHERE l.complete GROUP BY l.region_code) lw ON lw.region_code = i.region_code AND lw.week_start = i.week_start;
+-- the latest complete week of each region: the first condition lets the store's
+-- indexes find that week, the second keeps each region to its own week
+WHERE i.week_start = ANY (ARRAY(SELECT max(l.week_start) FROM @v.refresh_log l WHERE l.complete GROUP BY l.region_code))
+  AND (i.region_code, i.week_start) IN (SELECT l.region_code, max(l.week_start) FROM @v.refresh_log l
+                                         WHERE l.complete GROUP BY l.region_code);
 
 %1$s @v.all_indicators AS
-SELECT s.indicator, s.week_start, s.platform, s.level, s.region_code, s.municipality_id, mu.name AS municipality_name,
-       s.org_kind, s.org_id, og.name AS org_name,
+SELECT s.indicator, s.week_start, s.platform, s.level, s.region_code, s.municipality_id,
+       s.municipality_name, s.org_kind, s.org_id, s.org_name,
        CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator,
        CASE WHEN s.denominator > 0 AND NOT x.suppressed
             THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
        x.suppressed, s.target_stage, s.target_deadline, s.target_threshold,
        CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met, s.target_due, s.target_in_force
 FROM @v.store s
-LEFT JOIN @x.indicator_definition d ON d.indicator = s.indicator
-LEFT JOIN @m.municipality mu ON mu.municipality_id = s.municipality_id
-LEFT JOIN @m.organisation og ON og.org_id = s.org_id
-CROSS JOIN LATERAL (SELECT coalesce(d.unit = 'person' AND s.level <> 'region' AND s.denominator < %2$s, false) AS suppressed) x
-$v$, create_view, min_cell), '@v.', v || '.'), '@m.', m || '.'), '@x.', '@extschema@.');
+CROSS JOIN LATERAL (SELECT (@person AND s.level <> 'region' AND s.denominator < %2$s) AS suppressed) x
+$v$, create_view, min_cell),
+        '@muni_name', $q$CASE WHEN s.municipality_id IS NOT NULL THEN s.municipality_name
+                 WHEN s.level IN ('municipality', 'organisation') THEN @bodies END$q$),
+        '@v.', v || '.'), '@m.', m || '.'), '@x.', '@extschema@.'),
+        '@title_ru', title_ru_sql), '@title_en', title_en_sql), '@level_ru', level_ru_sql),
+        '@org_kind_ru', org_kind_ru_sql), '@person', person_sql), '@bodies', bodies_sql),
+        '@region_name', region_sql);
     FOREACH sql IN ARRAY views LOOP
         EXECUTE format('%s %s.%I AS SELECT * FROM %s.all_indicators WHERE indicator = %L',
                        create_view, v, sql, v, sql);
@@ -354,6 +386,7 @@ LEFT JOIN LATERAL @extschema@.target_status(CASE WHEN v.kind = 'milestone' THEN 
     PERFORM @extschema@.comment_kpi_view(views_schema, 'dashboard',
         'One row per region and indicator: the latest complete week of the weekly KPI store on the monitored platform (milestones: the latest loaded counts) against the target stage for that week, with the previous week, the change and an 8-week trend.');
     PERFORM @extschema@.build_forecast_views(mart_schema, views_schema, min_cell, or_replace);
+    PERFORM @extschema@.build_quality_views(mart_schema, views_schema, min_cell, or_replace);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.build_kpi_views(name, name, integer, boolean) IS
