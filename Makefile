@@ -24,7 +24,7 @@ SQL_SOURCES = sql/calendar.sql sql/status.sql sql/types.sql sql/kpi_ratio.sql sq
               sql/rawagg.sql sql/target.sql sql/catalog.sql sql/registry.sql sql/definitions.sql \
               sql/indicators/fragments.sql \
               $(sort $(filter-out sql/indicators/fragments.sql,$(wildcard sql/indicators/*.sql))) \
-              sql/seeds.sql sql/mart.sql sql/store.sql sql/views.sql sql/quality.sql sql/report.sql sql/history.sql sql/sharding.sql sql/roles.sql \
+              sql/seeds.sql sql/mart.sql sql/store.sql sql/views.sql sql/forecast.sql sql/quality.sql sql/report.sql sql/history.sql sql/sharding.sql sql/roles.sql \
               sql/checks.sql
 # Created once (types, operators, tables, seeds): a change to them goes into
 # sql/updates/ by hand; everything else is re-run by every update script.

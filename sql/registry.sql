@@ -56,14 +56,14 @@ COMMENT ON COLUMN @extschema@.person_level_object.reason IS 'What person-level r
 
 CREATE TABLE @extschema@.label (
     kind text NOT NULL CHECK (kind IN ('level', 'org_kind', 'group', 'verdict',
-                                       'quality_check', 'quality_fix', 'activity_status')),
+                                       'quality_check', 'quality_fix', 'activity_status', 'rag')),
     code text NOT NULL,
     ru   text NOT NULL,
     en   text NOT NULL,
     PRIMARY KEY (kind, code)
 );
-COMMENT ON TABLE @extschema@.label IS 'Russian and English labels of the codes the views show (levels, organisation kinds, groups, data-quality checks and what to fix, activity statuses of not_started).';
-COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group, verdict, quality_check (title of a data_quality check), quality_fix (what to fix for that check) or activity_status (status of not_started).';
+COMMENT ON TABLE @extschema@.label IS 'Russian and English labels of the codes the views show (levels, organisation kinds, groups, forecast verdicts, red/amber/green, data-quality checks and what to fix, activity statuses of not_started).';
+COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group, verdict (forecast), rag (rankings), quality_check (title of a data_quality check), quality_fix (what to fix for that check) or activity_status (status of not_started).';
 COMMENT ON COLUMN @extschema@.label.code IS 'The code as the views show it.';
 COMMENT ON COLUMN @extschema@.label.ru IS 'Russian label.';
 COMMENT ON COLUMN @extschema@.label.en IS 'English label.';
@@ -81,6 +81,16 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('org_kind', 'omsu', 'Орган местного самоуправления в сфере образования', 'Municipal education authority'),
 ('org_kind', 'subordinate', 'Подведомственная организация', 'Subordinate body'),
 ('group', 'regional_bodies', 'Региональный уровень', 'Regional bodies'),
+-- the verdicts of <views>.forecast and the bands of <views>.rankings (sql/forecast.sql)
+('verdict', 'met', 'Выполнено', 'Met'),
+('verdict', 'on_track', 'Успеваем', 'On track'),
+('verdict', 'at_risk', 'Под угрозой', 'At risk'),
+('verdict', 'off_track', 'Не успеваем', 'Off track'),
+('verdict', 'unknown', 'Недостаточно данных', 'Not enough data'),
+('rag', 'green', 'Зелёный: цель достигнута', 'Green: meets the stage'),
+('rag', 'amber', 'Жёлтый: отставание не более 10 п. п.', 'Amber: at most 10 percentage points below'),
+('rag', 'red', 'Красный: отставание более 10 п. п.', 'Red: more than 10 percentage points below'),
+('rag', 'grey', 'Серый: нет данных или цели', 'Grey: no value or no target'),
 -- the checks of <views>.data_quality (sql/quality.sql) and what to fix
 ('quality_check', 'numerator_above_form', 'Числитель больше статистической формы', 'Numerator above the statistical form'),
 ('quality_check', 'activity_without_membership', 'Активность без членства в реестре', 'Activity without a membership'),

@@ -14,10 +14,10 @@ SELECT ok((SELECT count(*) FROM ext_functions) > 40, 'the extension owns its fun
 SELECT is_empty($$SELECT fn::text FROM ext_functions WHERE obj_description(oid, 'pg_proc') IS NULL$$,
                 'every function and aggregate has a COMMENT');
 SELECT is_empty($$SELECT fn::text FROM ext_functions WHERE proparallel <> 's' AND prorettype <> 'trigger'::regtype
-                   AND fn::text !~ '^sferum_kpi\.(create_mart|create_kpi_views|build_kpi_views|rebuild_views|comment_kpi_view|snapshot_week|backfill|create_shard_views|build_shard_views|create_national|build_national|attach_shard|grant_reader|grant_loader|define_indicator|define_fragment|build_store|store_partition|refresh_week|store_week|history_from|refresh_recent|refresh_targets|refresh_weeks|build_quality_views)\('$$,
+                   AND fn::text !~ '^sferum_kpi\.(create_mart|create_kpi_views|build_kpi_views|rebuild_views|comment_kpi_view|snapshot_week|backfill|create_shard_views|build_shard_views|create_national|build_national|attach_shard|grant_reader|grant_loader|define_indicator|define_fragment|build_store|store_partition|refresh_week|store_week|history_from|refresh_recent|refresh_targets|refresh_weeks|build_quality_views|build_forecast_views)\('$$,
                 'every function is PARALLEL SAFE but the catalog triggers and the maintenance functions that write');
 SELECT is_empty($$SELECT fn::text FROM ext_functions
-                   WHERE fn::text ~ '^sferum_kpi\.(create_mart|create_kpi_views|build_kpi_views|rebuild_views|comment_kpi_view|snapshot_week|backfill|create_shard_views|build_shard_views|create_national|build_national|attach_shard|grant_reader|grant_loader|define_indicator|define_fragment|build_store|store_partition|refresh_week|store_week|history_from|refresh_recent|refresh_targets|refresh_weeks|build_quality_views)\('
+                   WHERE fn::text ~ '^sferum_kpi\.(create_mart|create_kpi_views|build_kpi_views|rebuild_views|comment_kpi_view|snapshot_week|backfill|create_shard_views|build_shard_views|create_national|build_national|attach_shard|grant_reader|grant_loader|define_indicator|define_fragment|build_store|store_partition|refresh_week|store_week|history_from|refresh_recent|refresh_targets|refresh_weeks|build_quality_views|build_forecast_views)\('
                      AND (proparallel <> 'u' OR provolatile <> 'v')$$,
                 'the maintenance functions that write are VOLATILE PARALLEL UNSAFE');
 SELECT is_empty($$SELECT fn::text FROM ext_functions WHERE prosecdef$$, 'no SECURITY DEFINER function');

@@ -1,0 +1,409 @@
+--------------------------------------------------------------------------------
+-- Forecasts and rankings over the weekly KPI store (1.4, issue 12).
+--
+-- <views>.forecast answers "at this pace, will we meet the stage?" for every
+-- computed indicator of a region and of each of its municipalities (the
+-- regional bodies as their own group), on the monitored platform, at the
+-- latest complete week of the region; <views>.forecast_by_week is the same
+-- forecast as it stood at every stored week, and forecast(views, week) reads
+-- one week of it.
+--
+-- Model: ordinary least squares of the weekly share on the week index over the
+-- last N weeks (GUC sferum_kpi.forecast_weeks, default 8) up to and including
+-- the week that have a share (not 0/0, not suppressed), only weeks of the same
+-- school year: the monitored platform changes with the school year (vk up to
+-- 2024/2025, national from 2025/2026), so a trend across 1 September would mix
+-- two measurements.  A straight line over the last two months is what a region
+-- can explain and check by hand; it is refitted every week.  The fit is
+-- extended to the week of the stage's deadline; the range is the 80 % OLS
+-- prediction interval of a single week's share there,
+--   yhat +/- t(0.90; n-2) * s * sqrt(1 + 1/n + (x0 - mean x)^2 / Sxx),
+-- s^2 = residual sum of squares / (n-2): it widens with the scatter, with few
+-- weeks and with the distance to the deadline.  Every share and bound is
+-- clamped to [0, 1].
+--
+-- <views>.rankings ranks the groups of each level (municipality, organisation,
+-- org_kind) within their region per stored week, indicator and monitored
+-- platform, with the change from the week before, the week's movers and a
+-- red/amber/green judgement against the stage of the week.
+--
+-- Both read the store and the mart's names directly (not the indicators view)
+-- and apply the same small-cell rule as indicators: rows below the region level
+-- of indicators counting people with a denominator below min_cell have no share.
+-- The views hold no extension types, so grant_reader's BI roles read them, and
+-- forecast() reads only these views: it works for such a role too.
+--------------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.forecast_weeks()
+RETURNS integer
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    raw text := current_setting('sferum_kpi.forecast_weeks', true);
+    n integer;
+BEGIN
+    -- unset, or RESET after a SET in this session (a placeholder then reads '')
+    IF raw IS NULL OR btrim(raw) = '' THEN
+        RETURN 8;
+    END IF;
+    IF btrim(raw) !~ '^[0-9]{1,3}$' THEN
+        RAISE EXCEPTION 'sferum_kpi.forecast_weeks must be a whole number of weeks from 3 to 53 (got "%")', raw
+            USING ERRCODE = '22023',
+                  HINT = 'SET sferum_kpi.forecast_weeks = 8 (the default), or RESET sferum_kpi.forecast_weeks.';
+    END IF;
+    n := btrim(raw)::integer;
+    IF n < 3 OR n > 53 THEN
+        RAISE EXCEPTION 'sferum_kpi.forecast_weeks must be from 3 to 53 (got %)', n
+            USING ERRCODE = '22023',
+                  DETAIL = 'A line through fewer than 3 weeks has no scatter to judge it by; a school year has at most 53 weeks.',
+                  HINT = 'SET sferum_kpi.forecast_weeks = 8 (the default), or RESET sferum_kpi.forecast_weeks.';
+    END IF;
+    RETURN n;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.forecast_weeks() IS
+'How many weeks with a share the forecasts fit their line to: the setting sferum_kpi.forecast_weeks (SET, ALTER ROLE/DATABASE ... SET, postgresql.conf), 8 when unset. A value that is not a whole number from 3 to 53 is an error (22023).';
+
+CREATE FUNCTION @extschema@.forecast_t90(df integer)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+-- Student's t quantiles (0.90, df degrees of freedom), to 8 significant digits
+SELECT (ARRAY[3.0776835, 1.8856181, 1.6377444, 1.5332063, 1.4758840, 1.4397557, 1.4149239, 1.3968153,
+              1.3830287, 1.3721836, 1.3634303, 1.3562173, 1.3501713, 1.3450304, 1.3406056, 1.3367572,
+              1.3333794, 1.3303909, 1.3277282, 1.3253407, 1.3231879, 1.3212367, 1.3194602, 1.3178359,
+              1.3163451, 1.3149719, 1.3137029, 1.3125268, 1.3114336, 1.3104150, 1.3094635, 1.3085728,
+              1.3077371, 1.3069516, 1.3062118, 1.3055139, 1.3048544, 1.3042302, 1.3036386, 1.3030771,
+              1.3025434, 1.3020355, 1.3015516, 1.3010901, 1.3006493, 1.3002280, 1.2998249, 1.2994389,
+              1.2990688, 1.2987137, 1.2983727]::double precision[])[df]
+$fn$;
+COMMENT ON FUNCTION @extschema@.forecast_t90(integer) IS
+'Internal: the 0.90 quantile of Student''s t distribution with df degrees of freedom (1 to 51; NULL otherwise), the factor of the forecasts'' 80 % two-sided prediction interval (df = weeks used - 2).';
+
+CREATE FUNCTION @extschema@.build_forecast_views(mart_schema name, views_schema name, min_cell integer, or_replace boolean)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    m text := quote_ident(mart_schema);
+    v text := quote_ident(views_schema);
+    create_view text;
+    forecast_sql text;
+    col record;
+BEGIN
+    IF mart_schema IS NULL OR views_schema IS NULL OR min_cell IS NULL OR or_replace IS NULL THEN
+        RAISE EXCEPTION 'mart_schema, views_schema, min_cell and or_replace must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF min_cell < 0 THEN
+        RAISE EXCEPTION 'min_cell must be >= 0 (got %)', min_cell USING ERRCODE = '22023';
+    END IF;
+    IF to_regclass(format('%s.store', v)) IS NULL OR to_regclass(format('%s.refresh_log', v)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
+            USING ERRCODE = '42P01', HINT = 'The forecast views are made by sferum_kpi.create_kpi_views(mart_schema, views_schema).';
+    END IF;
+    create_view := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
+
+    -- The forecast at the weeks wk (week_start, region_code) that @weeks
+    -- yields: one lateral per week, region and indicator reads that
+    -- indicator's region and municipality rows of the school year up to the
+    -- week through the store's index, so a filter on the week or the
+    -- indicator reads no other week or indicator.  Per group (g): the week's
+    -- row (stage, threshold, share) and the regression aggregates over the
+    -- last N weeks with a share (used); then the horizon (h), the line and
+    -- the interval's half-width at it (e), the clamped projections (p) and
+    -- the verdict (j).
+    forecast_sql := $v$
+@create @v.@name AS
+SELECT i.indicator, i.title_ru, g.level, wk.region_code, g.municipality_id,
+       CASE WHEN g.level = 'municipality' AND g.municipality_id IS NULL THEN rb.ru ELSE mu.name END AS municipality_name,
+       g.platform, wk.week_start, g.share, g.stage, g.deadline, g.threshold,
+       p.projected_share, p.projected_low, p.projected_high,
+       CASE WHEN g.share IS NOT NULL AND g.threshold IS NOT NULL AND NOT j.met
+            THEN 100 * (g.threshold - g.share) / greatest(h.weeks_left, 1) END AS needed_weekly_gain_pp,
+       j.verdict, vl.ru AS verdict_ru,
+       g.comparison, g.in_force, g.weeks_used, h.weeks_left,
+       CASE WHEN g.weeks_used >= 3 THEN 100 * g.slope END AS slope_pp_per_week, g.suppressed
+FROM (@weeks) wk
+-- the indicators of the build as a list: the planner then knows how many there
+-- are (the catalog is rarely analyzed; a wrong guess makes it JIT-compile)
+CROSS JOIN (@indicators) iv(indicator)
+JOIN @extschema@.indicator_definition i ON i.indicator = iv.indicator
+CROSS JOIN LATERAL (
+    SELECT s.platform, s.level, s.municipality_id,
+           min(s.target_stage) FILTER (WHERE s.week_start = wk.week_start) AS stage,
+           min(s.target_deadline) FILTER (WHERE s.week_start = wk.week_start) AS deadline,
+           min(s.target_threshold) FILTER (WHERE s.week_start = wk.week_start) AS threshold,
+           min(s.target_comparison) FILTER (WHERE s.week_start = wk.week_start) AS comparison,
+           bool_or(s.target_in_force) FILTER (WHERE s.week_start = wk.week_start) AS in_force,
+           bool_or(s.target_met) FILTER (WHERE s.week_start = wk.week_start) AS met_stored,
+           bool_or(s.suppressed) FILTER (WHERE s.week_start = wk.week_start) AS suppressed,
+           min(s.y) FILTER (WHERE s.week_start = wk.week_start) AS share,
+           (count(*) FILTER (WHERE s.used))::integer AS weeks_used,
+           regr_slope(s.y, s.x) FILTER (WHERE s.used) AS slope,
+           regr_intercept(s.y, s.x) FILTER (WHERE s.used) AS intercept,
+           regr_avgx(s.y, s.x) FILTER (WHERE s.used) AS xbar,
+           regr_sxx(s.y, s.x) FILTER (WHERE s.used) AS sxx,
+           regr_syy(s.y, s.x) FILTER (WHERE s.used) AS syy,
+           regr_sxy(s.y, s.x) FILTER (WHERE s.used) AS sxy
+    -- used: one of the last N weeks with a share (N read once per query)
+    FROM (SELECT t.*,
+                 coalesce(t.y IS NOT NULL
+                          AND row_number() OVER (PARTITION BY t.platform, t.level, t.municipality_id, t.y IS NULL
+                                                 ORDER BY t.week_start DESC) <= (SELECT @extschema@.forecast_weeks()),
+                          false) AS used
+          FROM (SELECT h.week_start, h.platform, h.level, h.municipality_id, h.target_stage, h.target_deadline,
+                       h.target_threshold, h.target_comparison, h.target_in_force, h.target_met, x.suppressed,
+                       CASE WHEN h.denominator > 0 AND NOT x.suppressed
+                            THEN LEAST(h.numerator, h.denominator)::double precision / h.denominator END AS y,
+                       ((h.week_start - wk.week_start) / 7)::double precision AS x
+                FROM @v.store h
+                CROSS JOIN LATERAL (SELECT coalesce(i.unit = 'person' AND h.level <> 'region'
+                                                    AND h.denominator < @min_cell, false) AS suppressed) x
+                WHERE h.indicator = i.indicator AND h.region_code = wk.region_code
+                  AND h.level IN ('region', 'municipality')
+                  AND h.week_start BETWEEN make_date(@extschema@.school_year(wk.week_start), 9, 1) AND wk.week_start
+                  AND h.platform IN ('any', CASE WHEN @extschema@.school_year(wk.week_start) >= 2025
+                                                 THEN 'national' ELSE 'vk' END)) t) s
+    GROUP BY s.platform, s.level, s.municipality_id
+    HAVING min(s.target_stage) FILTER (WHERE s.week_start = wk.week_start) IS NOT NULL
+) g
+-- whole weeks from this week to the deadline's week; 0 when the stage is due
+-- this week or overdue (the last stage goes on applying after its deadline)
+CROSS JOIN LATERAL (SELECT greatest(0, (@extschema@.week_start(g.deadline) - wk.week_start) / 7) AS weeks_left) h
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN g.weeks_used >= 3 THEN g.intercept + g.slope * h.weeks_left END AS yhat,
+           CASE WHEN g.weeks_used >= 3
+                THEN @extschema@.forecast_t90(g.weeks_used - 2)
+                     * sqrt(greatest(0, g.syy - g.sxy * g.sxy / g.sxx) / (g.weeks_used - 2))
+                     * sqrt(1 + 1.0::double precision / g.weeks_used + (h.weeks_left - g.xbar) ^ 2 / g.sxx) END AS half
+) e
+CROSS JOIN LATERAL (
+    -- nothing left to project when the deadline's week has come: the value at
+    -- the deadline is the week's share
+    SELECT CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
+                WHEN h.weeks_left = 0 THEN g.share
+                ELSE greatest(0, least(1, e.yhat)) END AS projected_share,
+           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
+                WHEN h.weeks_left = 0 THEN g.share
+                ELSE greatest(0, least(1, e.yhat - e.half)) END AS projected_low,
+           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
+                WHEN h.weeks_left = 0 THEN g.share
+                ELSE greatest(0, least(1, e.yhat + e.half)) END AS projected_high
+) p
+CROSS JOIN LATERAL (
+    SELECT coalesce(g.met_stored, CASE WHEN g.comparison = '>' THEN g.share > g.threshold
+                                       ELSE g.share >= g.threshold END, false) AS met,
+           CASE WHEN g.threshold IS NULL OR g.share IS NULL OR g.weeks_used < 3 THEN 'unknown'
+                WHEN coalesce(g.met_stored, CASE WHEN g.comparison = '>' THEN g.share > g.threshold
+                                                 ELSE g.share >= g.threshold END) THEN 'met'
+                WHEN CASE WHEN g.comparison = '>' THEN p.projected_low > g.threshold
+                          ELSE p.projected_low >= g.threshold END THEN 'on_track'
+                WHEN CASE WHEN g.comparison = '>' THEN p.projected_share > g.threshold OR p.projected_high > g.threshold
+                          ELSE p.projected_share >= g.threshold OR p.projected_high >= g.threshold END THEN 'at_risk'
+                ELSE 'off_track' END AS verdict
+) j
+LEFT JOIN @m.municipality mu ON mu.municipality_id = g.municipality_id
+LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
+LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$;
+    forecast_sql := replace(replace(replace(replace(replace(forecast_sql, '@v.', v || '.'), '@m.', m || '.'),
+                                            '@min_cell', min_cell::text), '@create', create_view),
+                            '@indicators', coalesce((SELECT 'VALUES ' || string_agg(format('(%L)', d.indicator), ', ' ORDER BY d.indicator)
+                                                       FROM @extschema@.indicator_definition d),
+                                                    'SELECT NULL::text WHERE false'));
+    -- every stored week of every region
+    EXECUTE replace(replace(forecast_sql, '@name', 'forecast_by_week'),
+                    '@weeks', format('SELECT l.week_start, l.region_code FROM %s.refresh_log l', v));
+    -- the latest complete week of each region (spec §5)
+    EXECUTE replace(replace(forecast_sql, '@name', 'forecast'),
+                    '@weeks', format('SELECT max(l.week_start) FILTER (WHERE l.complete) AS week_start, l.region_code
+      FROM %s.refresh_log l GROUP BY l.region_code HAVING bool_or(l.complete)', v));
+
+    -- Rankings.  Per stored week (wk) one lateral reads the store rows of
+    -- that week and the week before (on the week's monitored platform), ranks
+    -- each week's groups by window functions partitioned by the week,
+    -- indicator, platform, level and region, and takes the week before's share
+    -- and rank with lag() over those two weeks only; the movers are ranked by
+    -- a window partitioned by the week too.  So a filter on week_start,
+    -- indicator and level is pushed down to the store's index and reads two
+    -- weeks, never the others (a lag() over the whole store would read every
+    -- week first).  A group is its key columns, NULLs included (window
+    -- partitions treat NULLs as equal).
+    EXECUTE replace(replace(replace(replace(replace($v$
+@create @v.rankings AS
+SELECT r.indicator, d.title_ru, r.week_start, r.platform, r.level, lv.ru AS level_ru, r.region_code,
+       r.municipality_id,
+       CASE WHEN r.level IN ('municipality', 'organisation') AND r.municipality_id IS NULL THEN rb.ru
+            ELSE mu.name END AS municipality_name,
+       r.org_kind, k.ru AS org_kind_ru, r.org_id, og.name AS org_name,
+       r.numerator, r.denominator, r.share, 100 * r.share AS share_pct, r.previous_share, r.change_pp,
+       r.rank, r.ranked, r.previous_rank,
+       CASE WHEN r.change_pp > 0 AND r.rise <= 5 THEN 'top'
+            WHEN r.change_pp < 0 AND r.fall <= 5 THEN 'bottom' END AS mover,
+       r.rag, rg.ru AS rag_ru,
+       r.suppressed, r.target_stage, r.target_comparison, r.target_threshold, r.target_met
+FROM (
+    SELECT wk.week_start, c.indicator, c.platform, c.level, c.region_code, c.municipality_id, c.org_kind, c.org_id,
+           c.numerator, c.denominator, c.share, c.suppressed, c.rank, c.ranked, c.rag,
+           c.target_stage, c.target_comparison, c.target_threshold, c.target_met,
+           c.previous_share, c.previous_rank, c.change_pp,
+           rank() OVER (PARTITION BY wk.week_start, c.indicator, c.platform, c.level, c.region_code, c.change_pp > 0
+                        ORDER BY c.change_pp DESC) AS rise,
+           rank() OVER (PARTITION BY wk.week_start, c.indicator, c.platform, c.level, c.region_code, c.change_pp < 0
+                        ORDER BY c.change_pp) AS fall
+    FROM (SELECT DISTINCT l.week_start FROM @v.refresh_log l) wk
+    CROSS JOIN LATERAL (
+        SELECT t.*, 100 * (t.share - t.previous_share) AS change_pp
+        FROM (SELECT w.*,
+                     CASE WHEN lag(w.week_start) OVER g = w.week_start - 7 THEN lag(w.share) OVER g END AS previous_share,
+                     CASE WHEN lag(w.week_start) OVER g = w.week_start - 7 THEN lag(w.rank) OVER g END AS previous_rank
+              FROM (@ranked
+                    WHERE s.week_start IN (wk.week_start, wk.week_start - 7)
+                      AND s.level IN ('municipality', 'organisation', 'org_kind')
+                      AND s.platform IN ('any', CASE WHEN @extschema@.school_year(wk.week_start) >= 2025
+                                                     THEN 'national' ELSE 'vk' END)) w
+              WINDOW g AS (PARTITION BY w.indicator, w.platform, w.level, w.region_code, w.municipality_id, w.org_kind,
+                                        w.org_id ORDER BY w.week_start)) t
+        WHERE t.week_start = wk.week_start) c
+) r
+LEFT JOIN @extschema@.indicator_definition d ON d.indicator = r.indicator
+LEFT JOIN @m.municipality mu ON mu.municipality_id = r.municipality_id
+LEFT JOIN @m.organisation og ON og.org_id = r.org_id
+LEFT JOIN @extschema@.label lv ON lv.kind = 'level' AND lv.code = r.level
+LEFT JOIN @extschema@.label k ON k.kind = 'org_kind' AND k.code = r.org_kind
+LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
+LEFT JOIN @extschema@.label rg ON rg.kind = 'rag' AND rg.code = r.rag$v$,
+        -- one week's groups, ranked: share highest first, equal shares the same
+        -- rank (1, 2, 2, 4); groups without a share are not ranked
+        '@ranked', $v$
+        SELECT s.week_start, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
+               CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator, x.share, x.suppressed,
+               s.target_stage, s.target_comparison, s.target_threshold,
+               CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met,
+               CASE WHEN x.share IS NOT NULL
+                    THEN rank() OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code,
+                                                   x.share IS NULL
+                                      ORDER BY x.share DESC) END AS rank,
+               count(x.share) OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code) AS ranked,
+               -- green: meets the stage (exact, as target_met); amber: at most 10
+               -- percentage points below its threshold (exact in numeric); red:
+               -- further below; grey: no share (0/0 or suppressed) or no judgement
+               CASE WHEN x.share IS NULL OR s.target_met IS NULL OR s.target_threshold IS NULL THEN 'grey'
+                    WHEN s.target_met THEN 'green'
+                    WHEN LEAST(s.numerator, s.denominator)::numeric
+                         >= (s.target_threshold::numeric - 0.10) * s.denominator THEN 'amber'
+                    ELSE 'red' END AS rag
+        FROM @v.store s
+        LEFT JOIN @extschema@.indicator_definition sd ON sd.indicator = s.indicator
+        CROSS JOIN LATERAL (
+            SELECT coalesce(sd.unit = 'person' AND s.level <> 'region' AND s.denominator < @min_cell, false) AS suppressed) x0
+        CROSS JOIN LATERAL (
+            SELECT x0.suppressed,
+                   CASE WHEN s.denominator > 0 AND NOT x0.suppressed
+                        THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share) x$v$),
+        '@v.', v || '.'), '@m.', m || '.'), '@min_cell', min_cell::text), '@create', create_view);
+
+    EXECUTE format('COMMENT ON VIEW %s.forecast IS %L', v,
+        'At this pace, will we meet the stage? Every computed indicator for the region and each municipality (the regional bodies as their own group) with a target stage, on the monitored platform, at the latest complete week of the region. Model: ordinary least squares of the weekly share on the week over the last sferum_kpi.forecast_weeks (default 8) weeks with a share of the same school year, extended to the deadline''s week, with an 80 % prediction interval (t quantile, n-2 degrees of freedom); shares and bounds clamped to [0, 1]. Verdict: unknown (no threshold, no share or fewer than 3 weeks), met, on_track (projected_low meets the stage), at_risk (projected_share or projected_high does), off_track. Aggregates only.');
+    EXECUTE format('COMMENT ON VIEW %s.forecast_by_week IS %L', v,
+        'The forecast as it stood at every stored week of every region (columns and model as forecast; sferum_kpi.forecast(views_schema, week) reads one week). WHERE week_start = ... reads only that week''s school year up to it.');
+    EXECUTE format('COMMENT ON VIEW %s.rankings IS %L', v,
+        'Who holds the region back, who moved: per stored week, indicator and monitored platform, the municipalities (regional bodies as their own group), organisations and organisation kinds of each region ranked by share (highest first, ties share a rank; no share: unranked), with the change from the week before, the 5 largest rises (top) and falls (bottom) of the week and level, and red/amber/green against the stage of the week (green meets it, amber at most 10 percentage points below, red further below, grey no share or no judgement). WHERE week_start = ... AND indicator = ... AND level = ... reads that week and the week before only. Aggregates only.');
+    FOR col IN
+        SELECT c.relname, a.attname, x.comment
+        FROM pg_class c
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        JOIN (VALUES
+            ('indicator', 'Indicator code (sferum_kpi.indicator_definition).'),
+            ('title_ru', 'Indicator title in Russian.'),
+            ('level', 'region, municipality, org_kind or organisation: which grouping the row is.'),
+            ('level_ru', 'Level in Russian.'),
+            ('region_code', 'Region code.'),
+            ('municipality_id', 'Municipality; NULL for the regional bodies (their own group below the region).'),
+            ('municipality_name', 'Municipality name; «Региональный уровень» for the regional bodies.'),
+            ('org_kind', 'Organisation kind (org_kind and organisation levels).'),
+            ('org_kind_ru', 'Organisation kind in Russian.'),
+            ('org_id', 'Organisation id (organisation level).'),
+            ('org_name', 'Organisation name (organisation level).'),
+            ('platform', 'The monitored platform of the week (vk up to school year 2024/2025, national from 2025/2026), or any for indicators without a platform.'),
+            ('week_start', 'Monday of the week (forecast: the latest complete week of the region).'),
+            ('numerator', 'Units counted; NULL when suppressed.'),
+            ('denominator', 'Population of the group.'),
+            ('share', 'The week''s share, min(numerator, denominator) / denominator; NULL when the denominator is 0 or the cell is suppressed.'),
+            ('share_pct', 'share in per cent (0-100).'),
+            ('stage', 'Target stage of the week (the earliest deadline on or after its Monday; the last stage after it).'),
+            ('deadline', 'Deadline of that stage.'),
+            ('threshold', 'Threshold of that stage (the baseline for baseline stages); NULL while the baseline is not judged.'),
+            ('comparison', '>= or > (strict).'),
+            ('in_force', 'false while the stage awaits its normative acts.'),
+            ('projected_share', 'The least-squares line at the deadline''s week, clamped to [0, 1]; the week''s share when the deadline''s week has come; NULL when the verdict is unknown for lack of a share or of 3 weeks.'),
+            ('projected_low', 'Lower bound of the 80 % prediction interval at the deadline''s week (t quantile, n-2 degrees of freedom), clamped to [0, 1].'),
+            ('projected_high', 'Upper bound of the 80 % prediction interval at the deadline''s week, clamped to [0, 1].'),
+            ('needed_weekly_gain_pp', 'Percentage points per week still needed from the week''s share to reach the threshold by the deadline''s week: 100 * (threshold - share) / weeks_left (the whole gap when no week is left); NULL when met or unknown.'),
+            ('verdict', 'unknown (threshold unknown, share NULL or fewer than 3 usable weeks), met (the week''s share meets the stage), on_track (projected_low meets it), at_risk (projected_share or projected_high meets it), off_track (even projected_high does not).'),
+            ('verdict_ru', 'The verdict in Russian (sferum_kpi.label, kind verdict).'),
+            ('weeks_used', 'Weeks the line was fitted to: those with a share, of the week''s school year, up to the week, at most sferum_kpi.forecast_weeks.'),
+            ('weeks_left', 'Whole weeks from this week to the week of the deadline; 0 when the stage is due this week or overdue.'),
+            ('slope_pp_per_week', 'Slope of the fitted line, percentage points per week; NULL with fewer than 3 weeks.'),
+            ('suppressed', 'true when the group is a small cell: fewer people than min_cell below the region level; its shares are withheld and the verdict is unknown.'),
+            ('previous_share', 'Share of the same group and platform the week before.'),
+            ('change_pp', 'share - previous_share, in percentage points.'),
+            ('rank', 'Rank within the region, week, indicator, platform and level by share, highest first; equal shares share a rank (1, 2, 2, 4); NULL without a share.'),
+            ('ranked', 'How many groups of that region, week, indicator, platform and level were ranked.'),
+            ('previous_rank', 'The group''s rank the week before.'),
+            ('mover', 'top: among the 5 largest rises (change_pp > 0) of the region, week, indicator and level; bottom: among the 5 largest falls; ties with the fifth count too; NULL otherwise.'),
+            ('rag', 'green: meets the stage; amber: below it by at most 10 percentage points; red: further below; grey: no share or no judgement (no target, baseline unknown).'),
+            ('rag_ru', 'rag in Russian (sferum_kpi.label, kind rag).'),
+            ('target_stage', 'Target stage of the week.'),
+            ('target_comparison', '>= or > (strict).'),
+            ('target_threshold', 'Threshold of the stage; NULL while unknown.'),
+            ('target_met', 'Whether the share meets the stage; NULL when unknown or suppressed.')
+        ) x(name, comment) ON x.name = a.attname
+        WHERE c.relnamespace = to_regnamespace(v) AND c.relname IN ('forecast', 'forecast_by_week', 'rankings')
+    LOOP
+        EXECUTE format('COMMENT ON COLUMN %s.%I.%I IS %L', v, col.relname, col.attname, col.comment);
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.build_forecast_views(name, name, integer, boolean) IS
+'Internal: write the views forecast, forecast_by_week and rankings of a KPI view set over its store (build_kpi_views); or_replace re-creates them in place (rebuild_views).';
+
+CREATE FUNCTION @extschema@.forecast(views_schema name, week date DEFAULT NULL)
+RETURNS TABLE (indicator text, title_ru text, level text, region_code text, municipality_id bigint,
+               municipality_name text, platform text, week_start date, share double precision, stage integer,
+               deadline date, threshold double precision, projected_share double precision,
+               projected_low double precision, projected_high double precision,
+               needed_weekly_gain_pp double precision, verdict text, verdict_ru text, comparison text,
+               in_force boolean, weeks_used integer, weeks_left integer, slope_pp_per_week double precision,
+               suppressed boolean)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    IF views_schema IS NULL THEN
+        RAISE EXCEPTION 'views_schema must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF views_schema = '' THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
+    END IF;
+    IF NOT isfinite(week) THEN
+        RAISE EXCEPTION 'week must be a finite date (got %)', week USING ERRCODE = '22008';
+    END IF;
+    IF to_regclass(format('%I.forecast_by_week', views_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no forecast views', views_schema
+            USING ERRCODE = '42P01',
+                  HINT = 'Create the KPI views with sferum_kpi.create_kpi_views(mart_schema, views_schema), or run sferum_kpi.rebuild_views(views_schema) for views made before the forecasts.';
+    END IF;
+    -- the views, not the store: a BI role that grant_reader let read them can call this
+    IF week IS NULL THEN
+        RETURN QUERY EXECUTE format('SELECT * FROM %I.forecast', views_schema);
+    ELSE
+        RETURN QUERY EXECUTE format('SELECT * FROM %I.forecast_by_week f WHERE f.week_start = $1', views_schema)
+            USING @extschema@.week_start(week);
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.forecast(name, date) IS
+'At this pace, will we meet the stage? The forecast of every computed indicator for each region and municipality of a KPI view set at the week containing `week` (NULL: the latest complete week of each region, i.e. the view <views>.forecast); one row per indicator and group with a target stage that week. Least squares over the last sferum_kpi.forecast_weeks weeks of the school year with a share, 80 % prediction interval at the deadline''s week, verdict unknown / met / on_track / at_risk / off_track.';

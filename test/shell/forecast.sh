@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Forecasts and rankings (issue 12) on a generated region, back-filled across the
+# 2025 school-year boundary:
+#   - forecast_by_week, every stored week, group and column, against a plain-SQL
+#     oracle that fits the line with explicit sums and a second pass for the
+#     residuals (the views use regr_*), derives the verdict from the written rule,
+#     for N = 8 (the default) and N = 5 (sferum_kpi.forecast_weeks); forecast
+#     equals forecast_by_week at the latest complete week;
+#   - rankings, every stored week, against an oracle that ranks by counting larger
+#     shares, finds the week before by a plain join and the movers by counting
+#     larger changes;
+#   - the plans: WHERE week_start = X AND indicator = Y AND level = Z on rankings
+#     reads the store rows of X and X - 7 only, and forecast_by_week WHERE
+#     week_start = X only rows of X's school year up to X (the heap rows the
+#     query fetched, from pg_stat_xact_user_tables).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source scripts/pgenv.sh
+db=forecast_$$
+scale=${FORECAST_SCALE:-0.1}
+from=${FORECAST_FROM:-2025-05-05}
+trap 'psql_q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+q() { psql_q -d "$db" -At "$@"; }
+fail() { echo "forecast: $*"; exit 1; }
+
+psql_q -c "CREATE DATABASE $db"
+q -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('m')" >/dev/null
+psql_q -d "$db" -v mart=m -v scale="$scale" -v seed=11 -f scripts/generate_region.sql >/dev/null
+q -c "SELECT sferum_kpi.create_kpi_views('m', 'kpi')" >/dev/null    # min_cell 5: small cells are suppressed
+last=$(q -c "SELECT sferum_kpi.week_start(max(day)) FROM m.activity_daily")
+# May to December 2025: the vk weeks of 2024/2025 (the baseline's maximum among them), then 2025/2026
+q -c "SET client_min_messages = warning" -c "SELECT count(*) FROM sferum_kpi.backfill('kpi', '$from', '$last')" >/dev/null
+# statistics as autovacuum leaves them after a back-fill (refresh_week analyzes a partition only
+# while it is nearly empty: its statistics would describe the first week stored)
+q -c "ANALYZE kpi.store" -c "ANALYZE kpi.refresh_log" -c "ANALYZE sferum_kpi.indicator_definition" >/dev/null
+weeks=$(q -c "SELECT count(DISTINCT week_start) FROM kpi.store")
+((weeks >= 30)) || fail "only $weeks weeks stored"
+
+# ---- forecast_by_week = the oracle, every week and group, for N = 8 and N = 5
+forecast_oracle() {
+    q -v n="$1" <<'SQL'
+SET sferum_kpi.forecast_weeks = :n;
+-- gk names a group of a week (the municipality may be NULL: the regional bodies)
+CREATE TEMP TABLE cur AS   -- the groups of each stored week with a target stage, on the monitored platform
+SELECT concat_ws('|', s.week_start, s.indicator, s.level, coalesce(s.municipality_id::text, 'regional')) AS gk,
+       s.week_start, s.indicator, s.level, s.region_code, s.municipality_id, s.platform, s.target_stage,
+       s.target_deadline, s.target_threshold, s.target_comparison, s.target_met,
+       d.unit = 'person' AND s.level = 'municipality' AND s.denominator < 5 AS small,
+       CASE WHEN s.denominator > 0 AND NOT (d.unit = 'person' AND s.level = 'municipality' AND s.denominator < 5)
+            THEN least(s.numerator, s.denominator)::float8 / s.denominator END AS share,
+       -- whole weeks to the Monday of the deadline's ISO week, at least 0
+       greatest(0, (s.target_deadline - (extract(isodow FROM s.target_deadline)::integer - 1) - s.week_start) / 7) AS left_,
+       -- 1 September of the week's school year
+       make_date(extract(year FROM s.week_start)::integer - (extract(month FROM s.week_start) < 9)::integer, 9, 1) AS sy_start
+FROM kpi.store s JOIN sferum_kpi.indicator_definition d USING (indicator)
+WHERE s.level IN ('region', 'municipality') AND s.target_stage IS NOT NULL
+  AND s.platform = CASE WHEN NOT d.per_platform THEN 'any' WHEN s.week_start >= '2025-09-01' THEN 'national' ELSE 'vk' END;
+ANALYZE cur;
+CREATE TEMP TABLE pts AS   -- the weeks with a share of the same school year up to the week; the last N of them
+SELECT * FROM (
+    SELECT c.gk, ((h.week_start - c.week_start) / 7)::float8 AS x, least(h.numerator, h.denominator)::float8 / h.denominator AS y,
+           rank() OVER (PARTITION BY c.gk ORDER BY h.week_start DESC) AS k
+    FROM cur c
+    JOIN kpi.store h ON h.indicator = c.indicator AND h.level = c.level AND h.platform = c.platform
+     AND h.region_code = c.region_code AND coalesce(h.municipality_id, -1) = coalesce(c.municipality_id, -1)
+     AND h.org_id IS NULL AND h.org_kind IS NULL AND h.week_start BETWEEN c.sy_start AND c.week_start
+    JOIN sferum_kpi.indicator_definition d ON d.indicator = h.indicator
+    WHERE h.denominator > 0 AND NOT (d.unit = 'person' AND h.level = 'municipality' AND h.denominator < 5)) u
+WHERE k <= :n;
+ANALYZE pts;
+CREATE TEMP TABLE fit AS   -- b = (n Sxy - Sx Sy) / (n Sxx - Sx^2), a = (Sy - b Sx) / n
+SELECT gk, n, sx, sxx, b, (sy - b * sx) / n AS a
+FROM (SELECT gk, count(*) AS n, sum(x) AS sx, sum(y) AS sy, sum(x * x) AS sxx, sum(x * y) AS sxy,
+             CASE WHEN count(*) >= 3 THEN (count(*) * sum(x * y) - sum(x) * sum(y)) / (count(*) * sum(x * x) - sum(x) ^ 2) END AS b
+      FROM pts GROUP BY gk) s;
+CREATE TEMP TABLE judged AS
+SELECT o.*,
+       CASE WHEN target_threshold IS NULL OR share IS NULL OR n < 3 THEN 'unknown'
+            WHEN target_met THEN 'met'
+            WHEN (target_comparison = '>=' AND proj[2] >= target_threshold) OR (target_comparison = '>' AND proj[2] > target_threshold) THEN 'on_track'
+            WHEN (target_comparison = '>=' AND proj[3] >= target_threshold) OR (target_comparison = '>' AND proj[3] > target_threshold) THEN 'at_risk'
+            ELSE 'off_track' END AS verdict,
+       CASE WHEN share IS NOT NULL AND target_threshold IS NOT NULL AND NOT target_met
+            THEN 100 * (target_threshold - share) / greatest(left_, 1) END AS needed
+FROM (
+    SELECT c.*, coalesce(f.n, 0) AS n, f.b,
+           CASE WHEN coalesce(f.n, 0) < 3 OR c.share IS NULL THEN NULL
+                WHEN c.left_ = 0 THEN ARRAY[c.share, c.share, c.share]
+                ELSE ARRAY[greatest(0, least(1, f.a + f.b * c.left_)),
+                           greatest(0, least(1, f.a + f.b * c.left_ - hw.half)),
+                           greatest(0, least(1, f.a + f.b * c.left_ + hw.half))] END AS proj
+    FROM cur c
+    LEFT JOIN fit f USING (gk)
+    -- s^2 = the sum of the squared residuals / (n - 2)
+    LEFT JOIN (SELECT p.gk, sum((p.y - f2.a - f2.b * p.x) ^ 2) AS sse FROM pts p JOIN fit f2 USING (gk) GROUP BY p.gk) r USING (gk)
+    CROSS JOIN LATERAL (SELECT CASE WHEN f.n >= 3 THEN sferum_kpi.forecast_t90((f.n - 2)::integer) * sqrt(r.sse / (f.n - 2))
+                                    * sqrt(1 + 1.0 / f.n + (c.left_ - f.sx / f.n) ^ 2 / (f.sxx - f.sx * f.sx / f.n)) END AS half) hw) o;
+CREATE TEMP TABLE viewed AS
+SELECT concat_ws('|', f.week_start, f.indicator, f.level, coalesce(f.municipality_id::text, 'regional')) AS gk, f.*
+FROM kpi.forecast_by_week f;
+SELECT (SELECT count(*) FROM judged),
+       (SELECT count(*) FROM viewed),
+       (SELECT count(*) FROM judged j FULL JOIN viewed f USING (gk)
+        WHERE j.gk IS NULL OR f.gk IS NULL
+           OR f.platform <> j.platform OR f.stage <> j.target_stage OR f.weeks_used <> j.n OR f.weeks_left <> j.left_
+           OR f.verdict <> j.verdict OR f.suppressed <> j.small
+           OR f.share IS DISTINCT FROM j.share
+           OR abs(coalesce(f.slope_pp_per_week - 100 * j.b, 0)) > 1e-9 OR (f.slope_pp_per_week IS NULL) <> (j.b IS NULL)
+           OR (f.projected_share IS NULL) <> (j.proj IS NULL)
+           OR abs(f.projected_share - j.proj[1]) > 1e-9 OR abs(f.projected_low - j.proj[2]) > 1e-9
+           OR abs(f.projected_high - j.proj[3]) > 1e-9
+           OR (f.needed_weekly_gain_pp IS NULL) <> (j.needed IS NULL) OR abs(f.needed_weekly_gain_pp - j.needed) > 1e-9),
+       (SELECT string_agg(v, ',' ORDER BY v) FROM (SELECT DISTINCT verdict AS v FROM viewed) x),
+       (SELECT count(*) FROM viewed WHERE suppressed),
+       (SELECT count(DISTINCT platform) FROM viewed WHERE platform <> 'any');
+SQL
+}
+for n in 8 5; do
+    read -r oracle_rows rows differing verdicts suppressed platforms <<<"$(forecast_oracle "$n" | tail -1 | tr '|' ' ')"
+    [[ $differing == 0 && $oracle_rows == "$rows" ]] ||
+        fail "N = $n: forecast_by_week has $rows rows, the oracle $oracle_rows, $differing differ"
+    ((rows > 500 && platforms == 2)) || fail "N = $n: only $rows forecast rows ($platforms platforms)"
+    echo "ok: N = $n: forecast_by_week = the oracle on $rows rows over $weeks weeks (verdicts $verdicts; $suppressed suppressed)"
+done
+same=$(q -c "SELECT count(*) FROM ((SELECT * FROM kpi.forecast EXCEPT SELECT f.* FROM kpi.forecast_by_week f
+                                      JOIN (SELECT region_code, max(week_start) FILTER (WHERE complete) AS w FROM kpi.refresh_log GROUP BY 1) l
+                                        ON l.region_code = f.region_code AND l.w = f.week_start)
+                                     UNION ALL
+                                     (SELECT f.* FROM kpi.forecast_by_week f
+                                      JOIN (SELECT region_code, max(week_start) FILTER (WHERE complete) AS w FROM kpi.refresh_log GROUP BY 1) l
+                                        ON l.region_code = f.region_code AND l.w = f.week_start
+                                      EXCEPT SELECT * FROM kpi.forecast)) d")
+[[ $same == 0 ]] || fail "forecast differs from forecast_by_week at the latest complete week ($same rows)"
+echo "ok: forecast = forecast_by_week at the latest complete week"
+
+# ---- rankings = the oracle, every week
+read -r rows differing movers ranked_levels <<<"$(q <<'SQL' | tail -1 | tr '|' ' '
+-- part: the groups ranked together (week, indicator, platform, level, region); grp: one group over the weeks
+CREATE TEMP TABLE base AS
+SELECT s.week_start, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
+       concat_ws('/', s.week_start, s.indicator, s.platform, s.level, s.region_code) AS part,
+       concat_ws('/', s.indicator, s.platform, s.level, s.region_code, coalesce(s.municipality_id::text, '-'),
+                 coalesce(s.org_kind, '-'), coalesce(s.org_id::text, '-')) AS grp,
+       CASE WHEN s.denominator > 0 AND NOT (d.unit = 'person' AND s.denominator < 5)
+            THEN least(s.numerator, s.denominator)::float8 / s.denominator END AS share,
+       s.target_threshold, s.target_met, s.numerator, s.denominator
+FROM kpi.store s JOIN sferum_kpi.indicator_definition d USING (indicator)
+WHERE s.level IN ('municipality', 'organisation', 'org_kind');
+CREATE INDEX ON base (part, share);
+ANALYZE base;
+-- rank = 1 + the number of groups with a larger share; groups without a share are not ranked
+CREATE TEMP TABLE ranked AS
+SELECT b.*, CASE WHEN b.share IS NOT NULL THEN 1 + (SELECT count(*) FROM base o WHERE o.part = b.part AND o.share > b.share) END AS rk,
+       (SELECT count(*) FROM base o WHERE o.part = b.part AND o.share IS NOT NULL) AS ranked_o
+FROM base b;
+-- the week before: the same group 7 days earlier; the monitored platform of the week
+CREATE TEMP TABLE cur AS
+SELECT c.*, p.share AS prev_share, p.rk AS prev_rank_o, 100 * (c.share - p.share) AS change_o
+FROM ranked c
+LEFT JOIN ranked p ON p.grp = c.grp AND p.week_start = c.week_start - 7
+WHERE c.platform IN ('any', CASE WHEN c.week_start >= '2025-09-01' THEN 'national' ELSE 'vk' END);
+CREATE INDEX ON cur (part, change_o);
+ANALYZE cur;
+CREATE TEMP TABLE oracle AS
+SELECT c.*,
+       -- among the 5 largest rises (falls): fewer than 5 larger ones
+       CASE WHEN c.change_o > 0 AND (SELECT count(*) FROM cur o WHERE o.part = c.part AND o.change_o > c.change_o) < 5 THEN 'top'
+            WHEN c.change_o < 0 AND (SELECT count(*) FROM cur o WHERE o.part = c.part AND o.change_o < c.change_o) < 5 THEN 'bottom'
+       END AS mover_o,
+       CASE WHEN c.share IS NULL OR c.target_threshold IS NULL OR c.target_met IS NULL THEN 'grey'
+            WHEN c.target_met THEN 'green'
+            WHEN 100 * least(c.numerator, c.denominator) >= (100 * c.target_threshold::numeric - 10) * c.denominator THEN 'amber'
+            ELSE 'red' END AS rag_o
+FROM cur c;
+CREATE TEMP TABLE viewed AS
+SELECT concat_ws('/', r.week_start, r.indicator, r.platform, r.level, r.region_code) AS part,
+       concat_ws('/', r.indicator, r.platform, r.level, r.region_code, coalesce(r.municipality_id::text, '-'),
+                 coalesce(r.org_kind, '-'), coalesce(r.org_id::text, '-')) AS grp, r.*
+FROM kpi.rankings r;
+SELECT (SELECT count(*) FROM viewed),
+       (SELECT count(*) FROM oracle o FULL JOIN viewed r USING (part, grp)
+        WHERE o.part IS NULL OR r.part IS NULL
+           OR r.rank IS DISTINCT FROM o.rk OR r.previous_rank IS DISTINCT FROM o.prev_rank_o
+           OR r.ranked <> o.ranked_o OR r.share IS DISTINCT FROM o.share
+           OR r.previous_share IS DISTINCT FROM o.prev_share OR r.change_pp IS DISTINCT FROM o.change_o
+           OR r.mover IS DISTINCT FROM o.mover_o OR r.rag <> o.rag_o),
+       (SELECT count(*) FROM viewed WHERE mover IS NOT NULL),
+       (SELECT string_agg(DISTINCT level, ',') FROM viewed WHERE rank > 1);
+SQL
+)"
+[[ $differing == 0 ]] || fail "rankings: $differing of $rows rows differ from the oracle"
+[[ $ranked_levels == "municipality,org_kind,organisation" && $movers -gt 100 ]] ||
+    fail "rankings: ranked levels '$ranked_levels', $movers movers"
+echo "ok: rankings = the oracle on $rows rows ($movers movers; levels $ranked_levels)"
+
+# ---- the plans read one week (and the week before), not every week: the heap rows
+# the query read from the store's partitions, from this transaction's statistics
+rows_read() {
+    q -c "SET jit = off" -c "BEGIN" -c "SELECT count(*) FROM ($1) x" \
+      -c "SELECT sum(seq_tup_read + coalesce(idx_tup_fetch, 0)) FROM pg_stat_xact_user_tables
+          WHERE schemaname = 'kpi' AND relname ~ '^store_y[0-9]+\$'" -c "COMMIT" | tail -1
+}
+week=$(q -c "SELECT max(week_start) FILTER (WHERE complete) FROM kpi.refresh_log")
+for level in organisation municipality; do
+    read_rows=$(rows_read "SELECT * FROM kpi.rankings WHERE week_start = '$week' AND level = '$level'
+                           AND indicator = 'staff_weekly_writers' ORDER BY rank LIMIT 20")
+    read -r two_weeks all_weeks <<<"$(q -F ' ' -c "
+        SELECT count(*) FILTER (WHERE week_start IN ('$week', '$week'::date - 7)), count(*)
+        FROM kpi.store WHERE indicator = 'staff_weekly_writers' AND level = '$level'")"
+    ((read_rows > 0 && read_rows <= two_weeks)) ||
+        fail "rankings of $week ($level) read $read_rows store rows; that week and the one before hold $two_weeks (all weeks $all_weeks)"
+    echo "ok: rankings of one week ($level): $read_rows store rows read; $week and the week before hold $two_weeks (all weeks $all_weeks)"
+done
+read_rows=$(rows_read "SELECT * FROM kpi.forecast_by_week WHERE week_start = '$week'")
+read -r school_year all_rows <<<"$(q -F ' ' -c "
+    SELECT count(*) FILTER (WHERE week_start BETWEEN make_date(sferum_kpi.school_year('$week'), 9, 1) AND '$week'), count(*)
+    FROM kpi.store")"
+((read_rows > 0 && read_rows <= school_year)) ||
+    fail "forecast_by_week of $week read $read_rows store rows; its school year up to it holds $school_year (all weeks $all_rows)"
+echo "ok: forecast of one week: $read_rows store rows read; its school year up to it holds $school_year (all weeks $all_rows)"
