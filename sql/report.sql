@@ -31,21 +31,21 @@ CREATE FUNCTION @extschema@.report_pct(share double precision)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-RETURN CASE WHEN share IS NULL OR share = 'NaN' THEN '—'
+RETURN CASE WHEN share IS NULL OR share = 'NaN' OR NOT abs(share) < 1e5 THEN '—'
             ELSE replace(to_char(100 * share, 'FM9999990.0'), '.', ',') || chr(160) || '%' END;
 COMMENT ON FUNCTION @extschema@.report_pct(double precision) IS
-'Internal (report_html): a share (0.631) as Russian percent text with one decimal (63,1 %); NULL: a dash.';
+'Internal (report_html): a share (0.631) as Russian percent text with one decimal (63,1 %); NULL, NaN and values beyond ±100 000 (infinities): a dash.';
 
 CREATE FUNCTION @extschema@.report_pp(change double precision)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-RETURN CASE WHEN change IS NULL OR change = 'NaN' THEN '—'
+RETURN CASE WHEN change IS NULL OR change = 'NaN' OR NOT abs(change) < 1e5 THEN '—'
             WHEN round((100 * change)::numeric, 1) = 0 THEN '0,0' || chr(160) || 'п.п.'
             WHEN change > 0 THEN '+' || replace(to_char(100 * change, 'FM9999990.0'), '.', ',') || chr(160) || 'п.п.'
             ELSE chr(8722) || replace(to_char(-100 * change, 'FM9999990.0'), '.', ',') || chr(160) || 'п.п.' END;
 COMMENT ON FUNCTION @extschema@.report_pp(double precision) IS
-'Internal (report_html): a change of a share (0.004) in percentage points with its sign (+0,4 п.п., −1,2 п.п.); NULL: a dash.';
+'Internal (report_html): a change of a share (0.004) in percentage points with its sign (+0,4 п.п., −1,2 п.п.); NULL, NaN and values beyond ±100 000: a dash.';
 
 CREATE FUNCTION @extschema@.report_int(value bigint)
 RETURNS text
@@ -757,6 +757,12 @@ DECLARE
     list text;
     total bigint;
 BEGIN
+    IF max_rows IS NULL THEN
+        RAISE EXCEPTION 'max_rows must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF max_rows < 0 THEN
+        RAISE EXCEPTION 'max_rows must be 0 or more (got %)', max_rows USING ERRCODE = '22023';
+    END IF;
     IF not_started IS NULL THEN
         RETURN @extschema@.report_missing(views_schema, 'not_started');
     END IF;
