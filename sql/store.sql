@@ -468,6 +468,10 @@ BEGIN
         n := @extschema@.refresh_targets(views_schema, true);
         RAISE NOTICE 'targets judged again: % rows changed', n;
     END IF;
+    -- statistics of the partitioned store, which autovacuum never analyzes (see backfill)
+    IF to_week > from_week THEN
+        EXECUTE format('ANALYZE %I.store', views_schema);
+    END IF;
 END
 $fn$;
 COMMENT ON PROCEDURE @extschema@.refresh_weeks(name, date, date, boolean) IS
