@@ -164,9 +164,9 @@ SELECT forecast_weeks() AS default_weeks;
 -- a bad value is an error
 \set VERBOSITY terse
 SET sferum_kpi.forecast_weeks = 'eight';
-SELECT count(*) FROM fc_kpi.forecast;
+SELECT count(projected_share) FROM fc_kpi.forecast;
 SET sferum_kpi.forecast_weeks = 2;
-SELECT count(*) FROM fc_kpi.forecast;
+SELECT count(projected_share) FROM fc_kpi.forecast;
 SET sferum_kpi.forecast_weeks = 54;
 SELECT count(*) FROM forecast('fc_kpi');
 SET sferum_kpi.forecast_weeks = '8.5';
