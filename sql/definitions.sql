@@ -38,16 +38,15 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.define_fragment(text, text, text) IS
 'Internal, used by the extension scripts: insert or replace a shared SQL fragment of the indicator definitions (sql/indicators/fragments.sql).';
 
-CREATE FUNCTION @extschema@.expand_base_rows(mart_schema name, week_activity text)
-RETURNS TABLE (indicator text, counting text, base_sql text)
+CREATE FUNCTION @extschema@.expand_fragments(mart_schema name, sql text, relations jsonb DEFAULT NULL)
+RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    m text := quote_ident(mart_schema);
-    d record;
+    s text := sql;
     f record;
-    s text;
+    r record;
     depth integer;
     unknown text;
 BEGIN
@@ -59,6 +58,47 @@ BEGIN
         RAISE EXCEPTION 'schema name "%" contains @, : or $, which the view templates cannot take', mart_schema
             USING ERRCODE = '22023';
     END IF;
+    IF relations IS NOT NULL AND jsonb_typeof(relations) <> 'object' THEN
+        RAISE EXCEPTION 'relations must be a JSON object {"fragment": "relation", ...}' USING ERRCODE = '22023';
+    END IF;
+    FOR r IN SELECT j.key, j.value FROM jsonb_each_text(relations) j LOOP
+        IF NOT EXISTS (SELECT 1 FROM @extschema@.indicator_fragment x WHERE x.name = r.key) OR r.value IS NULL THEN
+            RAISE EXCEPTION 'relations: "%" is not a fragment with a relation', r.key
+                USING ERRCODE = '22023', HINT = 'Fragments are the rows of sferum_kpi.indicator_fragment.';
+        END IF;
+    END LOOP;
+    -- fragments may use fragments: expand until none is left (a few levels).
+    -- A fragment named in relations is read from that relation of the caller
+    -- (the store refresh builds them once per week), at any level.
+    FOR depth IN 1..8 LOOP
+        EXIT WHEN s !~ '@[a-z][a-z0-9_]+';
+        FOR f IN SELECT x.name, coalesce(relations ->> x.name, x.sql) AS sql FROM @extschema@.indicator_fragment x LOOP
+            s := regexp_replace(s, '@' || f.name || '\M', replace(f.sql, '\', '\\'), 'g');
+        END LOOP;
+    END LOOP;
+    unknown := substring(s FROM '@[a-z][a-z0-9_]+');
+    IF unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'unknown SQL fragment %', unknown
+            USING ERRCODE = '42704', HINT = 'Fragments are the rows of sferum_kpi.indicator_fragment.';
+    END IF;
+    RETURN replace(s, '@m.', quote_ident(mart_schema) || '.');
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.expand_fragments(name, text, jsonb) IS
+'Internal: expand the @fragment placeholders of an indicator SQL text (indicator_fragment, nested ones too) and @m. (the mart schema). relations maps fragment names to relations read instead (the store refresh''s per-week tables). 42704 for an unknown fragment.';
+
+CREATE FUNCTION @extschema@.expand_base_rows(mart_schema name, relations jsonb)
+RETURNS TABLE (indicator text, counting text, base_sql text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    d record;
+    s text;
+BEGIN
+    IF mart_schema IS NULL THEN
+        RAISE EXCEPTION 'mart_schema must not be NULL' USING ERRCODE = '22004';
+    END IF;
     FOR d IN SELECT * FROM @extschema@.indicator_definition ORDER BY 1 LOOP
         -- every organisation in scope gets its groups, people or not (spec §5:
         -- 0/0, unknown): a row with no unit counts in no numerator or denominator
@@ -66,38 +106,27 @@ BEGIN
                                   CASE WHEN d.per_platform THEN 'pf.platform' ELSE '''any''::text' END,
                                   CASE WHEN d.per_platform THEN ' CROSS JOIN @platforms' ELSE '' END,
                                   d.org_scope);
-        -- the refresh reads the week's activity once, from a table of its own
-        IF week_activity IS NOT NULL THEN
-            s := regexp_replace(s, '@week_activity\M', replace(week_activity, '\', '\\'), 'g');
-        END IF;
-        -- fragments may use fragments: expand until none is left (a few levels)
-        FOR depth IN 1..8 LOOP
-            EXIT WHEN s !~ '@[a-z][a-z0-9_]+';
-            FOR f IN SELECT * FROM @extschema@.indicator_fragment LOOP
-                s := regexp_replace(s, '@' || f.name || '\M', replace(f.sql, '\', '\\'), 'g');
-            END LOOP;
-        END LOOP;
-        unknown := substring(s FROM '@[a-z][a-z0-9_]+');
-        IF unknown IS NOT NULL THEN
-            RAISE EXCEPTION 'indicator %: unknown SQL fragment %', d.indicator, unknown
+        BEGIN
+            base_sql := @extschema@.expand_fragments(mart_schema, s, relations);
+        EXCEPTION WHEN undefined_object THEN
+            RAISE EXCEPTION 'indicator %: %', d.indicator, SQLERRM
                 USING ERRCODE = '42704', HINT = 'Fragments are the rows of sferum_kpi.indicator_fragment.';
-        END IF;
+        END;
         indicator := d.indicator;
         counting := d.counting;
-        base_sql := replace(s, '@m.', m || '.');
         RETURN NEXT;
     END LOOP;
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.expand_base_rows(name, text) IS
-'Internal: kpi_base_rows(), with the week''s per-person activity read from the relation week_activity instead of a subquery (the store refresh builds it once per week). NULL: the subquery.';
+COMMENT ON FUNCTION @extschema@.expand_base_rows(name, jsonb) IS
+'Internal: kpi_base_rows(), with the fragments named in relations (a JSON object {"fragment": "relation"}) read from those relations instead of their SQL: the store refresh builds the week''s members and activity once. NULL: every fragment as SQL.';
 
 CREATE FUNCTION @extschema@.kpi_base_rows(mart_schema name)
 RETURNS TABLE (indicator text, counting text, base_sql text)
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
-SELECT * FROM @extschema@.expand_base_rows(mart_schema, NULL)
+SELECT * FROM @extschema@.expand_base_rows(mart_schema, NULL::jsonb)
 $fn$;
 COMMENT ON FUNCTION @extschema@.kpi_base_rows(name) IS
 'Internal: the per-week base rows of every computed indicator over a data mart, as SQL text with :W (Monday) and :E (Sunday) placeholders, expanded from indicator_definition and indicator_fragment. Columns of each query: platform, region_code, municipality_id, org_kind, org_id, unit_id, active, population. counting is unit (denominator = distinct units) or population (denominator = sum of statistical-form figures).';
@@ -116,7 +145,7 @@ SELECT md5(concat_ws(E'\n',
     -- the view builders: a change to how views are written is a change of definitions
     (SELECT string_agg(p.prosrc, E'\n' ORDER BY p.proname) FROM pg_proc p
       WHERE p.pronamespace = '@extschema@'::regnamespace
-        AND p.proname IN ('kpi_base_rows', 'expand_base_rows', 'build_kpi_views', 'build_store', 'refresh_week',
+        AND p.proname IN ('kpi_base_rows', 'expand_base_rows', 'expand_fragments', 'build_kpi_views', 'build_store', 'refresh_week',
                           'build_shard_views', 'build_national', 'comment_kpi_view',
                           'build_quality_views', 'quality_sql', 'build_forecast_views'))))
 $fn$;

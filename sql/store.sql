@@ -8,9 +8,10 @@
 -- Monday falls in 2024/2025), so a school year can be detached or dropped.
 --
 -- refresh_week() computes one week in one pass: the week's per-person
--- activity is read once into a temporary table that every indicator's base
--- rows share, and the week is replaced in one transaction, so a reader sees
--- the old week or the new one, never a mix.  Two refreshes of the same week
+-- activity and the registry's members of the week with it are read once into
+-- temporary tables that every indicator's base rows share, and the week is
+-- replaced in one transaction, so a reader sees the old week or the new one,
+-- never a mix.  Two refreshes of the same week
 -- serialize on an advisory lock.  refresh_log says per week and region when
 -- it was refreshed, how long it took and the last activity day it saw.
 --------------------------------------------------------------------------------
@@ -152,12 +153,13 @@ SET search_path = pg_catalog, pg_temp
 -- large region has about a million base rows per indicator, and the planner
 -- hashes grouping sets only when it expects the hash tables to fit in
 -- work_mem x hash_mem_multiplier.  It expects a raw-row aggregate state of
--- 16 kB for each of the groups, which it overestimates tenfold, so at 64 MB it
--- sorts the rows twice and spills to disk.  Hashed, the grouping is about
--- twice as fast and really needs tens of MB (bench/store: 55 MB for the
--- largest indicator at Moscow oblast's size).  work_mem is raised to 256 MB
--- below (a larger setting is kept), so hash tables may plan for up to 2 GB.
-SET hash_mem_multiplier = 8
+-- 16 kB for each group and overestimates the groups (170 k for 10 k real
+-- ones at Moscow oblast's size), so at 64 MB it sorts the rows and spills to
+-- disk.  Hashed, the grouping is about twice as fast and really needs tens of
+-- MB (bench/store: 60 MB for the largest indicator at that size).  work_mem is
+-- raised to 256 MB below (a larger setting is kept), so hash tables may plan
+-- for up to 4 GB; what they really take is what the groups hold.
+SET hash_mem_multiplier = 16
 -- JIT-compiling every indicator's plan costs seconds and saves nothing here
 SET jit = off
 AS $fn$
@@ -176,6 +178,7 @@ DECLARE
     seen bigint;
     in_range boolean;
     old_work_mem text;
+    week_tables constant jsonb := '{"week_person_activity": "pg_temp.sferum_week_people", "week_members": "pg_temp.sferum_week_members"}';
 BEGIN
     IF views_schema IS NULL OR week IS NULL THEN
         RAISE EXCEPTION 'views_schema and week must not be NULL' USING ERRCODE = '22004';
@@ -212,26 +215,28 @@ BEGIN
         PERFORM set_config('work_mem', '256MB', true);
     END IF;
 
-    -- the week's activity per person and platform, once for every indicator
     -- left over by an earlier refresh in this transaction that failed and was caught
-    IF to_regclass('pg_temp.sferum_week_activity') IS NOT NULL THEN
-        DROP TABLE pg_temp.sferum_week_activity;
-    END IF;
-    IF to_regclass('pg_temp.sferum_week_store') IS NOT NULL THEN
-        DROP TABLE pg_temp.sferum_week_store;
-    END IF;
-    EXECUTE format($q$CREATE TEMP TABLE sferum_week_activity ON COMMIT DROP AS
-        SELECT a.person_id, a.platform, sum(a.messages_written) AS written, sum(a.messages_read) AS read,
-               max(a.day) AS last_day, count(*) AS days
-        FROM %s.activity_daily a WHERE a.day BETWEEN %L AND %L
-        GROUP BY a.person_id, a.platform$q$, m, w, e);
-    CREATE INDEX ON pg_temp.sferum_week_activity (person_id, platform);
-    ANALYZE pg_temp.sferum_week_activity;
+    -- (to_regclass: DROP ... IF EXISTS would print a NOTICE on every refresh)
+    FOR q IN SELECT t FROM unnest(ARRAY['pg_temp.sferum_week_people', 'pg_temp.sferum_week_members', 'pg_temp.sferum_week_store']) t
+             WHERE to_regclass(t) IS NOT NULL LOOP
+        EXECUTE 'DROP TABLE ' || q;
+    END LOOP;
+    -- the week's activity per person, and the registry's members of the week
+    -- with it (fragments week_person_activity and week_members): built once,
+    -- read by every indicator over people instead of a join per indicator
+    EXECUTE replace(replace(format('CREATE TEMP TABLE sferum_week_people ON COMMIT DROP AS SELECT * FROM %s pa',
+                                   @extschema@.expand_fragments(mart, '@week_person_activity')),
+                            ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
+    ANALYZE pg_temp.sferum_week_people;
+    EXECUTE replace(replace(format('CREATE TEMP TABLE sferum_week_members ON COMMIT DROP AS SELECT * FROM %s m',
+                                   @extschema@.expand_fragments(mart, '@week_members', week_tables - 'week_members')),
+                            ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
+    ANALYZE pg_temp.sferum_week_members;
     CREATE TEMP TABLE sferum_week_store (
         indicator text, platform text, level text, region_code text, municipality_id bigint,
         org_kind text, org_id bigint, numerator bigint, denominator bigint) ON COMMIT DROP;
 
-    FOR def IN SELECT * FROM @extschema@.expand_base_rows(mart, 'pg_temp.sferum_week_activity') LOOP
+    FOR def IN SELECT * FROM @extschema@.expand_base_rows(mart, week_tables) LOOP
         q := format($q$
 INSERT INTO pg_temp.sferum_week_store
 SELECT %1$L, b.platform,
@@ -254,6 +259,7 @@ GROUP BY GROUPING SETS (
         EXECUTE replace(replace(q, ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
     END LOOP;
 
+    ANALYZE pg_temp.sferum_week_store;
     -- replace the week: readers see the old rows until this transaction commits
     EXECUTE format('DELETE FROM %s.store WHERE week_start = %L', v, w);
     EXECUTE format($q$
@@ -269,10 +275,13 @@ LEFT JOIN %4$s.organisation og ON og.org_id = s.org_id
 -- the indicator only while it has targets (see build_kpi_views)
 LEFT JOIN LATERAL @extschema@.target_status(
     CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = s.indicator) THEN s.indicator END,
-    @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), %L::date, s.region_code) t ON true$q$,
+    @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), %L::date, s.region_code) t ON true
+-- in the order of the store's indexes: their inserts touch neighbouring pages,
+-- and a BI query for one indicator reads the week's pages of that indicator only
+ORDER BY s.indicator, s.level, s.platform, s.region_code, s.municipality_id, s.org_kind, s.org_id$q$,
         v, w, w, m, w);
     GET DIAGNOSTICS stored = ROW_COUNT;
-    seen := (SELECT coalesce(sum(a.days), 0) FROM pg_temp.sferum_week_activity a);
+    seen := (SELECT coalesce(sum(a.days), 0) FROM pg_temp.sferum_week_people a);
     EXECUTE format($q$
 INSERT INTO %1$s.refresh_log AS l
 SELECT %2$L::date, r.region_code, now(), %3$s, %4$s, d.last_day, %5$s, coalesce(d.last_day = %6$L::date, false), %7$L
@@ -283,7 +292,7 @@ FROM %8$s.region r
 LEFT JOIN LATERAL (
     SELECT dd.day::date AS last_day
     FROM generate_series(%6$L::timestamp, %2$L::timestamp, interval '-1 day') AS dd(day)
-    WHERE (SELECT true FROM pg_temp.sferum_week_activity a JOIN %8$s.person p ON p.person_id = a.person_id
+    WHERE (SELECT true FROM pg_temp.sferum_week_people a JOIN %8$s.person p ON p.person_id = a.person_id
            WHERE a.last_day = dd.day::date AND p.region_code = r.region_code LIMIT 1)
     ORDER BY dd.day DESC LIMIT 1) d ON true
 ON CONFLICT (week_start, region_code) DO UPDATE
@@ -292,7 +301,7 @@ ON CONFLICT (week_start, region_code) DO UPDATE
        complete = EXCLUDED.complete, fingerprint = EXCLUDED.fingerprint$q$,
         v, w, extract(epoch FROM clock_timestamp() - started) * 1000, stored, seen, e,
         @extschema@.definitions_fingerprint(), m);
-    DROP TABLE pg_temp.sferum_week_activity, pg_temp.sferum_week_store;
+    DROP TABLE pg_temp.sferum_week_people, pg_temp.sferum_week_members, pg_temp.sferum_week_store;
     PERFORM set_config('work_mem', old_work_mem, true);
     -- statistics for a partition that has none or has grown, so that BI queries are
     -- planned (and not JIT-compiled) for their real size; autovacuum does the rest

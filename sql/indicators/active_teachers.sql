@@ -9,9 +9,8 @@ SELECT @extschema@.define_indicator(
     org_scope => $q$o.kind IN @kinds_teaching AND @state_or_municipal$q$,
     base_sql => $q$
 SELECT pf.platform, @group_columns, m.person_id AS unit_id,
-       coalesce(@extschema@.teacher_is_active(@verified_by_sunday, coalesce(pw.written, 0)), false) AS active,
+       coalesce(@extschema@.teacher_is_active(@verified_by_sunday, @written_on_platform), false) AS active,
        0::bigint AS population
-FROM @m.membership m JOIN @m.organisation o ON o.org_id = m.org_id
+FROM @week_members m JOIN @m.organisation o ON o.org_id = m.org_id
 CROSS JOIN @platforms
-LEFT JOIN @week_activity pw ON pw.person_id = m.person_id AND pw.platform = pf.platform
-WHERE m.role = 'teacher' AND o.kind IN @kinds_teaching AND @state_or_municipal AND @in_registry$q$);
+WHERE m.role = 'teacher' AND o.kind IN @kinds_teaching AND @state_or_municipal$q$);

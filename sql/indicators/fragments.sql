@@ -45,11 +45,37 @@ SELECT @extschema@.define_fragment('platforms',
     'The two platforms, for indicators counted per platform: one base row per platform for everyone in scope.',
     $q$(VALUES ('vk'::text), ('national'::text)) pf(platform)$q$);
 
-SELECT @extschema@.define_fragment('week_activity',
-    'The week''s activity per person and platform: messages written and read, summed over the week''s days.',
-    $q$(SELECT a.person_id, a.platform, sum(a.messages_written) AS written, sum(a.messages_read) AS read
+SELECT @extschema@.define_fragment('week_person_activity',
+    'The week''s activity per person: messages written and read on each platform, summed over the week''s days (0 for a platform without activity), with the latest day and the number of daily rows (the refresh log).',
+    $q$(SELECT a.person_id,
+               coalesce(sum(a.messages_written) FILTER (WHERE a.platform = 'vk'), 0) AS vk_written,
+               coalesce(sum(a.messages_read) FILTER (WHERE a.platform = 'vk'), 0) AS vk_read,
+               coalesce(sum(a.messages_written) FILTER (WHERE a.platform = 'national'), 0) AS national_written,
+               coalesce(sum(a.messages_read) FILTER (WHERE a.platform = 'national'), 0) AS national_read,
+               max(a.day) AS last_day, count(*) AS days
           FROM @m.activity_daily a WHERE a.day BETWEEN :W AND :E
-          GROUP BY a.person_id, a.platform)$q$);
+          GROUP BY a.person_id)$q$);
+
+-- One relation for every indicator over people: the store refresh builds it
+-- once per week (a temporary table) instead of joining the registry with the
+-- week's activity once per indicator.
+SELECT @extschema@.define_fragment('week_members',
+    'The memberships m in the registry on some day of the week of employees and officials (roles teacher, staff, official), and of anyone who read or wrote a message that week, with the person''s week activity per platform (vk_written, vk_read, national_written, national_read; 0 without activity). Pupils and parents without activity that week are not in it: no indicator counts them.',
+    $q$(SELECT m.person_id, m.org_id, m.role, m.since, m.until, m.sferum_added_on, m.role_confirmed_on,
+               coalesce(pa.vk_written, 0) AS vk_written, coalesce(pa.vk_read, 0) AS vk_read,
+               coalesce(pa.national_written, 0) AS national_written, coalesce(pa.national_read, 0) AS national_read
+          FROM @m.membership m LEFT JOIN @week_person_activity pa ON pa.person_id = m.person_id
+         WHERE @in_registry
+           AND (m.role IN ('teacher', 'staff', 'official')
+                OR pa.vk_written + pa.vk_read + pa.national_written + pa.national_read >= 1))$q$);
+
+SELECT @extschema@.define_fragment('written_on_platform',
+    'Messages the member m of @week_members wrote in the week on the platform pf.platform of @platforms.',
+    $q$(CASE pf.platform WHEN 'vk' THEN m.vk_written WHEN 'national' THEN m.national_written END)$q$);
+
+SELECT @extschema@.define_fragment('read_on_platform',
+    'Messages the member m of @week_members read in the week on the platform pf.platform of @platforms.',
+    $q$(CASE pf.platform WHEN 'vk' THEN m.vk_read WHEN 'national' THEN m.national_read END)$q$);
 
 SELECT @extschema@.define_fragment('stat_form_of_year',
     'The statistical form of organisation o for the school year of the week.',

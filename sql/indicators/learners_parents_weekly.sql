@@ -9,10 +9,11 @@ SELECT @extschema@.define_indicator(
     denominator => 'pupils in the statistical forms of the school year x 2 (one parent per pupil)',
     org_scope => $q$o.kind IN @kinds_roadmap AND @state_or_municipal$q$,
     base_sql => $q$
-SELECT pw.platform, @group_columns, m.person_id AS unit_id, true AS active, 0::bigint AS population
-FROM @week_activity pw JOIN @m.membership m ON m.person_id = pw.person_id JOIN @m.organisation o ON o.org_id = m.org_id
-WHERE pw.written + pw.read >= 1 AND m.role IN ('pupil', 'parent')
-  AND o.kind IN @kinds_roadmap AND @state_or_municipal AND @in_registry
+SELECT pf.platform, @group_columns, m.person_id AS unit_id, true AS active, 0::bigint AS population
+FROM @week_members m JOIN @m.organisation o ON o.org_id = m.org_id
+CROSS JOIN @platforms
+WHERE @written_on_platform + @read_on_platform >= 1 AND m.role IN ('pupil', 'parent')
+  AND o.kind IN @kinds_roadmap AND @state_or_municipal
 UNION ALL
 SELECT pf.platform, @group_columns, NULL::bigint, false, 2 * sf.pupils::bigint
 FROM @m.organisation o JOIN @stat_form_of_year

@@ -10,9 +10,8 @@ SELECT @extschema@.define_indicator(
     org_scope => $q$o.kind <> 'preschool' AND @state_or_municipal$q$,
     base_sql => $q$
 SELECT 'any'::text AS platform, @group_columns, m.person_id AS unit_id,
-       u.on_national AND NOT u.on_vk AS active, 0::bigint AS population
-FROM (SELECT pw.person_id, bool_or(pw.platform = 'national') AS on_national,
-             bool_or(pw.platform = 'vk') AS on_vk
-      FROM @week_activity pw WHERE pw.written + pw.read >= 1 GROUP BY pw.person_id) u
-JOIN @m.membership m ON m.person_id = u.person_id JOIN @m.organisation o ON o.org_id = m.org_id
-WHERE o.kind <> 'preschool' AND @state_or_municipal AND @in_registry$q$);
+       m.national_written + m.national_read >= 1 AND m.vk_written + m.vk_read = 0 AS active,
+       0::bigint AS population
+FROM @week_members m JOIN @m.organisation o ON o.org_id = m.org_id
+WHERE m.vk_written + m.vk_read + m.national_written + m.national_read >= 1
+  AND o.kind <> 'preschool' AND @state_or_municipal$q$);

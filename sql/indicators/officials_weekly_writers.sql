@@ -10,10 +10,11 @@ SELECT @extschema@.define_indicator(
     denominator => 'actual headcount of those bodies from the statistical forms (ministry data)',
     org_scope => $q$o.kind IN @kinds_authorities AND @state_or_municipal$q$,
     base_sql => $q$
-SELECT pw.platform, @group_columns, m.person_id AS unit_id, true AS active, 0::bigint AS population
-FROM @week_activity pw JOIN @m.membership m ON m.person_id = pw.person_id JOIN @m.organisation o ON o.org_id = m.org_id
-WHERE pw.written >= 1 AND m.role IN ('official', 'staff', 'teacher')
-  AND o.kind IN @kinds_authorities AND @state_or_municipal AND @in_registry
+SELECT pf.platform, @group_columns, m.person_id AS unit_id, true AS active, 0::bigint AS population
+FROM @week_members m JOIN @m.organisation o ON o.org_id = m.org_id
+CROSS JOIN @platforms
+WHERE @written_on_platform >= 1 AND m.role IN ('official', 'staff', 'teacher')
+  AND o.kind IN @kinds_authorities AND @state_or_municipal
 UNION ALL
 SELECT pf.platform, @group_columns, NULL::bigint, false, sf.authority_headcount::bigint
 FROM @m.organisation o JOIN @stat_form_of_year

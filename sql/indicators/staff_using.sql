@@ -10,5 +10,5 @@ SELECT @extschema@.define_indicator(
     base_sql => $q$
 SELECT 'any'::text AS platform, @group_columns, m.person_id AS unit_id,
        coalesce(@verified_by_sunday, false) AS active, 0::bigint AS population
-FROM @m.membership m JOIN @m.organisation o ON o.org_id = m.org_id
-WHERE m.role = 'teacher' AND o.kind IN @kinds_teaching AND @state_or_municipal AND @in_registry$q$);
+FROM @week_members m JOIN @m.organisation o ON o.org_id = m.org_id
+WHERE m.role = 'teacher' AND o.kind IN @kinds_teaching AND @state_or_municipal$q$);

@@ -9,8 +9,7 @@ SELECT @extschema@.define_indicator(
     org_scope => $q$o.kind IN @kinds_roadmap AND @state_or_municipal$q$,
     base_sql => $q$
 SELECT pf.platform, @group_columns, m.person_id AS unit_id,
-       coalesce(pw.written, 0) >= 1 AS active, 0::bigint AS population
-FROM @m.membership m JOIN @m.organisation o ON o.org_id = m.org_id
+       @written_on_platform >= 1 AS active, 0::bigint AS population
+FROM @week_members m JOIN @m.organisation o ON o.org_id = m.org_id
 CROSS JOIN @platforms
-LEFT JOIN @week_activity pw ON pw.person_id = m.person_id AND pw.platform = pf.platform
-WHERE m.role IN ('teacher', 'staff') AND o.kind IN @kinds_roadmap AND @state_or_municipal AND @in_registry$q$);
+WHERE m.role IN ('teacher', 'staff') AND o.kind IN @kinds_roadmap AND @state_or_municipal$q$);
