@@ -89,24 +89,17 @@ DECLARE
     m text := quote_ident(mart_schema);
     v text := quote_ident(views_schema);
     scopes text;
-    f record;
-    depth integer;
     sql text;
 BEGIN
     -- organisations in scope of each indicator whose denominator is a
-    -- statistical-form figure, one branch per indicator (fragments expanded as
-    -- expand_base_rows does)
+    -- statistical-form figure, one branch per indicator
     SELECT string_agg(format('SELECT %L::text AS indicator, o.org_id FROM @m.organisation o WHERE %s', d.indicator, d.org_scope),
                       E'\n        UNION ALL ' ORDER BY d.indicator)
       INTO scopes
       FROM @extschema@.indicator_definition d WHERE d.counting = 'population';
     scopes := coalesce(scopes, 'SELECT NULL::text AS indicator, NULL::bigint AS org_id WHERE false');
-    FOR depth IN 1..8 LOOP
-        EXIT WHEN scopes !~ '@[a-z][a-z0-9_]+';
-        FOR f IN SELECT * FROM @extschema@.indicator_fragment LOOP
-            scopes := regexp_replace(scopes, '@' || f.name || '\M', replace(f.sql, '\', '\\'), 'g');
-        END LOOP;
-    END LOOP;
+    -- the fragments (the kind lists, state or municipal) and the mart schema
+    scopes := @extschema@.expand_fragments(mart_schema, scopes);
 
     sql := $q$
 WITH reg AS MATERIALIZED (
