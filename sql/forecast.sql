@@ -39,27 +39,11 @@ RETURNS integer
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
-DECLARE
-    raw text := current_setting('sferum_kpi.forecast_weeks', true);
-    n integer;
 BEGIN
-    -- unset, or RESET after a SET in this session (a placeholder then reads '')
-    IF raw IS NULL OR btrim(raw) = '' THEN
-        RETURN 8;
-    END IF;
-    IF btrim(raw) !~ '^[0-9]{1,3}$' THEN
-        RAISE EXCEPTION 'sferum_kpi.forecast_weeks must be a whole number of weeks from 3 to 53 (got "%")', raw
-            USING ERRCODE = '22023',
-                  HINT = 'SET sferum_kpi.forecast_weeks = 8 (the default), or RESET sferum_kpi.forecast_weeks.';
-    END IF;
-    n := btrim(raw)::integer;
-    IF n < 3 OR n > 53 THEN
-        RAISE EXCEPTION 'sferum_kpi.forecast_weeks must be from 3 to 53 (got %)', n
-            USING ERRCODE = '22023',
-                  DETAIL = 'A line through fewer than 3 weeks has no scatter to judge it by; a school year has at most 53 weeks.',
-                  HINT = 'SET sferum_kpi.forecast_weeks = 8 (the default), or RESET sferum_kpi.forecast_weeks.';
-    END IF;
-    RETURN n;
+    -- at least 3 weeks: a line through fewer has no scatter to judge it by; a
+    -- school year has at most 53 weeks.  (plpgsql: quality_setting is created
+    -- after this file.)
+    RETURN @extschema@.quality_setting('sferum_kpi.forecast_weeks', 8, 3, 53);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.forecast_weeks() IS

@@ -43,7 +43,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.quality_setting(text, integer, integer, integer) IS
-'Internal: the integer value of a custom setting (sferum_kpi.quality_weeks, sferum_kpi.quiet_weeks), default_value when it is not set or empty; any other value than a whole number from min_value to max_value is an error (22023).';
+'Internal: the integer value of a custom setting (sferum_kpi.quality_weeks, sferum_kpi.quiet_weeks, sferum_kpi.forecast_weeks), default_value when it is not set or empty; any other value than a whole number from min_value to max_value is an error (22023).';
 
 CREATE FUNCTION @extschema@.has_unique_key(rel regclass, key_columns text[])
 RETURNS boolean
