@@ -11,9 +11,9 @@
 -- activity and the registry's members of the week with it are read once into
 -- temporary tables that every indicator's base rows share, and the week is
 -- replaced in one transaction, so a reader sees the old week or the new one,
--- never a mix.  Two refreshes of the same week
--- serialize on an advisory lock.  refresh_log says per week and region when
--- it was refreshed, how long it took and the last activity day it saw.
+-- never a mix.  Two refreshes of the same week serialize on an advisory lock.
+-- refresh_log says per week and region when it was refreshed, how long it
+-- took and the last activity day it saw.
 --------------------------------------------------------------------------------
 
 CREATE FUNCTION @extschema@.build_store(views_schema name, mart name)
