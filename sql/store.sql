@@ -178,7 +178,18 @@ DECLARE
     seen bigint;
     in_range boolean;
     old_work_mem text;
-    week_tables constant jsonb := '{"week_person_activity": "pg_temp.sferum_week_people", "week_members": "pg_temp.sferum_week_members"}';
+    -- the refresh's work tables (see below): named after this backend, so that
+    -- concurrent refreshes of other weeks never meet
+    work constant text := 'sferum_refresh_' || pg_backend_pid();
+    people text;
+    members text;
+    week_store text;
+    week_tables jsonb;
+    -- the first branch names the work table's columns and types (and keeps the
+    -- statement valid for a catalog without definitions)
+    branches text[] := ARRAY['SELECT NULL::text AS indicator, NULL::text AS platform, NULL::text AS level, '
+                             'NULL::text AS region_code, NULL::bigint AS municipality_id, NULL::text AS org_kind, '
+                             'NULL::bigint AS org_id, NULL::bigint AS numerator, NULL::bigint AS denominator WHERE false'];
 BEGIN
     IF views_schema IS NULL OR week IS NULL THEN
         RAISE EXCEPTION 'views_schema and week must not be NULL' USING ERRCODE = '22004';
@@ -215,30 +226,35 @@ BEGIN
         PERFORM set_config('work_mem', '256MB', true);
     END IF;
 
+    -- The work tables of the week: the activity per person, the registry's
+    -- members of the week with it (fragments week_person_activity and
+    -- week_members), read by every indicator over people instead of a join per
+    -- indicator, and the week's rows before they replace the store's.  Unlogged
+    -- tables of the views schema rather than temporary ones, because only those
+    -- can be scanned by parallel workers: the indicators are computed by one
+    -- statement whose branches the workers share (Parallel Append).  Created and
+    -- dropped inside this transaction, they are never visible to another session
+    -- and vanish with it if the refresh fails or is killed.
+    people := format('%s.%I', v, work || '_people');
+    members := format('%s.%I', v, work || '_members');
+    week_store := format('%s.%I', v, work || '_store');
+    week_tables := jsonb_build_object('week_person_activity', people, 'week_members', members);
     -- left over by an earlier refresh in this transaction that failed and was caught
     -- (to_regclass: DROP ... IF EXISTS would print a NOTICE on every refresh)
-    FOR q IN SELECT t FROM unnest(ARRAY['pg_temp.sferum_week_people', 'pg_temp.sferum_week_members', 'pg_temp.sferum_week_store']) t
-             WHERE to_regclass(t) IS NOT NULL LOOP
+    FOR q IN SELECT t FROM unnest(ARRAY[people, members, week_store]) t WHERE to_regclass(t) IS NOT NULL LOOP
         EXECUTE 'DROP TABLE ' || q;
     END LOOP;
-    -- the week's activity per person, and the registry's members of the week
-    -- with it (fragments week_person_activity and week_members): built once,
-    -- read by every indicator over people instead of a join per indicator
-    EXECUTE replace(replace(format('CREATE TEMP TABLE sferum_week_people ON COMMIT DROP AS SELECT * FROM %s pa',
-                                   @extschema@.expand_fragments(mart, '@week_person_activity')),
+    EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS SELECT * FROM %s pa',
+                                   people, @extschema@.expand_fragments(mart, '@week_person_activity')),
                             ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
-    ANALYZE pg_temp.sferum_week_people;
-    EXECUTE replace(replace(format('CREATE TEMP TABLE sferum_week_members ON COMMIT DROP AS SELECT * FROM %s m',
-                                   @extschema@.expand_fragments(mart, '@week_members', week_tables - 'week_members')),
+    EXECUTE 'ANALYZE ' || people;
+    EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS SELECT * FROM %s m',
+                                   members, @extschema@.expand_fragments(mart, '@week_members', week_tables - 'week_members')),
                             ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
-    ANALYZE pg_temp.sferum_week_members;
-    CREATE TEMP TABLE sferum_week_store (
-        indicator text, platform text, level text, region_code text, municipality_id bigint,
-        org_kind text, org_id bigint, numerator bigint, denominator bigint) ON COMMIT DROP;
+    EXECUTE 'ANALYZE ' || members;
 
     FOR def IN SELECT * FROM @extschema@.expand_base_rows(mart, week_tables) LOOP
-        q := format($q$
-INSERT INTO pg_temp.sferum_week_store
+        branches := branches || format($q$
 SELECT %1$L, b.platform,
        CASE WHEN grouping(b.org_id) = 0 THEN 'organisation'
             WHEN grouping(b.municipality_id) = 0 THEN 'municipality'
@@ -256,10 +272,12 @@ GROUP BY GROUPING SETS (
             CASE def.counting WHEN 'unit' THEN format('coalesce(@extschema@.denominator(%s), 0)', counted)
                               ELSE 'coalesce(sum(b.population), 0)::bigint' END,
             def.base_sql);
-        EXECUTE replace(replace(q, ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
     END LOOP;
-
-    ANALYZE pg_temp.sferum_week_store;
+    -- every indicator in one statement: its branches are aggregated whole, each
+    -- by one process (grouping sets are never aggregated in parallel)
+    EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS %s', week_store, array_to_string(branches, E'\nUNION ALL')),
+                            ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
+    EXECUTE 'ANALYZE ' || week_store;
     -- replace the week: readers see the old rows until this transaction commits
     EXECUTE format('DELETE FROM %s.store WHERE week_start = %L', v, w);
     EXECUTE format($q$
@@ -268,7 +286,7 @@ SELECT %L::date, s.indicator, s.platform, s.level, s.region_code, s.municipality
        %L::timestamp AT TIME ZONE r.time_zone, s.numerator, s.denominator,
        t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by,
        mu.name, og.name
-FROM pg_temp.sferum_week_store s
+FROM %6$s s
 JOIN %4$s.region r ON r.region_code = s.region_code
 LEFT JOIN %4$s.municipality mu ON mu.municipality_id = s.municipality_id
 LEFT JOIN %4$s.organisation og ON og.org_id = s.org_id
@@ -279,9 +297,9 @@ LEFT JOIN LATERAL @extschema@.target_status(
 -- in the order of the store's indexes: their inserts touch neighbouring pages,
 -- and a BI query for one indicator reads the week's pages of that indicator only
 ORDER BY s.indicator, s.level, s.platform, s.region_code, s.municipality_id, s.org_kind, s.org_id$q$,
-        v, w, w, m, w);
+        v, w, w, m, w, week_store);
     GET DIAGNOSTICS stored = ROW_COUNT;
-    seen := (SELECT coalesce(sum(a.days), 0) FROM pg_temp.sferum_week_people a);
+    EXECUTE format('SELECT coalesce(sum(a.days), 0) FROM %s a', people) INTO seen;
     EXECUTE format($q$
 INSERT INTO %1$s.refresh_log AS l
 SELECT %2$L::date, r.region_code, now(), %3$s, %4$s, d.last_day, %5$s, coalesce(d.last_day = %6$L::date, false), %7$L
@@ -292,7 +310,7 @@ FROM %8$s.region r
 LEFT JOIN LATERAL (
     SELECT dd.day::date AS last_day
     FROM generate_series(%6$L::timestamp, %2$L::timestamp, interval '-1 day') AS dd(day)
-    WHERE (SELECT true FROM pg_temp.sferum_week_people a JOIN %8$s.person p ON p.person_id = a.person_id
+    WHERE (SELECT true FROM %9$s a JOIN %8$s.person p ON p.person_id = a.person_id
            WHERE a.last_day = dd.day::date AND p.region_code = r.region_code LIMIT 1)
     ORDER BY dd.day DESC LIMIT 1) d ON true
 ON CONFLICT (week_start, region_code) DO UPDATE
@@ -300,8 +318,8 @@ ON CONFLICT (week_start, region_code) DO UPDATE
        last_activity_day = EXCLUDED.last_activity_day, activity_rows = EXCLUDED.activity_rows,
        complete = EXCLUDED.complete, fingerprint = EXCLUDED.fingerprint$q$,
         v, w, extract(epoch FROM clock_timestamp() - started) * 1000, stored, seen, e,
-        @extschema@.definitions_fingerprint(), m);
-    DROP TABLE pg_temp.sferum_week_people, pg_temp.sferum_week_members, pg_temp.sferum_week_store;
+        @extschema@.definitions_fingerprint(), m, people);
+    EXECUTE format('DROP TABLE %s, %s, %s', people, members, week_store);
     PERFORM set_config('work_mem', old_work_mem, true);
     -- statistics for a partition that has none or has grown, so that BI queries are
     -- planned (and not JIT-compiled) for their real size; autovacuum does the rest
@@ -347,22 +365,27 @@ BEGIN
             USING ERRCODE = '42P01', HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
     END IF;
     -- judge every stored value again against the catalog as it is now; only
-    -- rows whose judgement changed are written
+    -- rows whose judgement changed are written.  One scan and one target_status()
+    -- call per row judged (a second for a row written); after a back-fill, only
+    -- the rows of a stage with a baseline (rule baseline_max) are judged: the
+    -- stage of a week depends on the catalog alone, its threshold on the baseline.
     EXECUTE format($q$
 UPDATE %1$I.store s
-   SET target_stage = t.stage, target_deadline = t.deadline, target_comparison = t.comparison,
-       target_threshold = t.threshold, target_in_force = t.in_force, target_due = t.due,
-       target_met = t.met, short_by = t.short_by
-  FROM %1$I.store s2
-  LEFT JOIN LATERAL @extschema@.target_status(
-      CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = s2.indicator) THEN s2.indicator END,
-      @extschema@.kpi_ratio(LEAST(s2.numerator, s2.denominator), s2.denominator), s2.week_start, s2.region_code) t ON true
- WHERE s.ctid = s2.ctid AND s.tableoid = s2.tableoid
-   AND (NOT %2$L OR s2.indicator IN (SELECT tt.indicator FROM @extschema@.target tt WHERE tt.rule = 'baseline_max'))
-   AND (s.target_stage, s.target_deadline, s.target_comparison, s.target_threshold, s.target_in_force,
-        s.target_due, s.target_met, s.short_by)
-       IS DISTINCT FROM (t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by)$q$,
-        views_schema, only_baselines);
+   SET (target_stage, target_deadline, target_comparison, target_threshold, target_in_force,
+        target_due, target_met, short_by)
+     = (SELECT t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by
+          FROM @extschema@.target_status(%3$s) t)
+ WHERE (NOT %2$L OR (s.indicator, s.target_stage) IN (SELECT tt.indicator, tt.stage FROM @extschema@.target tt
+                                                       WHERE tt.rule = 'baseline_max'))
+   AND NOT EXISTS (
+       SELECT FROM @extschema@.target_status(%3$s) t
+        WHERE (s.target_stage, s.target_deadline, s.target_comparison, s.target_threshold, s.target_in_force,
+               s.target_due, s.target_met, s.short_by)
+              IS NOT DISTINCT FROM (t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by))$q$,
+        views_schema, only_baselines,
+        -- the indicator only while it has targets (as refresh_week)
+        $a$CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = s.indicator) THEN s.indicator END,
+           @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), s.week_start, s.region_code$a$);
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END
