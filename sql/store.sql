@@ -185,11 +185,9 @@ DECLARE
     members text;
     week_store text;
     week_tables jsonb;
-    -- the first branch names the work table's columns and types (and keeps the
-    -- statement valid for a catalog without definitions)
-    branches text[] := ARRAY['SELECT NULL::text AS indicator, NULL::text AS platform, NULL::text AS level, '
-                             'NULL::text AS region_code, NULL::bigint AS municipality_id, NULL::text AS org_kind, '
-                             'NULL::bigint AS org_id, NULL::bigint AS numerator, NULL::bigint AS denominator WHERE false'];
+    branches text[] := '{}';
+    old_settings text[];
+    frag text;
 BEGIN
     IF views_schema IS NULL OR week IS NULL THEN
         RAISE EXCEPTION 'views_schema and week must not be NULL' USING ERRCODE = '22004';
@@ -244,10 +242,31 @@ BEGIN
     FOR q IN SELECT t FROM unnest(ARRAY[people, members, week_store]) t WHERE to_regclass(t) IS NOT NULL LOOP
         EXECUTE 'DROP TABLE ' || q;
     END LOOP;
-    EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS SELECT * FROM %s pa',
-                                   people, @extschema@.expand_fragments(mart, '@week_person_activity')),
+    -- How the work tables are planned (the settings are restored after them).
+    -- In parallel, which the default costs rule out: every row through Gather is
+    -- charged parallel_tuple_cost = 0.1, about the cost of inserting it into the
+    -- work table, which the leader does anyway, so a parallel plan is planned as
+    -- hardly cheaper than a serial one; here they are nearly twice as fast.
+    old_settings := ARRAY[current_setting('parallel_tuple_cost'), current_setting('parallel_setup_cost'),
+                          current_setting('min_parallel_table_scan_size'), current_setting('min_parallel_index_scan_size'),
+                          current_setting('parallel_leader_participation')];
+    PERFORM set_config('parallel_tuple_cost', '0.01', true), set_config('parallel_setup_cost', '0', true),
+            set_config('min_parallel_table_scan_size', '5TB', true), set_config('min_parallel_index_scan_size', '5TB', true);
+    -- The week's activity per person, in two halves of the people aggregated side
+    -- by side (a hash aggregate of a million people is not split among workers):
+    -- a Parallel Append, no scan in parallel inside it (see the indicators'
+    -- below).  The second half takes what the first does not, NULL included.
+    frag := @extschema@.expand_fragments(mart, '@week_person_activity');
+    EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %1$s AS SELECT * FROM ('
+                                   'SELECT * FROM %2$s pa WHERE pa.person_id %% 2 = 0 UNION ALL '
+                                   'SELECT * FROM %2$s pa WHERE (pa.person_id %% 2 = 0) IS NOT TRUE) pa',
+                                   people, frag),
                             ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
     EXECUTE 'ANALYZE ' || people;
+    -- The registry's members of the week: a parallel hash join, the workers
+    -- sharing the scan of the memberships.
+    PERFORM set_config('min_parallel_table_scan_size', old_settings[3], true),
+            set_config('min_parallel_index_scan_size', old_settings[4], true);
     EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS SELECT * FROM %s m',
                                    members, @extschema@.expand_fragments(mart, '@week_members', week_tables - 'week_members')),
                             ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
@@ -255,13 +274,14 @@ BEGIN
 
     FOR def IN SELECT * FROM @extschema@.expand_base_rows(mart, week_tables) LOOP
         branches := branches || format($q$
-SELECT %1$L, b.platform,
-       CASE WHEN grouping(b.org_id) = 0 THEN 'organisation'
-            WHEN grouping(b.municipality_id) = 0 THEN 'municipality'
-            WHEN grouping(b.org_kind) = 0 THEN 'org_kind'
-            ELSE 'region' END,
-       b.region_code, b.municipality_id, b.org_kind, b.org_id,
-       coalesce(@extschema@.numerator(%2$s), 0), %3$s
+SELECT %1$L::text AS indicator, b.platform::text AS platform,
+       (CASE WHEN grouping(b.org_id) = 0 THEN 'organisation'
+             WHEN grouping(b.municipality_id) = 0 THEN 'municipality'
+             WHEN grouping(b.org_kind) = 0 THEN 'org_kind'
+             ELSE 'region' END)::text AS level,
+       b.region_code::text AS region_code, b.municipality_id::bigint AS municipality_id,
+       b.org_kind::text AS org_kind, b.org_id::bigint AS org_id,
+       coalesce(@extschema@.numerator(%2$s), 0)::bigint AS numerator, (%3$s)::bigint AS denominator
 FROM (%4$s) b
 GROUP BY GROUPING SETS (
     (b.platform, b.region_code),
@@ -273,31 +293,66 @@ GROUP BY GROUPING SETS (
                               ELSE 'coalesce(sum(b.population), 0)::bigint' END,
             def.base_sql);
     END LOOP;
-    -- every indicator in one statement: its branches are aggregated whole, each
-    -- by one process (grouping sets are never aggregated in parallel)
-    EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS %s', week_store, array_to_string(branches, E'\nUNION ALL')),
-                            ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
-    EXECUTE 'ANALYZE ' || week_store;
-    -- replace the week: readers see the old rows until this transaction commits
-    EXECUTE format('DELETE FROM %s.store WHERE week_start = %L', v, w);
-    EXECUTE format($q$
-INSERT INTO %s.store
-SELECT %L::date, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
-       %L::timestamp AT TIME ZONE r.time_zone, s.numerator, s.denominator,
+    -- Every indicator in one statement, its branches shared out among the
+    -- parallel workers (Parallel Append): grouping sets are never aggregated in
+    -- parallel, so each branch is aggregated whole by one process.  The planner
+    -- flattens the UNION ALL into an append relation only when every branch has
+    -- the same column types (hence the casts above; otherwise it appends the
+    -- branches serially), and no branch may run in parallel itself: hashed
+    -- grouping sets read only the cheapest input path, and one with a Gather in
+    -- it is not parallel safe, which would make the whole append serial.  So no
+    -- scan in parallel (min_parallel_*_scan_size), and the default parallel
+    -- costs again: with them a branch's own append of its base rows (those of
+    -- the groups with nobody in them are a UNION ALL) is never worth a Gather.
+    -- The leader only collects the rows: as a third process on two cores it
+    -- would slow the workers as much as it helps them.
+    IF branches = '{}' THEN
+        branches := ARRAY['SELECT NULL::text AS indicator, NULL::text AS platform, NULL::text AS level, '
+                          'NULL::text AS region_code, NULL::bigint AS municipality_id, NULL::text AS org_kind, '
+                          'NULL::bigint AS org_id, NULL::bigint AS numerator, NULL::bigint AS denominator WHERE false'];
+    END IF;
+    PERFORM set_config('parallel_tuple_cost', old_settings[1], true), set_config('parallel_setup_cost', old_settings[2], true),
+            set_config('min_parallel_table_scan_size', '5TB', true), set_config('min_parallel_index_scan_size', '5TB', true),
+            set_config('parallel_leader_participation', 'off', true);
+    -- The week's rows as the store holds them, with their names, time and the
+    -- judgement against the targets, still in the parallel statement (the
+    -- workers judge the rows of the branches they computed); the store's insert
+    -- only copies them.  The indicator is passed to target_status only while it
+    -- has targets (see build_kpi_views).
+    EXECUTE replace(replace(format($q$
+CREATE UNLOGGED TABLE %1$s AS
+SELECT s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
+       %3$L::timestamp AT TIME ZONE r.time_zone AS time, s.numerator, s.denominator,
        t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by,
-       mu.name, og.name
-FROM %6$s s
+       mu.name AS municipality_name, og.name AS org_name
+FROM (%2$s) s
 JOIN %4$s.region r ON r.region_code = s.region_code
 LEFT JOIN %4$s.municipality mu ON mu.municipality_id = s.municipality_id
 LEFT JOIN %4$s.organisation og ON og.org_id = s.org_id
--- the indicator only while it has targets (see build_kpi_views)
+LEFT JOIN (SELECT DISTINCT tt.indicator FROM @extschema@.target tt) ti ON ti.indicator = s.indicator
 LEFT JOIN LATERAL @extschema@.target_status(
-    CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = s.indicator) THEN s.indicator END,
-    @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), %L::date, s.region_code) t ON true
--- in the order of the store's indexes: their inserts touch neighbouring pages,
--- and a BI query for one indicator reads the week's pages of that indicator only
-ORDER BY s.indicator, s.level, s.platform, s.region_code, s.municipality_id, s.org_kind, s.org_id$q$,
-        v, w, w, m, w, week_store);
+    ti.indicator, @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), %3$L::date, s.region_code) t ON true$q$,
+                                   week_store, array_to_string(branches, E'\nUNION ALL'), w, m),
+                            ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
+    PERFORM set_config('parallel_tuple_cost', old_settings[1], true), set_config('parallel_setup_cost', old_settings[2], true),
+            set_config('min_parallel_table_scan_size', old_settings[3], true),
+            set_config('min_parallel_index_scan_size', old_settings[4], true),
+            set_config('parallel_leader_participation', old_settings[5], true);
+    -- replace the week: readers see the old rows until this transaction commits
+    EXECUTE format('DELETE FROM %s.store WHERE week_start = %L', v, w);
+    EXECUTE format($q$
+INSERT INTO %1$s.store
+SELECT %2$L::date, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
+       s.time, s.numerator, s.denominator,
+       s.stage, s.deadline, s.comparison, s.threshold, s.in_force, s.due, s.met, s.short_by,
+       s.municipality_name, s.org_name
+FROM %3$s s
+-- grouped as the store's indexes are (indicator, level): their inserts touch
+-- neighbouring pages, and a BI query for one indicator reads the week's pages of
+-- that indicator only.  By those two keys alone: sorting by every key of the
+-- row compares text five times more and took 0.4 s a week.
+ORDER BY s.indicator, s.level$q$,
+        v, w, week_store);
     GET DIAGNOSTICS stored = ROW_COUNT;
     EXECUTE format('SELECT coalesce(sum(a.days), 0) FROM %s a', people) INTO seen;
     EXECUTE format($q$

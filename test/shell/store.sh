@@ -54,7 +54,8 @@ weeks=$(q -c "SELECT count(DISTINCT week_start) FROM kpi.store")
 echo "ok: refresh_weeks interrupted after $done1 weeks, resumed keeping $kept, $weeks weeks stored"
 
 # ---- the store = the live computation, every week, level and group; the same groups every week
-read -r differing groups_per_week_min groups_per_week_max <<<"$(q -F ' ' <<'SQL'
+compare_store() {   # -> "differing rows, min rows a week, max rows a week"
+    q -F ' ' <<'SQL'
 WITH s AS (SELECT indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id,
                   numerator, denominator, share, target_stage, target_met, target_due FROM kpi.all_indicators),
      l AS (SELECT indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id,
@@ -63,10 +64,33 @@ SELECT (SELECT count(*) FROM ((SELECT * FROM s EXCEPT ALL SELECT * FROM l) UNION
        (SELECT min(n) FROM (SELECT count(*) n FROM kpi.store GROUP BY week_start) g),
        (SELECT max(n) FROM (SELECT count(*) n FROM kpi.store GROUP BY week_start) g)
 SQL
-)"
+}
+read -r differing groups_per_week_min groups_per_week_max <<<"$(compare_store)"
 [[ $differing == 0 ]] || fail "$differing rows of the store differ from the live views"
 [[ $groups_per_week_min == "$groups_per_week_max" ]] || fail "weeks have $groups_per_week_min to $groups_per_week_max rows"
 echo "ok: store = live views on $weeks weeks ($groups_per_week_min rows a week, every week)"
+
+# ---- the same with the refresh's parallel plans, which the planner chooses only for a
+# large region: with parallel_setup_cost = 0 (and rows through Gather at a tenth of
+# the default cost) here the workers share the indicators
+# (Parallel Append) and the people's halves, as at Moscow oblast's size (the plans
+# come back as NOTICEs from auto_explain)
+for wk in "$first" "$(q -c "SELECT '$first'::date + 7 * 8")" "$last"; do
+    q -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_level = notice" \
+      -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_analyze = on" \
+      -c "SET auto_explain.log_timing = off" -c "SET parallel_setup_cost = 0" -c "SET parallel_tuple_cost = 0.01" \
+      -c "SELECT sferum_kpi.refresh_week('kpi', '$wk')" >/dev/null 2>"$tmp/plans.log"
+    for t in people store; do
+        awk -v t="_$t AS" '/^NOTICE:  duration/ { if (index(b, t)) printf "%s", b; b = "" } { b = b $0 "\n" }
+                           END { if (index(b, t)) printf "%s", b }' "$tmp/plans.log" >"$tmp/plan_$t.log"
+        grep -q 'Parallel Append' "$tmp/plan_$t.log" && grep -Eq 'Workers Launched: [1-9]' "$tmp/plan_$t.log" \
+            || fail "week $wk: the refresh's $t work table was not computed by a Parallel Append with workers: $(head -c 3000 "$tmp/plan_$t.log")"
+    done
+done
+read -r differing groups_per_week_min groups_per_week_max <<<"$(compare_store)"
+[[ $differing == 0 ]] || fail "$differing rows of the store differ from the live views after parallel refreshes"
+[[ $groups_per_week_min == "$groups_per_week_max" ]] || fail "weeks have $groups_per_week_min to $groups_per_week_max rows after parallel refreshes"
+echo "ok: 3 weeks refreshed by parallel workers (Parallel Append of the indicators and of the people's halves) = live views"
 
 # ---- a refresh killed mid-week leaves the previous figures; a re-run completes it
 week=$(q -c "SELECT '$last'::date - 7")
