@@ -9,9 +9,10 @@
 --
 -- refresh_week() computes one week in one pass: the week's per-person
 -- activity and the registry's members of the week with it are read once into
--- temporary tables that every indicator's base rows share, and the week is
--- replaced in one transaction, so a reader sees the old week or the new one,
--- never a mix.  Two refreshes of the same week serialize on an advisory lock.
+-- work tables that every indicator's base rows share, parallel workers compute
+-- the indicators side by side, and the week is replaced in one transaction, so
+-- a reader sees the old week or the new one, never a mix.  Two refreshes of
+-- the same week serialize on an advisory lock.
 -- refresh_log says per week and region when it was refreshed, how long it
 -- took and the last activity day it saw.
 --------------------------------------------------------------------------------
@@ -184,6 +185,7 @@ DECLARE
     people text;
     members text;
     week_store text;
+    chats text;
     week_tables jsonb;
     branches text[] := '{}';
     old_settings text[];
@@ -197,6 +199,11 @@ BEGIN
         RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
             USING ERRCODE = '42P01',
                   HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema), or run sferum_kpi.rebuild_views(views_schema) for views made before 1.4.';
+    END IF;
+    IF NOT has_schema_privilege(views_schema, 'CREATE') THEN
+        RAISE EXCEPTION 'refreshing the KPI store of schema "%" needs CREATE on that schema, for the refresh''s work tables', views_schema
+            USING ERRCODE = '42501',
+                  HINT = format('Refresh as the owner of the views, or GRANT CREATE ON SCHEMA %s to the role that refreshes.', v);
     END IF;
     m := quote_ident(mart);
     w := @extschema@.week_start(week);
@@ -236,10 +243,12 @@ BEGIN
     people := format('%s.%I', v, work || '_people');
     members := format('%s.%I', v, work || '_members');
     week_store := format('%s.%I', v, work || '_store');
-    week_tables := jsonb_build_object('week_person_activity', people, 'week_members', members);
+    chats := format('%s.%I', v, work || '_chats');
+    week_tables := jsonb_build_object('week_person_activity', people, 'week_members', members,
+                                      'week_chat_messages', format('(SELECT w.chat_id, w.messages FROM %s w)', chats));
     -- left over by an earlier refresh in this transaction that failed and was caught
     -- (to_regclass: DROP ... IF EXISTS would print a NOTICE on every refresh)
-    FOR q IN SELECT t FROM unnest(ARRAY[people, members, week_store]) t WHERE to_regclass(t) IS NOT NULL LOOP
+    FOR q IN SELECT t FROM unnest(ARRAY[people, members, week_store, chats]) t WHERE to_regclass(t) IS NOT NULL LOOP
         EXECUTE 'DROP TABLE ' || q;
     END LOOP;
     -- How the work tables are planned (the settings are restored after them).
@@ -252,15 +261,19 @@ BEGIN
                           current_setting('parallel_leader_participation')];
     PERFORM set_config('parallel_tuple_cost', '0.01', true), set_config('parallel_setup_cost', '0', true),
             set_config('min_parallel_table_scan_size', '5TB', true), set_config('min_parallel_index_scan_size', '5TB', true);
-    -- The week's activity per person, in two halves of the people aggregated side
-    -- by side (a hash aggregate of a million people is not split among workers):
-    -- a Parallel Append, no scan in parallel inside it (see the indicators'
-    -- below).  The second half takes what the first does not, NULL included.
+    -- The week's activity per person.  With parallel workers, in two halves of
+    -- the people aggregated side by side (a hash aggregate of a million people
+    -- is not split among workers): a Parallel Append, no scan in parallel inside
+    -- it (see the indicators' below); the second half takes what the first does
+    -- not, NULL included.  Without workers (max_parallel_workers_per_gather = 0,
+    -- e.g. a back-fill in one session per core), in one aggregate: the halves
+    -- would scan the week twice.
     frag := @extschema@.expand_fragments(mart, '@week_person_activity');
-    EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %1$s AS SELECT * FROM ('
-                                   'SELECT * FROM %2$s pa WHERE pa.person_id %% 2 = 0 UNION ALL '
-                                   'SELECT * FROM %2$s pa WHERE (pa.person_id %% 2 = 0) IS NOT TRUE) pa',
-                                   people, frag),
+    IF current_setting('max_parallel_workers_per_gather')::integer > 0 THEN
+        frag := format('(SELECT * FROM %1$s pa WHERE pa.person_id %% 2 = 0 UNION ALL '
+                       'SELECT * FROM %1$s pa WHERE (pa.person_id %% 2 = 0) IS NOT TRUE)', frag);
+    END IF;
+    EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS SELECT * FROM %s pa', people, frag),
                             ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
     EXECUTE 'ANALYZE ' || people;
     -- The registry's members of the week: a parallel hash join, the workers
@@ -271,6 +284,13 @@ BEGIN
                                    members, @extschema@.expand_fragments(mart, '@week_members', week_tables - 'week_members')),
                             ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
     EXECUTE 'ANALYZE ' || members;
+    -- The week's messages per chat (fragment week_chat_messages, a subquery per
+    -- chat in the live views: parallel restricted here), read through its key.
+    EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS SELECT cd.chat_id, sum(cd.messages) AS messages '
+                                   'FROM %s.chat_daily cd WHERE cd.day BETWEEN :W AND :E GROUP BY cd.chat_id', chats, m),
+                            ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
+    EXECUTE format('CREATE UNIQUE INDEX ON %s (chat_id)', chats);
+    EXECUTE 'ANALYZE ' || chats;
 
     FOR def IN SELECT * FROM @extschema@.expand_base_rows(mart, week_tables) LOOP
         branches := branches || format($q$
@@ -374,7 +394,7 @@ ON CONFLICT (week_start, region_code) DO UPDATE
        complete = EXCLUDED.complete, fingerprint = EXCLUDED.fingerprint$q$,
         v, w, extract(epoch FROM clock_timestamp() - started) * 1000, stored, seen, e,
         @extschema@.definitions_fingerprint(), m, people);
-    EXECUTE format('DROP TABLE %s, %s, %s', people, members, week_store);
+    EXECUTE format('DROP TABLE %s, %s, %s, %s', people, members, week_store, chats);
     PERFORM set_config('work_mem', old_work_mem, true);
     -- statistics for a partition that has none or has grown, so that BI queries are
     -- planned (and not JIT-compiled) for their real size; autovacuum does the rest
@@ -386,7 +406,7 @@ ON CONFLICT (week_start, region_code) DO UPDATE
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.refresh_week(name, date) IS
-'Compute every indicator, platform and level of the week containing `week` in one pass over its activity and replace that week in the KPI store of views_schema, in one transaction (refreshes of the same week serialize). Records the refresh in refresh_log; returns the rows stored (0, storing nothing, for a week outside the mart''s activity, as the live views).';
+'Compute every indicator, platform and level of the week containing `week` in one pass over its activity and replace that week in the KPI store of views_schema, in one transaction (refreshes of the same week serialize). Records the refresh in refresh_log; returns the rows stored (0, storing nothing, for a week outside the mart''s activity, as the live views). Its work tables are unlogged tables views_schema.sferum_refresh_<pid>_* created and dropped inside the transaction (parallel workers can read them, no other session sees them): the caller needs CREATE on views_schema.';
 
 CREATE FUNCTION @extschema@.store_week(views_schema name, week date, OUT rows_stored bigint, OUT history_changed integer)
 RETURNS record

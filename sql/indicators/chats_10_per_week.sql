@@ -13,11 +13,7 @@ SELECT @extschema@.define_indicator(
 SELECT c.platform, @group_columns, c.chat_id AS unit_id,
        coalesce(cw.messages, 0) >= 10 AS active, 0::bigint AS population
 FROM @m.chat c JOIN @m.organisation o ON o.org_id = c.org_id
--- the week's messages per chat, summed once: a join, not a subquery per chat
--- (a correlated subquery is parallel restricted, which would keep the store
--- refresh's indicators serial)
-LEFT JOIN (SELECT cd.chat_id, sum(cd.messages) AS messages FROM @m.chat_daily cd
-           WHERE cd.day BETWEEN :W AND :E GROUP BY cd.chat_id) cw ON cw.chat_id = c.chat_id
+LEFT JOIN LATERAL @week_chat_messages cw ON cw.chat_id = c.chat_id
 -- closed_on is the first day without new messages: open on some day of the week
 WHERE c.created_on <= :E AND (c.closed_on IS NULL OR c.closed_on > :W)
   AND o.kind IN @kinds_educational AND @state_or_municipal

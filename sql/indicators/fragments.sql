@@ -69,6 +69,15 @@ SELECT @extschema@.define_fragment('week_members',
            AND (m.role IN ('teacher', 'staff', 'official')
                 OR pa.vk_written + pa.vk_read + pa.national_written + pa.national_read >= 1))$q$);
 
+-- Per chat, through the (chat_id, day) key: a join of the chats with the week's
+-- per-chat sums is planned as a nested loop over the aggregate when the chats
+-- are underestimated (as for a summer week), minutes instead of a second.  The
+-- store refresh reads the sums from a work table of the week's chats instead.
+SELECT @extschema@.define_fragment('week_chat_messages',
+    'The week''s messages of chat c, summed over its days: a LATERAL subquery of one row (chat_id, messages; messages NULL for a chat without any), joined ON cw.chat_id = c.chat_id.',
+    $q$(SELECT c.chat_id, sum(cd.messages) AS messages FROM @m.chat_daily cd
+           WHERE cd.chat_id = c.chat_id AND cd.day BETWEEN :W AND :E)$q$);
+
 SELECT @extschema@.define_fragment('written_on_platform',
     'Messages the member m of @week_members wrote in the week on the platform pf.platform of @platforms.',
     $q$(CASE pf.platform WHEN 'vk' THEN m.vk_written WHEN 'national' THEN m.national_written END)$q$);

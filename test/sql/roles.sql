@@ -46,6 +46,20 @@ DELETE FROM sferum_kpi.indicator_history;
 \set VERBOSITY default
 RESET ROLE;
 
+-- a role that may write the store but not create in its schema cannot refresh it:
+-- the refresh's work tables live there (a clear error, before any work)
+GRANT USAGE ON SCHEMA sferum_kpi, tiny_kpi TO regress_loader;
+GRANT SELECT ON sferum_kpi.view_set TO regress_loader;
+GRANT SELECT, INSERT, DELETE ON tiny_kpi.store TO regress_loader;
+SET ROLE regress_loader;
+\set SHOW_CONTEXT never
+SELECT refresh_week('tiny_kpi', '2024-09-09');
+\set SHOW_CONTEXT errors
+RESET ROLE;
+REVOKE SELECT ON sferum_kpi.view_set FROM regress_loader;
+REVOKE USAGE ON SCHEMA sferum_kpi, tiny_kpi FROM regress_loader;
+REVOKE SELECT, INSERT, DELETE ON tiny_kpi.store FROM regress_loader;
+
 -- errors
 \set SHOW_CONTEXT never
 SELECT grant_reader('regress_no_such_role', 'tiny_kpi');
