@@ -441,16 +441,27 @@ BEGIN
     END IF;
     -- judge every stored value again against the catalog as it is now; only
     -- rows whose judgement changed are written.  One scan and one target_status()
-    -- call per row judged (a second for a row written); after a back-fill, only
-    -- the rows of a stage with a baseline (rule baseline_max) are judged: the
-    -- stage of a week depends on the catalog alone, its threshold on the baseline.
+    -- call per row judged (a second for a row written).  After a back-fill, only
+    -- the rows of a stage with a baseline (rule baseline_max) whose threshold
+    -- changed: the stage of a week depends on the catalog alone, the threshold on
+    -- the region's baseline, the same at every level, so the region level's rows
+    -- tell which weeks and regions to judge again (the others cost no call).
     EXECUTE format($q$
 UPDATE %1$I.store s
    SET (target_stage, target_deadline, target_comparison, target_threshold, target_in_force,
         target_due, target_met, short_by)
      = (SELECT t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by
           FROM @extschema@.target_status(%3$s) t)
- WHERE (NOT %2$L OR (s.indicator, s.target_stage) IN (SELECT tt.indicator, tt.stage FROM @extschema@.target tt
+ WHERE (NOT %2$L OR (s.indicator, s.region_code, s.week_start) IN (
+           SELECT r.indicator, r.region_code, r.week_start FROM %1$I.store r
+            WHERE r.level = 'region'
+              AND (r.indicator, r.target_stage) IN (SELECT tt.indicator, tt.stage FROM @extschema@.target tt
+                                                     WHERE tt.rule = 'baseline_max')
+              AND r.target_threshold IS DISTINCT FROM (
+                  SELECT t.threshold FROM @extschema@.target_status(
+                      r.indicator, @extschema@.kpi_ratio(LEAST(r.numerator, r.denominator), r.denominator),
+                      r.week_start, r.region_code) t)))
+   AND (NOT %2$L OR (s.indicator, s.target_stage) IN (SELECT tt.indicator, tt.stage FROM @extschema@.target tt
                                                        WHERE tt.rule = 'baseline_max'))
    AND NOT EXISTS (
        SELECT FROM @extschema@.target_status(%3$s) t
