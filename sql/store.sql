@@ -174,7 +174,6 @@ DECLARE
     started timestamptz := clock_timestamp();
     counted constant text := '@extschema@.weekly_active_ratio(b.unit_id, b.active::integer::bigint, 1, NULL::bigint)';
     def record;
-    q text;
     stored bigint;
     seen bigint;
     in_range boolean;
@@ -246,11 +245,9 @@ BEGIN
     chats := format('%s.%I', v, work || '_chats');
     week_tables := jsonb_build_object('week_person_activity', people, 'week_members', members,
                                       'week_chat_messages', format('(SELECT w.chat_id, w.messages FROM %s w)', chats));
-    -- left over by an earlier refresh in this transaction that failed and was caught
-    -- (to_regclass: DROP ... IF EXISTS would print a NOTICE on every refresh)
-    FOR q IN SELECT t FROM unnest(ARRAY[people, members, week_store, chats]) t WHERE to_regclass(t) IS NOT NULL LOOP
-        EXECUTE 'DROP TABLE ' || q;
-    END LOOP;
+    -- None can be left over: a refresh drops them before it returns, and one that
+    -- fails takes them with its (sub)transaction.  A table of the same name is
+    -- somebody else's and is never dropped: CREATE then fails (42P07).
     -- How the work tables are planned (the settings are restored after them).
     -- In parallel, which the default costs rule out: every row through Gather is
     -- charged parallel_tuple_cost = 0.1, about the cost of inserting it into the
@@ -459,7 +456,8 @@ UPDATE %1$I.store s
                                                      WHERE tt.rule = 'baseline_max')
               AND r.target_threshold IS DISTINCT FROM (
                   SELECT t.threshold FROM @extschema@.target_status(
-                      r.indicator, @extschema@.kpi_ratio(LEAST(r.numerator, r.denominator), r.denominator),
+                      CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = r.indicator) THEN r.indicator END,
+                      @extschema@.kpi_ratio(LEAST(r.numerator, r.denominator), r.denominator),
                       r.week_start, r.region_code) t)))
    AND (NOT %2$L OR (s.indicator, s.target_stage) IN (SELECT tt.indicator, tt.stage FROM @extschema@.target tt
                                                        WHERE tt.rule = 'baseline_max'))

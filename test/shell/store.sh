@@ -92,6 +92,16 @@ read -r differing groups_per_week_min groups_per_week_max <<<"$(compare_store)"
 [[ $groups_per_week_min == "$groups_per_week_max" ]] || fail "weeks have $groups_per_week_min to $groups_per_week_max rows after parallel refreshes"
 echo "ok: 3 weeks refreshed by parallel workers (Parallel Append of the indicators and of the people's halves) = live views"
 
+# ---- a table that merely bears a work table's name is somebody else's: the refresh
+# stops (42P07) and never drops it
+out=$(q -c "DO \$\$BEGIN EXECUTE format('CREATE TABLE kpi.%I (keep integer)', 'sferum_refresh_' || pg_backend_pid() || '_members'); END\$\$" \
+        -c "SELECT sferum_kpi.refresh_week('kpi', '$last')" 2>&1) && fail "a refresh over a foreign table of a work table's name succeeded: $out"
+grep -q 'already exists' <<<"$out" || fail "a refresh over a foreign table of a work table's name: $out"
+mine=$(q -c "SELECT string_agg(relname, ',') FROM pg_class WHERE relnamespace = 'kpi'::regnamespace AND relname LIKE 'sferum_refresh%'")
+[[ $mine == sferum_refresh_*_members ]] || fail "after the refused refresh the schema holds: ${mine:-nothing}"
+q -c "DROP TABLE kpi.$mine" >/dev/null
+echo "ok: a table named like a work table stopped the refresh (relation already exists) and was kept"
+
 # ---- a refresh killed mid-week leaves the previous figures; a re-run completes it
 week=$(q -c "SELECT '$last'::date - 7")
 before=$(q -c "SELECT md5(string_agg(s::text, ',' ORDER BY s::text)) FROM kpi.store s WHERE week_start = '$week'")
