@@ -46,18 +46,17 @@ SELECT @extschema@.define_fragment('platforms',
     $q$(VALUES ('vk'::text), ('national'::text)) pf(platform)$q$);
 
 SELECT @extschema@.define_fragment('week_person_activity',
-    'The week''s activity per person: messages written and read on each platform, summed over the week''s days (0 for a platform without activity), with the latest day and the number of daily rows (the refresh log).',
+    'The week''s activity per person: messages written and read on each platform, summed over the week''s days (0 for a platform without activity).',
     $q$(SELECT a.person_id,
                coalesce(sum(a.messages_written) FILTER (WHERE a.platform = 'vk'), 0) AS vk_written,
                coalesce(sum(a.messages_read) FILTER (WHERE a.platform = 'vk'), 0) AS vk_read,
                coalesce(sum(a.messages_written) FILTER (WHERE a.platform = 'national'), 0) AS national_written,
-               coalesce(sum(a.messages_read) FILTER (WHERE a.platform = 'national'), 0) AS national_read,
-               max(a.day) AS last_day, count(*) AS days
+               coalesce(sum(a.messages_read) FILTER (WHERE a.platform = 'national'), 0) AS national_read
           FROM @m.activity_daily a WHERE a.day BETWEEN :W AND :E
           GROUP BY a.person_id)$q$);
 
 -- One relation for every indicator over people: the store refresh builds it
--- once per week (a temporary table) instead of joining the registry with the
+-- once per week (a work table) instead of joining the registry with the
 -- week's activity once per indicator.
 SELECT @extschema@.define_fragment('week_members',
     'The memberships m in the registry on some day of the week of employees and officials (roles teacher, staff, official), and of anyone who read or wrote a message that week, with the person''s week activity per platform (vk_written, vk_read, national_written, national_read; 0 without activity). Pupils and parents without activity that week are not in it: no indicator counts them.',

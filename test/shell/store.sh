@@ -92,6 +92,25 @@ read -r differing groups_per_week_min groups_per_week_max <<<"$(compare_store)"
 [[ $groups_per_week_min == "$groups_per_week_max" ]] || fail "weeks have $groups_per_week_min to $groups_per_week_max rows after parallel refreshes"
 echo "ok: 3 weeks refreshed by parallel workers (Parallel Append of the indicators and of the people's halves) = live views"
 
+# ---- and without workers (a back-fill in one session per core): no table of the
+# people, the week's activity aggregated in person order and merged with the registry
+for wk in "$first" "$(q -c "SELECT '$first'::date + 7 * 5")" "$last"; do
+    q -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_level = notice" \
+      -c "SET auto_explain.log_nested_statements = on" -c "SET max_parallel_workers_per_gather = 0" \
+      -c "SELECT sferum_kpi.refresh_week('kpi', '$wk')" -c "SHOW enable_hashjoin" -c "SHOW enable_hashagg" \
+      >"$tmp/serial.out" 2>"$tmp/plans.log"
+    [[ $(tail -2 "$tmp/serial.out" | tr '\n' ' ') == "on on " ]] || fail "week $wk: enable_hashjoin/enable_hashagg not restored: $(cat "$tmp/serial.out")"
+    ! grep -q '_people' "$tmp/plans.log" || fail "week $wk: a refresh without workers made a table of the people"
+    awk '/^NOTICE:  duration/ { if (index(b, "_members AS")) printf "%s", b; b = "" } { b = b $0 "\n" }
+         END { if (index(b, "_members AS")) printf "%s", b }' "$tmp/plans.log" >"$tmp/plan_members.log"
+    grep -Eq 'Merge (Right|Left) Join' "$tmp/plan_members.log" && grep -q 'GroupAggregate' "$tmp/plan_members.log" \
+        || fail "week $wk: without workers the members were not a merge join of the grouped activity: $(head -c 3000 "$tmp/plan_members.log")"
+done
+read -r differing groups_per_week_min groups_per_week_max <<<"$(compare_store)"
+[[ $differing == 0 ]] || fail "$differing rows of the store differ from the live views after refreshes without workers"
+[[ $groups_per_week_min == "$groups_per_week_max" ]] || fail "weeks have $groups_per_week_min to $groups_per_week_max rows after refreshes without workers"
+echo "ok: 3 weeks refreshed without workers (members by a merge join, no table of the people) = live views"
+
 # ---- a table that merely bears a work table's name is somebody else's: the refresh
 # stops (42P07) and never drops it
 out=$(q -c "DO \$\$BEGIN EXECUTE format('CREATE TABLE kpi.%I (keep integer)', 'sferum_refresh_' || pg_backend_pid() || '_members'); END\$\$" \
