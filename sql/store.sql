@@ -432,7 +432,8 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.store_week(name, date) IS
 'Internal: refresh_week() and then the week''s region level into indicator_history; returns the rows stored and the history rows inserted or changed.';
 
-CREATE FUNCTION @extschema@.refresh_targets(views_schema name, only_baselines boolean DEFAULT false)
+CREATE FUNCTION @extschema@.refresh_targets(views_schema name, only_baselines boolean DEFAULT false,
+                                            modulus integer DEFAULT 1, remainder integer DEFAULT 0)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -440,9 +441,22 @@ SET jit = off
 AS $fn$
 DECLARE
     n bigint;
+    -- the weeks of this call: numbered from Monday 2000-01-03 (negative before
+    -- it), those whose number leaves the remainder (every week with modulus 1).  Sessions with the same
+    -- modulus and each remainder write disjoint rows, so they run side by side.
+    weeks_of text := format('AND ((((s.week_start - DATE %L) / 7) %% %2$s) + %2$s) %% %2$s = %3$s',
+                            '2000-01-03', modulus, remainder);
 BEGIN
-    IF views_schema IS NULL OR only_baselines IS NULL THEN
-        RAISE EXCEPTION 'views_schema and only_baselines must not be NULL' USING ERRCODE = '22004';
+    IF views_schema IS NULL OR only_baselines IS NULL OR modulus IS NULL OR remainder IS NULL THEN
+        RAISE EXCEPTION 'views_schema, only_baselines, modulus and remainder must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF modulus < 1 OR remainder < 0 OR remainder >= modulus THEN
+        RAISE EXCEPTION 'modulus must be at least 1 and remainder from 0 to modulus - 1 (got modulus %, remainder %)', modulus, remainder
+            USING ERRCODE = '22023',
+                  HINT = 'To judge in two sessions side by side, call refresh_targets(views_schema, only_baselines, 2, 0) in one and (…, 2, 1) in the other.';
+    END IF;
+    IF modulus = 1 THEN
+        weeks_of := '';
     END IF;
     IF to_regclass(format('%I.store', views_schema)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
@@ -471,6 +485,7 @@ UPDATE %1$I.store s
                       CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = r.indicator) THEN r.indicator END,
                       @extschema@.kpi_ratio(LEAST(r.numerator, r.denominator), r.denominator),
                       r.week_start, r.region_code) t)))
+   %4$s
    AND (NOT %2$L OR (s.indicator, s.target_stage) IN (SELECT tt.indicator, tt.stage FROM @extschema@.target tt
                                                        WHERE tt.rule = 'baseline_max'))
    AND NOT EXISTS (
@@ -481,13 +496,14 @@ UPDATE %1$I.store s
         views_schema, only_baselines,
         -- the indicator only while it has targets (as refresh_week)
         $a$CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = s.indicator) THEN s.indicator END,
-           @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), s.week_start, s.region_code$a$);
+           @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), s.week_start, s.region_code$a$,
+        weeks_of);
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.refresh_targets(name, boolean) IS
-'Judge every value of the KPI store again against the target catalog as it is now (after a DBA edited targets, or once the baseline weeks are all stored: backfill does it for the baseline stages). Writes only the rows whose judgement changed; returns their number.';
+COMMENT ON FUNCTION @extschema@.refresh_targets(name, boolean, integer, integer) IS
+'Judge every value of the KPI store again against the target catalog as it is now (after a DBA edited targets, or once the baseline weeks are all stored: backfill does it for the baseline stages; only_baselines judges only the baseline stages whose threshold changed). Writes only the rows whose judgement changed; returns their number. With modulus and remainder, only the weeks whose number since Monday 2000-01-03 leaves that remainder: sessions with each remainder of the same modulus share the work side by side.';
 
 CREATE FUNCTION @extschema@.touches_baselines(from_day date, to_day date)
 RETURNS boolean

@@ -111,6 +111,29 @@ read -r differing groups_per_week_min groups_per_week_max <<<"$(compare_store)"
 [[ $groups_per_week_min == "$groups_per_week_max" ]] || fail "weeks have $groups_per_week_min to $groups_per_week_max rows after refreshes without workers"
 echo "ok: 3 weeks refreshed without workers (members by a merge join, no table of the people) = live views"
 
+# ---- refresh_targets in two sessions (modulus 2): each judges its own weeks
+stale_sql="UPDATE kpi.store SET target_threshold = NULL, target_met = NULL, short_by = NULL
+            WHERE (indicator, target_stage) IN (SELECT indicator, stage FROM sferum_kpi.target WHERE rule = 'baseline_max')
+              AND target_threshold IS NOT NULL"
+staled=$(q -c "WITH u AS ($stale_sql RETURNING week_start) SELECT count(*) || ' ' || count(DISTINCT week_start) FROM u")
+read -r staled staled_weeks <<<"$staled"
+((staled > 0 && staled_weeks >= 2)) || fail "no baseline-stage rows with a threshold to make stale ($staled rows, $staled_weeks weeks)"
+even=$(q -c "SELECT sferum_kpi.refresh_targets('kpi', true, 2, 0)")
+left=$(q -c "SELECT count(*) FILTER (WHERE ((week_start - DATE '2000-01-03') / 7) % 2 = 0) || ' ' || count(*)
+             FROM kpi.store WHERE (indicator, target_stage) IN (SELECT indicator, stage FROM sferum_kpi.target WHERE rule = 'baseline_max')
+              AND target_threshold IS NULL")
+read -r left_even left_all <<<"$left"
+[[ $left_even == 0 && $((even + left_all)) == "$staled" && $even -gt 0 && $left_all -gt 0 ]] ||
+    fail "refresh_targets(…, 2, 0) wrote $even of $staled stale rows, leaving $left_even of even weeks and $left_all in all"
+q -c "$stale_sql" >/dev/null
+q -c "SELECT sferum_kpi.refresh_targets('kpi', true, 2, 0)" >"$tmp/rt0" & rt0=$!
+q -c "SELECT sferum_kpi.refresh_targets('kpi', true, 2, 1)" >"$tmp/rt1" & rt1=$!
+wait "$rt0" && wait "$rt1" || fail "refresh_targets side by side failed"
+(( $(cat "$tmp/rt0") + $(cat "$tmp/rt1") == staled )) || fail "the two sessions wrote $(cat "$tmp/rt0") + $(cat "$tmp/rt1") rows of $staled stale ones"
+read -r differing groups_per_week_min groups_per_week_max <<<"$(compare_store)"
+[[ $differing == 0 ]] || fail "$differing rows of the store differ from the live views after refresh_targets in two sessions"
+echo "ok: refresh_targets in two sessions (modulus 2) judged $staled stale rows of $staled_weeks weeks again, each its own weeks; store = live views"
+
 # ---- a table that merely bears a work table's name is somebody else's: the refresh
 # stops (42P07) and never drops it
 out=$(q -c "DO \$\$BEGIN EXECUTE format('CREATE TABLE kpi.%I (keep integer)', 'sferum_refresh_' || pg_backend_pid() || '_members'); END\$\$" \
