@@ -101,8 +101,8 @@ COMMENT ON COLUMN @v.refresh_log.region_code IS 'Region.';
 COMMENT ON COLUMN @v.refresh_log.refreshed_at IS 'When the week was last refreshed (commit of that refresh).';
 COMMENT ON COLUMN @v.refresh_log.duration_ms IS 'How long the refresh of the week took, in milliseconds.';
 COMMENT ON COLUMN @v.refresh_log.rows_stored IS 'Rows of the week in the store (every region of the mart).';
-COMMENT ON COLUMN @v.refresh_log.last_activity_day IS 'Latest day of the week with activity of the region''s people at refresh time; NULL: none.';
-COMMENT ON COLUMN @v.refresh_log.activity_rows IS 'Daily activity rows of the week read by the refresh (every region), to tell whether data arrived since.';
+COMMENT ON COLUMN @v.refresh_log.last_activity_day IS 'Latest day of the week with activity of the region''s people when the refresh started; NULL: none.';
+COMMENT ON COLUMN @v.refresh_log.activity_rows IS 'Daily activity rows of the week (every region) counted when the refresh started, before it read them: rows that arrived during or after the refresh make the mart count more, and refresh_weeks refreshes the week again.';
 COMMENT ON COLUMN @v.refresh_log.complete IS 'true when the week''s Sunday had activity data for the region (spec §5: a complete week).';
 COMMENT ON COLUMN @v.refresh_log.fingerprint IS 'sferum_kpi.definitions_fingerprint() of the refresh.';
 $ddl$, '@v.', v || '.');
@@ -189,6 +189,7 @@ DECLARE
     branches text[] := '{}';
     old_settings text[];
     frag text;
+    last_days jsonb;
 BEGIN
     IF views_schema IS NULL OR week IS NULL THEN
         RAISE EXCEPTION 'views_schema and week must not be NULL' USING ERRCODE = '22004';
@@ -229,6 +230,25 @@ BEGIN
     IF pg_size_bytes(old_work_mem) < pg_size_bytes('256MB') THEN
         PERFORM set_config('work_mem', '256MB', true);
     END IF;
+
+    -- What the refresh log says the week was computed from, read before the
+    -- week's activity is (each statement of the refresh sees the rows committed
+    -- when it starts): rows that arrive during the refresh make the log count
+    -- fewer rows than the mart has, so that refresh_weeks refreshes the week
+    -- again, never more than were computed.  The daily rows of the week, and per
+    -- region the latest day on which one of its people was active: day by day
+    -- from Sunday, each probe stopping at its first such person (a join of the
+    -- week's activity with every person would cost seconds in a large region).
+    EXECUTE format('SELECT count(*) FROM %s.activity_daily a WHERE a.day BETWEEN %L AND %L', m, w, e) INTO seen;
+    EXECUTE format($q$
+SELECT jsonb_object_agg(r.region_code, d.last_day)
+FROM %1$s.region r
+LEFT JOIN LATERAL (
+    SELECT dd.day::date AS last_day
+    FROM generate_series(%3$L::timestamp, %2$L::timestamp, interval '-1 day') AS dd(day)
+    WHERE (SELECT true FROM %1$s.activity_daily a JOIN %1$s.person p ON p.person_id = a.person_id
+           WHERE a.day = dd.day::date AND p.region_code = r.region_code LIMIT 1)
+    ORDER BY dd.day DESC LIMIT 1) d ON true$q$, m, w, e) INTO last_days;
 
     -- The work tables of the week: the activity per person (with parallel
     -- workers only), the registry's members of the week with it (fragments
@@ -291,7 +311,8 @@ BEGIN
         -- parents without activity included: 9.8 s a week at Moscow oblast's
         -- size against 7.0 s (bench/store), and no table of the people to write.
         PERFORM set_config('enable_hashagg', 'off', true), set_config('enable_hashjoin', 'off', true);
-        frag := @extschema@.expand_fragments(mart, '@week_members', week_tables - 'week_members' - 'week_person_activity');
+        week_tables := week_tables - 'week_person_activity';
+        frag := @extschema@.expand_fragments(mart, '@week_members', week_tables - 'week_members');
         people := NULL;
     END IF;
     EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS SELECT * FROM %s m', members, frag),
@@ -389,26 +410,17 @@ FROM %3$s s
 ORDER BY s.indicator, s.level$q$,
         v, w, week_store);
     GET DIAGNOSTICS stored = ROW_COUNT;
-    EXECUTE format('SELECT count(*) FROM %s.activity_daily a WHERE a.day BETWEEN %L AND %L', m, w, e) INTO seen;
     EXECUTE format($q$
 INSERT INTO %1$s.refresh_log AS l
-SELECT %2$L::date, r.region_code, now(), %3$s, %4$s, d.last_day, %5$s, coalesce(d.last_day = %6$L::date, false), %7$L
+SELECT %2$L::date, r.region_code, now(), %3$s, %4$s, (%9$L::jsonb ->> r.region_code)::date, %5$s,
+       coalesce((%9$L::jsonb ->> r.region_code)::date = %6$L::date, false), %7$L
 FROM %8$s.region r
--- the latest day of the week on which one of the region's people was active:
--- day by day from Sunday, each probe stopping at its first such person (a join
--- of the week's activity with every person would cost seconds in a large region)
-LEFT JOIN LATERAL (
-    SELECT dd.day::date AS last_day
-    FROM generate_series(%6$L::timestamp, %2$L::timestamp, interval '-1 day') AS dd(day)
-    WHERE (SELECT true FROM %8$s.activity_daily a JOIN %8$s.person p ON p.person_id = a.person_id
-           WHERE a.day = dd.day::date AND p.region_code = r.region_code LIMIT 1)
-    ORDER BY dd.day DESC LIMIT 1) d ON true
 ON CONFLICT (week_start, region_code) DO UPDATE
    SET refreshed_at = EXCLUDED.refreshed_at, duration_ms = EXCLUDED.duration_ms, rows_stored = EXCLUDED.rows_stored,
        last_activity_day = EXCLUDED.last_activity_day, activity_rows = EXCLUDED.activity_rows,
        complete = EXCLUDED.complete, fingerprint = EXCLUDED.fingerprint$q$,
         v, w, extract(epoch FROM clock_timestamp() - started) * 1000, stored, seen, e,
-        @extschema@.definitions_fingerprint(), m);
+        @extschema@.definitions_fingerprint(), m, last_days);
     EXECUTE format('DROP TABLE %s', concat_ws(', ', people, members, week_store, chats));
     PERFORM set_config('work_mem', old_work_mem, true);
     -- statistics for a partition that has none or has grown, so that BI queries are
@@ -447,11 +459,13 @@ SET jit = off
 AS $fn$
 DECLARE
     n bigint;
+    weeks_of_r text;
     -- the weeks of this call: numbered from Monday 2000-01-03 (negative before
-    -- it), those whose number leaves the remainder (every week with modulus 1).  Sessions with the same
-    -- modulus and each remainder write disjoint rows, so they run side by side.
-    weeks_of text := format('AND ((((s.week_start - DATE %L) / 7) %% %2$s) + %2$s) %% %2$s = %3$s',
-                            '2000-01-03', modulus, remainder);
+    -- it), those whose number leaves the remainder (every week with modulus 1).
+    -- Sessions with the same modulus and each remainder write disjoint rows, so
+    -- they run side by side.
+    weeks_of_s text := format('AND ((((s.week_start - DATE %L) / 7)::bigint %% %2$s + %2$s) %% %2$s) = %3$s',
+                              '2000-01-03', modulus, remainder);
 BEGIN
     IF views_schema IS NULL OR only_baselines IS NULL OR modulus IS NULL OR remainder IS NULL THEN
         RAISE EXCEPTION 'views_schema, only_baselines, modulus and remainder must not be NULL' USING ERRCODE = '22004';
@@ -462,8 +476,10 @@ BEGIN
                   HINT = 'To judge in two sessions side by side, call refresh_targets(views_schema, only_baselines, 2, 0) in one and (…, 2, 1) in the other.';
     END IF;
     IF modulus = 1 THEN
-        weeks_of := '';
+        weeks_of_s := '';
     END IF;
+    -- the same for the region-level rows that tell which weeks to judge (r)
+    weeks_of_r := replace(weeks_of_s, 's.week_start', 'r.week_start');
     IF to_regclass(format('%I.store', views_schema)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
             USING ERRCODE = '42P01', HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
@@ -483,7 +499,7 @@ UPDATE %1$I.store s
           FROM @extschema@.target_status(%3$s) t)
  WHERE (NOT %2$L OR (s.indicator, s.region_code, s.week_start) IN (
            SELECT r.indicator, r.region_code, r.week_start FROM %1$I.store r
-            WHERE r.level = 'region'
+            WHERE r.level = 'region' %5$s
               AND (r.indicator, r.target_stage) IN (SELECT tt.indicator, tt.stage FROM @extschema@.target tt
                                                      WHERE tt.rule = 'baseline_max')
               AND r.target_threshold IS DISTINCT FROM (
@@ -503,7 +519,7 @@ UPDATE %1$I.store s
         -- the indicator only while it has targets (as refresh_week)
         $a$CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = s.indicator) THEN s.indicator END,
            @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), s.week_start, s.region_code$a$,
-        weeks_of);
+        weeks_of_s, weeks_of_r);
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END

@@ -97,14 +97,22 @@ echo "ok: 3 weeks refreshed by parallel workers (Parallel Append of the indicato
 for wk in "$first" "$(q -c "SELECT '$first'::date + 7 * 5")" "$last"; do
     q -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_level = notice" \
       -c "SET auto_explain.log_nested_statements = on" -c "SET max_parallel_workers_per_gather = 0" \
-      -c "SELECT sferum_kpi.refresh_week('kpi', '$wk')" -c "SHOW enable_hashjoin" -c "SHOW enable_hashagg" \
-      >"$tmp/serial.out" 2>"$tmp/plans.log"
-    [[ $(tail -2 "$tmp/serial.out" | tr '\n' ' ') == "on on " ]] || fail "week $wk: enable_hashjoin/enable_hashagg not restored: $(cat "$tmp/serial.out")"
+      -c "SELECT sferum_kpi.refresh_week('kpi', '$wk')" >/dev/null 2>"$tmp/plans.log"
     ! grep -q '_people' "$tmp/plans.log" || fail "week $wk: a refresh without workers made a table of the people"
     awk '/^NOTICE:  duration/ { if (index(b, "_members AS")) printf "%s", b; b = "" } { b = b $0 "\n" }
          END { if (index(b, "_members AS")) printf "%s", b }' "$tmp/plans.log" >"$tmp/plan_members.log"
     grep -Eq 'Merge (Right|Left) Join' "$tmp/plan_members.log" && grep -q 'GroupAggregate' "$tmp/plan_members.log" \
         || fail "week $wk: without workers the members were not a merge join of the grouped activity: $(head -c 3000 "$tmp/plan_members.log")"
+    # and the statements after it are planned with hashing again (the settings restored)
+    awk '/^NOTICE:  duration/ { if (index(b, "_store AS")) printf "%s", b; b = "" } { b = b $0 "\n" }
+         END { if (index(b, "_store AS")) printf "%s", b }' "$tmp/plans.log" >"$tmp/plan_store.log"
+    grep -Eq '(Hash|Mixed)Aggregate' "$tmp/plan_store.log" && grep -q 'Hash Join' "$tmp/plan_store.log" \
+        || fail "week $wk: the indicators were planned without hashing (enable_hashagg/enable_hashjoin not restored): $(head -c 3000 "$tmp/plan_store.log")"
+    # the refresh log: the week's daily rows and its last day, as the mart has them
+    read -r logged_rows logged_day <<<"$(q -F ' ' -c "SELECT l.activity_rows, l.last_activity_day FROM kpi.refresh_log l WHERE l.week_start = '$wk'")"
+    read -r mart_rows mart_day <<<"$(q -F ' ' -c "SELECT count(*), max(day) FROM m.activity_daily WHERE day BETWEEN '$wk' AND '$wk'::date + 6")"
+    [[ $logged_rows == "$mart_rows" && $logged_day == "$mart_day" ]] ||
+        fail "week $wk: refresh_log says $logged_rows rows, last day $logged_day; the mart has $mart_rows, $mart_day"
 done
 read -r differing groups_per_week_min groups_per_week_max <<<"$(compare_store)"
 [[ $differing == 0 ]] || fail "$differing rows of the store differ from the live views after refreshes without workers"
@@ -128,7 +136,10 @@ read -r left_even left_all <<<"$left"
 q -c "$stale_sql" >/dev/null
 q -c "SELECT sferum_kpi.refresh_targets('kpi', true, 2, 0)" >"$tmp/rt0" & rt0=$!
 q -c "SELECT sferum_kpi.refresh_targets('kpi', true, 2, 1)" >"$tmp/rt1" & rt1=$!
-wait "$rt0" && wait "$rt1" || fail "refresh_targets side by side failed"
+rc0=0 rc1=0
+wait "$rt0" || rc0=$?
+wait "$rt1" || rc1=$?
+((rc0 == 0 && rc1 == 0)) || fail "refresh_targets side by side failed ($rc0, $rc1)"
 (( $(cat "$tmp/rt0") + $(cat "$tmp/rt1") == staled )) || fail "the two sessions wrote $(cat "$tmp/rt0") + $(cat "$tmp/rt1") rows of $staled stale ones"
 read -r differing groups_per_week_min groups_per_week_max <<<"$(compare_store)"
 [[ $differing == 0 ]] || fail "$differing rows of the store differ from the live views after refresh_targets in two sessions"
@@ -185,6 +196,41 @@ rerun=$(q -c "SELECT count(*) FROM ((SELECT indicator, platform, level, org_id, 
 changed=$(q -c "SELECT md5(string_agg(s::text, ',' ORDER BY s::text)) <> '$before' FROM kpi.store s WHERE week_start = '$week'")
 [[ $rerun == 0 && $changed == t ]] || fail "the re-run left $rerun rows different from the live views (week changed: $changed)"
 echo "ok: a refresh killed before its commit left the week as it was (readers saw it too); the re-run stored the late rows"
+
+# ---- rows that arrive while a week is refreshed: the log counts what the refresh saw
+# before reading the week's activity, so the week stays stale for refresh_weeks
+lweek=$(q -c "SELECT '$last'::date - 14")
+"$(pgbin)/psql" -X -q -d "$db" -c "BEGIN; LOCK TABLE m.membership IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT" >/dev/null 2>&1 &
+holder=$!
+bg+=("$holder")
+sleep 0.5
+"$(pgbin)/psql" -X -q -d "$db" -c "SELECT sferum_kpi.snapshot_week('kpi', '$lweek')" >/dev/null 2>&1 &
+refresh=$!
+bg+=("$refresh")
+waiting=""
+for _ in $(seq 1 200); do
+    waiting=$(q -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                    AND pid <> pg_backend_pid() AND query LIKE '%snapshot_week%'")
+    [[ -n $waiting ]] && break
+    sleep 0.05
+done
+[[ -n $waiting ]] || fail "the refresh did not wait for the registry"
+q -c "INSERT INTO m.activity_daily (person_id, day, platform, messages_written, messages_read)
+      SELECT p.person_id, '$lweek'::date + 3, 'vk', 0, 2 FROM m.person p
+      WHERE NOT EXISTS (SELECT 1 FROM m.activity_daily a WHERE a.person_id = p.person_id
+                                                        AND a.day = '$lweek'::date + 3 AND a.platform = 'vk')
+      LIMIT 2" >/dev/null
+q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND query LIKE '%pg_sleep(30)%'" >/dev/null
+wait "$refresh" || fail "the refresh that waited for the registry failed"
+kill "$holder" 2>/dev/null || true
+read -r logged_rows mart_rows <<<"$(q -F ' ' -c "SELECT (SELECT activity_rows FROM kpi.refresh_log WHERE week_start = '$lweek'),
+                                                        (SELECT count(*) FROM m.activity_daily WHERE day BETWEEN '$lweek' AND '$lweek'::date + 6)")"
+((logged_rows == mart_rows - 2)) || fail "rows that arrived during the refresh: the log says $logged_rows, the mart has $mart_rows (want 2 more)"
+q -c "CALL sferum_kpi.refresh_weeks('kpi', '$lweek', '$lweek')" 2>"$tmp/stale.log"
+! grep -q 'up to date, kept' "$tmp/stale.log" || fail "refresh_weeks kept a week whose rows arrived during its refresh: $(cat "$tmp/stale.log")"
+[[ $(q -c "SELECT activity_rows FROM kpi.refresh_log WHERE week_start = '$lweek'") == "$mart_rows" ]] || fail "the second refresh did not log $mart_rows rows"
+echo "ok: rows that arrived during a refresh left the week stale in refresh_log; refresh_weeks refreshed it again"
 
 # ---- two refreshes of one week serialize and never duplicate
 "$(pgbin)/psql" -X -q -d "$db" -c "BEGIN; SELECT sferum_kpi.refresh_week('kpi', '$week'); SELECT pg_sleep(2); COMMIT" >/dev/null &
