@@ -156,6 +156,25 @@ mine=$(q -c "SELECT string_agg(relname, ',') FROM pg_class WHERE relnamespace = 
 q -c "DROP TABLE kpi.$mine" >/dev/null
 echo "ok: a table named like a work table stopped the refresh (relation already exists) and was kept"
 
+# hold a lock in one session (for 30 s) and start snapshot_week of a week in another;
+# returns when the refresh waits for the lock: sets holder, refresh and waiting (its pid)
+hold_and_refresh() {   # lock statement, week
+    "$(pgbin)/psql" -X -q -d "$db" -c "BEGIN; $1; SELECT pg_sleep(30); COMMIT" >/dev/null 2>&1 &
+    holder=$!
+    bg+=("$holder")
+    sleep 0.5
+    "$(pgbin)/psql" -X -q -d "$db" -c "SELECT sferum_kpi.snapshot_week('kpi', '$2')" >/dev/null 2>&1 &
+    refresh=$!
+    bg+=("$refresh")
+    waiting=""
+    for _ in $(seq 1 200); do
+        waiting=$(q -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                        AND pid <> pg_backend_pid() AND query LIKE '%snapshot_week%'")
+        [[ -n $waiting ]] && break
+        sleep 0.05
+    done
+}
+
 # ---- a refresh killed mid-week leaves the previous figures; a re-run completes it
 week=$(q -c "SELECT '$last'::date - 7")
 before=$(q -c "SELECT md5(string_agg(s::text, ',' ORDER BY s::text)) FROM kpi.store s WHERE week_start = '$week'")
@@ -166,19 +185,7 @@ q -c "INSERT INTO m.activity_daily (person_id, day, platform, messages_written, 
                                                   AND a.day = '$week'::date + 2 AND a.platform = 'national')
       LIMIT 3" >/dev/null
 # hold the log, so that the refresh stops after it replaced the week, before it commits
-"$(pgbin)/psql" -X -q -d "$db" -c "BEGIN; LOCK TABLE kpi.refresh_log IN EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT" &
-holder=$!
-bg+=("$holder")
-sleep 0.5
-"$(pgbin)/psql" -X -q -d "$db" -c "SELECT sferum_kpi.snapshot_week('kpi', '$week')" >/dev/null 2>&1 &
-refresh=$!
-bg+=("$refresh")
-for _ in $(seq 1 200); do
-    waiting=$(q -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-                    AND pid <> pg_backend_pid() AND query LIKE '%snapshot_week%'")
-    [[ -n $waiting ]] && break
-    sleep 0.05
-done
+hold_and_refresh "LOCK TABLE kpi.refresh_log IN EXCLUSIVE MODE" "$week"
 [[ -n $waiting ]] || fail "the refresh did not reach the refresh log"
 during=$(q -c "SELECT md5(string_agg(s::text, ',' ORDER BY s::text)) FROM kpi.store s WHERE week_start = '$week'")
 q -c "SELECT pg_terminate_backend($waiting)" >/dev/null
@@ -201,20 +208,7 @@ echo "ok: a refresh killed before its commit left the week as it was (readers sa
 # ---- rows that arrive while a week is refreshed: the log counts what the refresh saw
 # before reading the week's activity, so the week stays stale for refresh_weeks
 lweek=$(q -c "SELECT '$last'::date - 14")
-"$(pgbin)/psql" -X -q -d "$db" -c "BEGIN; LOCK TABLE m.membership IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT" >/dev/null 2>&1 &
-holder=$!
-bg+=("$holder")
-sleep 0.5
-"$(pgbin)/psql" -X -q -d "$db" -c "SELECT sferum_kpi.snapshot_week('kpi', '$lweek')" >/dev/null 2>&1 &
-refresh=$!
-bg+=("$refresh")
-waiting=""
-for _ in $(seq 1 200); do
-    waiting=$(q -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-                    AND pid <> pg_backend_pid() AND query LIKE '%snapshot_week%'")
-    [[ -n $waiting ]] && break
-    sleep 0.05
-done
+hold_and_refresh "LOCK TABLE m.membership IN ACCESS EXCLUSIVE MODE" "$lweek"
 [[ -n $waiting ]] || fail "the refresh did not wait for the registry"
 q -c "INSERT INTO m.activity_daily (person_id, day, platform, messages_written, messages_read)
       SELECT p.person_id, '$lweek'::date + 3, 'vk', 0, 2 FROM m.person p
