@@ -71,3 +71,39 @@ CREATE AGGREGATE @extschema@.weekly_active_ratio(person_id bigint, messages bigi
 );
 COMMENT ON AGGREGATE @extschema@.weekly_active_ratio(bigint, bigint, integer, bigint) IS
 'kpi_ratio(persons whose summed messages reach min_messages, population or distinct persons seen when population is NULL) over raw rows, several per person; as weekly_active_share(bigint, bigint, integer, bigint).';
+
+-- The state itself as a value: a group's state, then the ratio of the union of
+-- several groups' states (each person once), for rolling small groups up into
+-- larger ones without reading their rows again (refresh_week does).
+CREATE FUNCTION @extschema@.weekly_raw_merge(internal, state bytea)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'sferum_weekly_raw_merge'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.weekly_raw_merge(internal, bytea) IS
+'Transition of merge_active_states: adds the persons of a state returned by weekly_active_state (a person in both: totals summed, capped at min_messages); NULL states are ignored; malformed bytes raise 22P03, states of different min_messages or population 22023.';
+
+CREATE AGGREGATE @extschema@.weekly_active_state(person_id bigint, messages bigint, min_messages integer, population bigint) (
+    SFUNC = @extschema@.weekly_raw_accum,
+    STYPE = internal,
+    SSPACE = 16384,
+    FINALFUNC = @extschema@.weekly_raw_serialize,
+    COMBINEFUNC = @extschema@.weekly_raw_combine,
+    SERIALFUNC = @extschema@.weekly_raw_serialize,
+    DESERIALFUNC = @extschema@.weekly_raw_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.weekly_active_state(bigint, bigint, integer, bigint) IS
+'The state of weekly_active_ratio(person_id, messages, min_messages, population) for the group as bytea (its serialized form: 9-12 bytes per person), to be rolled up with merge_active_states; NULL when the group has no persons.';
+
+CREATE AGGREGATE @extschema@.merge_active_states(state bytea) (
+    SFUNC = @extschema@.weekly_raw_merge,
+    STYPE = internal,
+    SSPACE = 16384,
+    FINALFUNC = @extschema@.weekly_raw_ratio,
+    COMBINEFUNC = @extschema@.weekly_raw_combine,
+    SERIALFUNC = @extschema@.weekly_raw_serialize,
+    DESERIALFUNC = @extschema@.weekly_raw_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.merge_active_states(bytea) IS
+'kpi_ratio of the union of the groups whose weekly_active_state values it aggregates, each person once (their totals summed): equal to weekly_active_ratio over all their rows. The states must share min_messages and population (22023); NULL states are ignored; NULL when there is no person.';

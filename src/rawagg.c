@@ -4,6 +4,8 @@
  *
  *	weekly_active_share(person_id, messages, min_messages, population) -> float8
  *	weekly_active_ratio(person_id, messages, min_messages, population) -> kpi_ratio
+ *	weekly_active_state(person_id, messages, min_messages, population) -> bytea
+ *	merge_active_states(state bytea) -> kpi_ratio
  *
  * A mart keeps activity per person per day.  These aggregates sum each
  * person's messages inside the group and count the persons whose total
@@ -71,6 +73,14 @@
  *	counter and the order are checked (22P03).  A bytea is at most 1 GB, so a
  *	group that a parallel plan hands between processes holds at most about
  *	110 million persons; a serial plan has no such limit.
+ *
+ * The same bytes are a value in SQL: weekly_active_state() returns the state
+ * of a group, and merge_active_states() aggregates such states into the ratio
+ * of the union of their groups, each person once (the KPI store computes the
+ * organisations' states once and rolls them up into the municipality, kind
+ * and region: a hash insert per person and coarser group, instead of every
+ * raw row through every grouping set).  Its input is decoded with the same
+ * checks, so crafted bytes raise 22P03 there too.
  */
 #include "postgres.h"
 
@@ -1112,6 +1122,55 @@ sferum_weekly_raw_deserialize(PG_FUNCTION_ARGS)
 		elog(ERROR, "weekly_raw_deserialize called in non-aggregate context");
 	raw_bytea_reader(&buf, PG_GETARG_BYTEA_PP(0));
 	PG_RETURN_POINTER(raw_state_decode(&buf, CurrentMemoryContext));
+}
+
+/*
+ * The transition of merge_active_states(state bytea): add a state that
+ * weekly_active_state() returned to the running one.  It is decoded with the
+ * deserialize function's checks (the bytes may come from anywhere), and the
+ * running state stays in the table form, so that merging the many small
+ * states of the organisations into the large one of the region costs a hash
+ * insert per person, not a merge of the whole running list each time.
+ */
+PG_FUNCTION_INFO_V1(sferum_weekly_raw_merge);
+Datum
+sferum_weekly_raw_merge(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	RawState   *st = PG_ARGISNULL(0) ? NULL : (RawState *) PG_GETARG_POINTER(0);
+	RawState   *in;
+	StringInfoData buf;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "weekly_raw_merge called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		/* a group of no persons: the state is ignored, as a NULL person is */
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	/* the decoded state points into the bytea: both live for this row only */
+	raw_bytea_reader(&buf, PG_GETARG_BYTEA_PP(1));
+	in = raw_state_decode(&buf, CurrentMemoryContext);
+	if (st == NULL)
+	{
+		st = raw_state_new(aggcontext, in->min_messages, in->population_null, in->population);
+		raw_alloc_buckets(st, raw_buckets_for(in->nentries, st->width));
+	}
+	else
+	{
+		if (st->min_messages != in->min_messages ||
+			st->population_null != in->population_null ||
+			st->population != in->population)
+			raw_parameter_mismatch(st->min_messages, st->population_null, st->population,
+								   in->min_messages, in->population_null, in->population);
+		/* PostgreSQL never passes a combined state here, but it would be right */
+		if (st->records != NULL)
+			raw_make_table(st);
+	}
+	raw_merge(st, in);
+	PG_RETURN_POINTER(st);
 }
 
 /* active persons and the denominator; false when the share is unknown */

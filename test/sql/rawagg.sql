@@ -339,5 +339,103 @@ SELECT count(*) AS oracle_active_at_1 FROM (SELECT person FROM raw_rows WHERE gr
                                            GROUP BY person HAVING sum(coalesce(messages, 0)) >= 1) t;
 RESET ALL;
 SET search_path = public, sferum_kpi;
+
+--------------------------------------------------------------------------------
+-- States as values (1.4): weekly_active_state, merge_active_states
+--------------------------------------------------------------------------------
+-- weekly_active_state returns the serialized state, exactly the bytes built
+-- independently above: person 1 writes 5 + 5, person 2 writes 9, person 3 NULL
+SELECT weekly_active_state(p, m, 10, NULL) = pg_temp.state(10, NULL, '{1,2,3}', '{10,9,0}') AS state_as_built,
+       pg_temp.describe(weekly_active_state(p, m, 10, NULL))
+FROM (VALUES (1, 5), (1, 5), (2, 9), (3, NULL), (NULL, 4)) v(p, m);
+-- a group of no persons has no state; merging only NULLs, or nothing, is unknown
+SELECT weekly_active_state(p, m, 10, NULL) IS NULL AS no_state FROM (VALUES (NULL::bigint, 4::bigint)) v(p, m);
+SELECT merge_active_states(s) IS NULL AS unknown FROM (VALUES (NULL::bytea), (NULL)) v(s);
+SELECT merge_active_states(s) IS NULL AS unknown FROM (VALUES ('\x'::bytea)) v(s) WHERE false;
+-- the union of two groups counts a person once, their messages summed: person 2
+-- reaches 10 with 9 + 1; NULL states are ignored
+SELECT merge_active_states(s)::text AS union_of_a_and_b
+FROM (VALUES (pg_temp.state(10, NULL, '{1,2,3}', '{10,9,0}')), (NULL), (pg_temp.state(10, NULL, '{2,4}', '{1,0}'))) v(s);
+-- with a population the denominator is the population
+SELECT merge_active_states(s)::text AS of_population
+FROM (VALUES (pg_temp.state(10, 50, '{1,5}', '{10,10}')), (pg_temp.state(10, 50, '{5,6}', '{10,3}'))) v(s);
+-- states of different parameters do not merge
+SELECT merge_active_states(s) FROM (VALUES (pg_temp.state(10, NULL, '{1}', '{10}')), (pg_temp.state(5, NULL, '{1}', '{5}'))) v(s);
+SELECT merge_active_states(s) FROM (VALUES (pg_temp.state(10, 50, '{1}', '{10}')), (pg_temp.state(10, 51, '{1}', '{10}'))) v(s);
+SELECT merge_active_states(s) FROM (VALUES (pg_temp.state(10, 50, '{1}', '{10}')), (pg_temp.state(10, NULL, '{1}', '{10}'))) v(s);
+-- crafted bytes: 22P03 from the first state or a later one, never a crash
+CREATE FUNCTION pg_temp.try_merge(bytes bytea, first boolean) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT merge_active_states(s)::text
+            FROM (VALUES (1, CASE WHEN first THEN bytes ELSE pg_temp.state(10, NULL, '{1}', '{10}') END),
+                         (2, CASE WHEN first THEN pg_temp.state(10, NULL, '{1}', '{10}') ELSE bytes END)) v(i, s));
+EXCEPTION WHEN OTHERS THEN
+    RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT label, pg_temp.try_merge(bytes, true) AS as_first, pg_temp.try_merge(bytes, false) AS as_second FROM (VALUES
+  ('valid',            pg_temp.state(10, NULL, '{1,2}', '{10,4}')),
+  ('empty',            '\x'::bytea),
+  ('format 2',         '\x02'::bytea || substr(pg_temp.state(10, NULL, '{}', '{}'), 2)),
+  ('n 2, one record',  substr(pg_temp.state(10, NULL, '{1}', '{1}'), 1, 14) || int8send(2)
+                       || substr(pg_temp.state(10, NULL, '{1}', '{1}'), 23)),
+  ('trailing byte',    pg_temp.state(10, NULL, '{1}', '{1}') || '\x00'::bytea),
+  ('count above min',  pg_temp.state(10, NULL, '{1}', '{11}')),
+  ('person twice',     pg_temp.state(10, NULL, '{5,5}', '{1,2}')),
+  ('out of order',     pg_temp.state(10, NULL, '{1,2,3}', '{1,1,1}', true))) t(label, bytes);
+
+-- Differential: the states of small groups merged into larger ones equal the
+-- raw-row aggregate over the larger groups' rows.  raw_rows' groups roll up into
+-- 37 larger ones (grp % 37, and all of them), which share persons (ids repeat
+-- across groups), at thresholds 1, 5 and 300 (1- and 2-byte counters).
+CREATE TEMP TABLE raw_states AS
+SELECT grp, grp % 37 AS big, weekly_active_state(person, messages, 1, NULL) AS s1,
+       weekly_active_state(person, messages, 5, NULL) AS s5, weekly_active_state(person, messages, 300, NULL) AS s300
+FROM raw_rows GROUP BY grp;
+CREATE TEMP VIEW rollup_check (level, groups, mismatches) AS
+    WITH merged AS (
+        SELECT coalesce(big, -1) AS k, merge_active_states(s1)::text AS r1, merge_active_states(s5)::text AS r5,
+               merge_active_states(s300)::text AS r300
+        FROM raw_states GROUP BY GROUPING SETS ((big), ())),
+    raw AS (
+        SELECT coalesce(grp % 37, -1) AS k, weekly_active_ratio(person, messages, 1, NULL)::text AS r1,
+               weekly_active_ratio(person, messages, 5, NULL)::text AS r5,
+               weekly_active_ratio(person, messages, 300, NULL)::text AS r300
+        FROM raw_rows GROUP BY GROUPING SETS ((grp % 37), ()))
+    SELECT CASE WHEN k = -1 THEN 'all' ELSE 'grp % 37' END, count(*),
+           count(*) FILTER (WHERE (m.r1, m.r5, m.r300) IS DISTINCT FROM (r.r1, r.r5, r.r300))
+    FROM merged m FULL JOIN raw r USING (k)
+    GROUP BY 1 ORDER BY 1;
+SELECT * FROM rollup_check;
+-- persons in more than one group of a larger one: what the merge must count once
+SELECT count(*) AS persons_in_several_groups
+FROM (SELECT grp % 37, person FROM raw_rows WHERE person IS NOT NULL GROUP BY 1, 2 HAVING count(DISTINCT grp) > 1) t;
+-- merging a group's own state gives its ratio
+SELECT count(*) AS groups, count(*) FILTER (WHERE m IS NOT DISTINCT FROM r) AS identical
+FROM (SELECT grp, merge_active_states(s5)::text AS m FROM raw_states GROUP BY grp) a
+     JOIN (SELECT grp, weekly_active_ratio(person, messages, 5, NULL)::text AS r FROM raw_rows GROUP BY grp) b USING (grp);
+-- serial and parallel plans give identical states and merges
+CREATE TEMP TABLE serial_states AS
+SELECT grp % 37 AS big, weekly_active_state(person, messages, 5, NULL) AS s FROM raw_rows GROUP BY grp % 37;
+CREATE TABLE raw_states_plain AS SELECT * FROM raw_states;
+ANALYZE raw_states_plain;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SELECT pg_temp.partial_aggs('SELECT grp % 37, weekly_active_state(person, messages, 5, NULL) FROM raw_rows GROUP BY grp % 37') >= 1
+       AS states_in_parallel,
+       pg_temp.partial_aggs('SELECT big, merge_active_states(s5) FROM raw_states_plain GROUP BY big') >= 1 AS merge_in_parallel;
+SELECT count(*) AS groups, count(*) FILTER (WHERE p.s IS NOT DISTINCT FROM s.s) AS identical_bytes
+FROM serial_states s
+     FULL JOIN (SELECT grp % 37 AS big, weekly_active_state(person, messages, 5, NULL) AS s FROM raw_rows GROUP BY grp % 37) p
+     USING (big);
+SELECT count(*) AS groups, count(*) FILTER (WHERE p.r IS NOT DISTINCT FROM s.r) AS identical
+FROM (SELECT big, merge_active_states(s5)::text AS r FROM raw_states GROUP BY big) s
+     FULL JOIN (SELECT big, merge_active_states(s5)::text AS r FROM raw_states_plain GROUP BY big) p USING (big);
+RESET ALL;
+SET search_path = public, sferum_kpi;
+DROP VIEW rollup_check;
+DROP TABLE raw_states_plain;
 DROP VIEW raw_check;
 DROP TABLE raw_rows, raw_pop;
