@@ -21,7 +21,7 @@ RETURNS bytea
 AS 'MODULE_PATHNAME', 'sferum_weekly_raw_serialize'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.weekly_raw_serialize(internal) IS
-'Serialize of the raw-row weekly aggregates: 8 bytes per person at the threshold, 9-12 bytes per other person.';
+'Serialize of the raw-row weekly aggregates (and the final function of weekly_active_state): a 22-byte header, then 9, 10 or 12 bytes per person (the id and a counter of 1, 2 or 4 bytes, by min_messages).';
 
 CREATE FUNCTION @extschema@.weekly_raw_deserialize(bytea, internal)
 RETURNS internal
@@ -93,7 +93,7 @@ CREATE AGGREGATE @extschema@.weekly_active_state(person_id bigint, messages bigi
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.weekly_active_state(bigint, bigint, integer, bigint) IS
-'The state of weekly_active_ratio(person_id, messages, min_messages, population) for the group as bytea (its serialized form: 9-12 bytes per person), to be rolled up with merge_active_states; NULL when the group has no persons.';
+'The state of weekly_active_ratio(person_id, messages, min_messages, population) for the group as bytea (its serialized form: 9-12 bytes per person), to be rolled up with merge_active_states; NULL when no row of the group has a person.';
 
 CREATE AGGREGATE @extschema@.merge_active_states(state bytea) (
     SFUNC = @extschema@.weekly_raw_merge,
@@ -106,4 +106,4 @@ CREATE AGGREGATE @extschema@.merge_active_states(state bytea) (
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.merge_active_states(bytea) IS
-'kpi_ratio of the union of the groups whose weekly_active_state values it aggregates, each person once (their totals summed): equal to weekly_active_ratio over all their rows. The states must share min_messages and population (22023); NULL states are ignored; NULL when there is no person.';
+'kpi_ratio of the union of the groups whose weekly_active_state values it aggregates, each person once (their totals summed): equal to weekly_active_ratio over all their rows. The states must share min_messages and population (22023); NULL states are ignored; NULL for no persons or a zero denominator.';

@@ -152,12 +152,14 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 -- Room for grouping the base rows by hashing rather than sorting: a week of a
 -- large region has about a million base rows per indicator, and the planner
--- hashes grouping sets only when it expects the hash tables to fit in
+-- hashes a grouping only when it expects the hash table to fit in
 -- work_mem x hash_mem_multiplier.  It expects a raw-row aggregate state of
 -- 16 kB for each group and overestimates the groups (170 k for 10 k real
--- ones at Moscow oblast's size), so at 64 MB it sorts the rows and spills to
--- disk.  Hashed, the grouping is about twice as fast and really needs tens of
--- MB (bench/store: 60 MB for the largest indicator at that size).  work_mem is
+-- ones at Moscow oblast's size, measured when the base rows went through the
+-- grouping sets themselves; now they are grouped by organisation, the same
+-- finest groups), so at 64 MB it would sort the rows and spill to disk.
+-- Hashed, the grouping is about twice as fast and really needs tens of MB
+-- (bench/store: 60 MB for the largest indicator at that size).  work_mem is
 -- raised to 256 MB below (a larger setting is kept), so hash tables may plan
 -- for up to 4 GB; what they really take is what the groups hold.
 SET hash_mem_multiplier = 16

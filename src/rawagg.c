@@ -72,7 +72,8 @@
  *	Deserializing trusts nothing: every header field, the exact length, every
  *	counter and the order are checked (22P03).  A bytea is at most 1 GB, so a
  *	group that a parallel plan hands between processes holds at most about
- *	110 million persons; a serial plan has no such limit.
+ *	110 million persons; weekly_active_ratio in a serial plan has no such
+ *	limit, weekly_active_state (which returns the bytes) has.
  *
  * The same bytes are a value in SQL: weekly_active_state() returns the state
  * of a group, and merge_active_states() aggregates such states into the ratio
@@ -944,9 +945,9 @@ raw_state_encode(RawState *st)
 	if (bytes > (int64) (MaxAllocSize - VARHDRSZ - 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("weekly activity state of %lld persons is too large to pass between parallel workers",
+				 errmsg("weekly activity state of %lld persons is too large to serialize",
 						(long long) st->nentries),
-				 errhint("Run the query without parallel workers: SET max_parallel_workers_per_gather = 0.")));
+				 errhint("A serialized state holds at most about 110 million persons. Run weekly_active_ratio without parallel workers (SET max_parallel_workers_per_gather = 0), or take weekly_active_state of smaller groups.")));
 
 	pq_begintypsend(&buf);
 	enlargeStringInfo(&buf, (int) bytes);

@@ -386,23 +386,25 @@ SELECT label, pg_temp.try_merge(bytes, true) AS as_first, pg_temp.try_merge(byte
 -- Differential: the states of small groups merged into larger ones equal the
 -- raw-row aggregate over the larger groups' rows.  raw_rows' groups roll up into
 -- 37 larger ones (grp % 37, and all of them), which share persons (ids repeat
--- across groups), at thresholds 1, 5 and 300 (1- and 2-byte counters).
+-- across groups), at thresholds 1, 5, 300 and 70 000 (1-, 2- and 4-byte counters).
 CREATE TEMP TABLE raw_states AS
 SELECT grp, grp % 37 AS big, weekly_active_state(person, messages, 1, NULL) AS s1,
-       weekly_active_state(person, messages, 5, NULL) AS s5, weekly_active_state(person, messages, 300, NULL) AS s300
+       weekly_active_state(person, messages, 5, NULL) AS s5, weekly_active_state(person, messages, 300, NULL) AS s300,
+       weekly_active_state(person, messages, 70000, NULL) AS s70k
 FROM raw_rows GROUP BY grp;
 CREATE TEMP VIEW rollup_check (level, groups, mismatches) AS
     WITH merged AS (
         SELECT coalesce(big, -1) AS k, merge_active_states(s1)::text AS r1, merge_active_states(s5)::text AS r5,
-               merge_active_states(s300)::text AS r300
+               merge_active_states(s300)::text AS r300, merge_active_states(s70k)::text AS r70k
         FROM raw_states GROUP BY GROUPING SETS ((big), ())),
     raw AS (
         SELECT coalesce(grp % 37, -1) AS k, weekly_active_ratio(person, messages, 1, NULL)::text AS r1,
                weekly_active_ratio(person, messages, 5, NULL)::text AS r5,
-               weekly_active_ratio(person, messages, 300, NULL)::text AS r300
+               weekly_active_ratio(person, messages, 300, NULL)::text AS r300,
+               weekly_active_ratio(person, messages, 70000, NULL)::text AS r70k
         FROM raw_rows GROUP BY GROUPING SETS ((grp % 37), ()))
     SELECT CASE WHEN k = -1 THEN 'all' ELSE 'grp % 37' END, count(*),
-           count(*) FILTER (WHERE (m.r1, m.r5, m.r300) IS DISTINCT FROM (r.r1, r.r5, r.r300))
+           count(*) FILTER (WHERE (m.r1, m.r5, m.r300, m.r70k) IS DISTINCT FROM (r.r1, r.r5, r.r300, r.r70k))
     FROM merged m FULL JOIN raw r USING (k)
     GROUP BY 1 ORDER BY 1;
 SELECT * FROM rollup_check;
@@ -414,6 +416,7 @@ SELECT count(*) AS groups, count(*) FILTER (WHERE m IS NOT DISTINCT FROM r) AS i
 FROM (SELECT grp, merge_active_states(s5)::text AS m FROM raw_states GROUP BY grp) a
      JOIN (SELECT grp, weekly_active_ratio(person, messages, 5, NULL)::text AS r FROM raw_rows GROUP BY grp) b USING (grp);
 -- serial and parallel plans give identical states and merges
+SET max_parallel_workers_per_gather = 0;
 CREATE TEMP TABLE serial_states AS
 SELECT grp % 37 AS big, weekly_active_state(person, messages, 5, NULL) AS s FROM raw_rows GROUP BY grp % 37;
 CREATE TABLE raw_states_plain AS SELECT * FROM raw_states;
