@@ -30,7 +30,7 @@ SQL_SOURCES = sql/calendar.sql sql/status.sql sql/types.sql sql/kpi_ratio.sql sq
 # sql/updates/ by hand; everything else is re-run by every update script.
 SQL_ONCE    = sql/types.sql sql/kpi_ratio.sql sql/catalog.sql sql/registry.sql sql/seeds.sql
 # Sources first released in EXTVERSION: the update script includes them whole.
-SQL_NEW     = sql/registry.sql
+SQL_NEW     =
 
 UPDATE_SRC  = $(wildcard sql/updates/*--$(EXTVERSION).sql)
 PREVVERSION = $(patsubst sql/updates/%--$(EXTVERSION).sql,%,$(UPDATE_SRC))

@@ -1,0 +1,1 @@
+-- 1.4 -> 1.5, before the new and re-run sources (see sql/README.md).
