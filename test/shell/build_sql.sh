@@ -90,22 +90,29 @@ grep -q '^CREATE FUNCTION @extschema@.week_start(day date, weeks_back integer)$'
 grep -q '^CREATE OR REPLACE FUNCTION @extschema@.week_start(date)$' "$tmp/overload.sql" ||
     die "week_start(date), released in $prev, is not CREATE OR REPLACE"
 check "a new overload week_start(date, integer) is created plain, week_start(date) is replaced"
-# ... and the update made with it runs: the overload is a new member
+# ... and an update made with it, run by ALTER EXTENSION, makes the overload
+# a new member; over a DBA's own function of that signature it fails and
+# leaves the DBA's function as it was
+extdir=$("$PG_CONFIG" --sharedir)/extension
+fake=${default}overload$$
+cp "$tmp/overload.sql" "$extdir/sferum_kpi--$prev--$fake.sql"
+trap 'rm -rf "$tmp" "$extdir/sferum_kpi--$prev--$fake.sql"; psql_q -c "DROP DATABASE IF EXISTS $db"' EXIT
 psql_q -d "$db" -c "DROP EXTENSION sferum_kpi" -c "CREATE EXTENSION sferum_kpi VERSION '$prev'"
-sed -e '/^\\echo/d' -e 's/@extschema@/sferum_kpi/g' "$tmp/overload.sql" >"$tmp/overload.run.sql"
-# the update's own script path is not installed; run it the way ALTER EXTENSION would
-psql_q -d "$db" -v ON_ERROR_STOP=1 >/dev/null 2>&1 <<SQL || die "an update script with the new overload fails"
-BEGIN;
-SET LOCAL client_min_messages = warning;
-\i $tmp/overload.run.sql
-SELECT sferum_kpi.week_start(date '2025-12-24', 1) = date '2025-12-15' AS ok \gset
-\if :ok
-\else
-SELECT 1/0;
-\endif
-ROLLBACK;
-SQL
-check "the update script with the overload runs and the overload answers"
+psql_q -d "$db" -c "SET client_min_messages = warning" -c "ALTER EXTENSION sferum_kpi UPDATE TO '$fake'"
+got=$(psql_q -d "$db" -At -c "SELECT sferum_kpi.week_start(date '2025-12-24', 1),
+    EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = 'sferum_kpi.week_start(date, integer)'::regprocedure
+              AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'sferum_kpi') AND d.deptype = 'e')")
+[[ $got == "2025-12-15|t" ]] || die "after the update the overload answers/is a member: $got"
+check "ALTER EXTENSION UPDATE with the overload: week_start(date, integer) answers and is a member"
+psql_q -d "$db" -c "DROP EXTENSION sferum_kpi" -c "CREATE EXTENSION sferum_kpi VERSION '$prev'" \
+    -c "CREATE FUNCTION sferum_kpi.week_start(d date, n integer) RETURNS date LANGUAGE sql AS \$\$ SELECT date '1999-01-01' \$\$"
+if err=$(psql_q -d "$db" -c "SET client_min_messages = warning" -c "ALTER EXTENSION sferum_kpi UPDATE TO '$fake'" 2>&1); then
+    die "the update took over the DBA's week_start(date, integer)"
+fi
+grep -q 'already exists' <<<"$err" || die "the update failed otherwise: $err"
+got=$(psql_q -d "$db" -At -c "SELECT sferum_kpi.week_start(date '2025-12-24', 1), (SELECT extversion FROM pg_extension WHERE extname = 'sferum_kpi')")
+[[ $got == "1999-01-01|$prev" ]] || die "the DBA's function or the version changed: $got"
+check "over a DBA's own week_start(date, integer) the update is refused; the DBA's function and version $prev stay"
 
 # 4. refusals
 refused() { # refused WHAT PATTERN: build_update of the tree copy fails and says PATTERN
@@ -145,10 +152,10 @@ COMMENT ON FUNCTION @extschema@.f(integer, double precision, text[]) IS 'E''\'' 
 CREATE OR REPLACE FUNCTION h(bool, s text DEFAULT E'a\'b,c') RETURNS int LANGUAGE sql AS 'SELECT 1';
 SQL
 cat >"$tmp/args.expected" <<'OUT'
-AGGREGATE g(double precision, "Strange Type", timestamp with time zone, character varying, numeric)
-FUNCTION f(integer, double precision, text[])
-OR REPLACE FUNCTION h(boolean, text)
-PROCEDURE p(timestamp without time zone, integer)
+AGGREGATE g(double precision,"Strange Type",timestamp with time zone,character varying,numeric)
+FUNCTION f(integer,double precision,text[])
+OR REPLACE FUNCTION h(boolean,text)
+PROCEDURE p(timestamp without time zone,integer)
 OUT
 perl scripts/build_sql signatures "$tmp/args.sql" >"$tmp/args.out"
 diff "$tmp/args.expected" "$tmp/args.out" || die "argument lists read wrongly (< expected, > build_sql)"
