@@ -45,18 +45,14 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     s text := sql;
-    f record;
+    prev text;
+    args jsonb;
     r record;
-    depth integer;
     unknown text;
+    wrong text;
 BEGIN
     IF mart_schema IS NULL THEN
         RAISE EXCEPTION 'mart_schema must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    -- the SQL templates use @ and : placeholders, replaced after the names are in
-    IF mart_schema ~ '[@:$]' THEN
-        RAISE EXCEPTION 'schema name "%" contains @, : or $, which the view templates cannot take', mart_schema
-            USING ERRCODE = '22023';
     END IF;
     IF relations IS NOT NULL AND jsonb_typeof(relations) <> 'object' THEN
         RAISE EXCEPTION 'relations must be a JSON object {"fragment": "relation", ...}' USING ERRCODE = '22023';
@@ -67,25 +63,42 @@ BEGIN
                 USING ERRCODE = '22023', HINT = 'Fragments are the rows of sferum_kpi.indicator_fragment.';
         END IF;
     END LOOP;
-    -- fragments may use fragments: expand until none is left (a few levels).
-    -- A fragment named in relations is read from that relation of the caller
-    -- (the store refresh builds them once per week), at any level.
+    -- Every fragment (a fragment named in relations is read from that relation
+    -- of the caller: the store refresh builds them once per week) and the mart;
+    -- the week's days stay placeholders for the caller (render() never scans
+    -- what it inserts, so {{monday:S}} comes out as it went in).
+    SELECT jsonb_build_object('mart', mart_schema, 'monday', '{{monday:S}}', 'sunday', '{{sunday:S}}')
+           || coalesce(jsonb_object_agg(x.name, coalesce(relations ->> x.name, x.sql)), '{}')
+      INTO args
+      FROM @extschema@.indicator_fragment x;
+    -- fragments use fragments: one level per render, until nothing changes
     FOR depth IN 1..8 LOOP
-        EXIT WHEN s !~ '@[a-z][a-z0-9_]+';
-        FOR f IN SELECT x.name, coalesce(relations ->> x.name, x.sql) AS sql FROM @extschema@.indicator_fragment x LOOP
-            s := regexp_replace(s, '@' || f.name || '\M', replace(f.sql, '\', '\\'), 'g');
-        END LOOP;
+        -- each name with its kind: the mart an identifier, everything else SQL
+        SELECT string_agg(DISTINCT format('{{%s:%s}}', p[1], p[2]), ', ') FILTER (WHERE NOT args ? p[1]),
+               string_agg(DISTINCT format('{{%s:%s}}', p[1], p[2]), ', ')
+                   FILTER (WHERE args ? p[1] AND p[2] <> CASE p[1] WHEN 'mart' THEN 'I' ELSE 'S' END)
+          INTO unknown, wrong
+          FROM regexp_matches(s, '\{\{([a-z_][a-z0-9_]*):([A-Z])\}\}', 'g') p;
+        IF unknown IS NOT NULL THEN
+            RAISE EXCEPTION 'unknown SQL fragment %', unknown
+                USING ERRCODE = '42704', HINT = 'Fragments are the rows of sferum_kpi.indicator_fragment.';
+        END IF;
+        IF wrong IS NOT NULL THEN
+            RAISE EXCEPTION 'placeholder % of the wrong kind', wrong
+                USING ERRCODE = '22023', HINT = 'In indicator templates the mart is {{mart:I}}; fragments and the week''s days are SQL: {{name:S}}, {{monday:S}}, {{sunday:S}}.';
+        END IF;
+        prev := s;
+        s := @extschema@.render(s, args);
+        IF s = prev THEN
+            RETURN s;
+        END IF;
     END LOOP;
-    unknown := substring(s FROM '@[a-z][a-z0-9_]+');
-    IF unknown IS NOT NULL THEN
-        RAISE EXCEPTION 'unknown SQL fragment %', unknown
-            USING ERRCODE = '42704', HINT = 'Fragments are the rows of sferum_kpi.indicator_fragment.';
-    END IF;
-    RETURN replace(s, '@m.', quote_ident(mart_schema) || '.');
+    RAISE EXCEPTION 'SQL fragments nest more than 8 levels deep'
+        USING ERRCODE = '54001', HINT = 'Does a fragment use itself?';
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.expand_fragments(name, text, jsonb) IS
-'Internal: expand the @fragment placeholders of an indicator SQL text (indicator_fragment, nested ones too) and @m. (the mart schema). relations maps fragment names to relations read instead (the store refresh''s per-week tables). 42704 for an unknown fragment.';
+'Internal: expand the {{fragment:S}} placeholders of an indicator SQL template (indicator_fragment, nested ones too) and {{mart:I}} (the mart schema) with render(); {{monday:S}} and {{sunday:S}} are left for the caller. relations maps fragment names to relations read instead (the store refresh''s per-week tables). 42704 for an unknown fragment.';
 
 CREATE FUNCTION @extschema@.expand_base_rows(mart_schema name, relations jsonb)
 RETURNS TABLE (indicator text, counting text, base_sql text)
@@ -102,9 +115,9 @@ BEGIN
     FOR d IN SELECT * FROM @extschema@.indicator_definition ORDER BY 1 LOOP
         -- every organisation in scope gets its groups, people or not (spec §5:
         -- 0/0, unknown): a row with no unit counts in no numerator or denominator
-        s := d.base_sql || format(E'\nUNION ALL\nSELECT %s, @group_columns, NULL::bigint, false, 0::bigint\nFROM @m.organisation o%s\nWHERE %s',
+        s := d.base_sql || format(E'\nUNION ALL\nSELECT %s, {{group_columns:S}}, NULL::bigint, false, 0::bigint\nFROM {{mart:I}}.organisation o%s\nWHERE %s',
                                   CASE WHEN d.per_platform THEN 'pf.platform' ELSE '''any''::text' END,
-                                  CASE WHEN d.per_platform THEN ' CROSS JOIN @platforms' ELSE '' END,
+                                  CASE WHEN d.per_platform THEN ' CROSS JOIN {{platforms:S}}' ELSE '' END,
                                   d.org_scope);
         BEGIN
             base_sql := @extschema@.expand_fragments(mart_schema, s, relations);
@@ -129,7 +142,7 @@ AS $fn$
 SELECT * FROM @extschema@.expand_base_rows(mart_schema, NULL::jsonb)
 $fn$;
 COMMENT ON FUNCTION @extschema@.kpi_base_rows(name) IS
-'Internal: the per-week base rows of every computed indicator over a data mart, as SQL text with :W (Monday) and :E (Sunday) placeholders, expanded from indicator_definition and indicator_fragment. Columns of each query: platform, region_code, municipality_id, org_kind, org_id, unit_id, active, population. counting is unit (denominator = distinct units) or population (denominator = sum of statistical-form figures).';
+'Internal: the per-week base rows of every computed indicator over a data mart, as SQL text with the {{monday:S}} and {{sunday:S}} placeholders of render() left in, expanded from indicator_definition and indicator_fragment. Columns of each query: platform, region_code, municipality_id, org_kind, org_id, unit_id, active, population. counting is unit (denominator = distinct units) or population (denominator = sum of statistical-form figures).';
 
 CREATE FUNCTION @extschema@.definitions_fingerprint()
 RETURNS text

@@ -32,8 +32,8 @@ BEGIN
     IF to_regclass(format('%s.store', v)) IS NOT NULL THEN
         RETURN;
     END IF;
-    EXECUTE replace($ddl$
-CREATE TABLE @v.store (
+    EXECUTE @extschema@.render($ddl$
+CREATE TABLE {{views:I}}.store (
     week_start        date   NOT NULL,
     indicator         text   NOT NULL,
     platform          text   NOT NULL,
@@ -58,32 +58,32 @@ CREATE TABLE @v.store (
     CONSTRAINT store_key UNIQUE NULLS NOT DISTINCT
         (week_start, indicator, platform, level, region_code, municipality_id, org_kind, org_id)
 ) PARTITION BY RANGE (week_start);
-CREATE INDEX ON @v.store (indicator, level, week_start);
-CREATE INDEX ON @v.store (indicator, level, time);
-COMMENT ON TABLE @v.store IS 'Weekly KPI store (sferum_kpi): every indicator, platform and group (region, municipality, org kind, organisation) per week, with numerator, denominator and the target judgement at refresh time. Filled by sferum_kpi.snapshot_week / backfill / refresh_recent; partitioned by school year (store_y<year>). Not an extension member: pg_dump keeps it, DROP EXTENSION leaves it.';
-COMMENT ON COLUMN @v.store.week_start IS 'Monday of the ISO week (local time of the region).';
-COMMENT ON COLUMN @v.store.indicator IS 'Indicator code (sferum_kpi.indicator_definition).';
-COMMENT ON COLUMN @v.store.platform IS 'vk, national, or any for indicators without a platform.';
-COMMENT ON COLUMN @v.store.level IS 'region, municipality, org_kind or organisation.';
-COMMENT ON COLUMN @v.store.region_code IS 'Region code.';
-COMMENT ON COLUMN @v.store.municipality_id IS 'Municipality (municipality and organisation levels); NULL there for the regional bodies.';
-COMMENT ON COLUMN @v.store.org_kind IS 'Organisation kind (org_kind and organisation levels).';
-COMMENT ON COLUMN @v.store.org_id IS 'Organisation (organisation level).';
-COMMENT ON COLUMN @v.store.time IS 'The week''s Monday 00:00 in the region''s time zone (Grafana''s time column).';
-COMMENT ON COLUMN @v.store.numerator IS 'Units counted (distinct people, organisations or chats of the group); may exceed a statistical-form denominator.';
-COMMENT ON COLUMN @v.store.denominator IS 'Population of the group; 0 when nobody is in it (share unknown).';
-COMMENT ON COLUMN @v.store.target_stage IS 'Target stage for the week (earliest deadline on or after its Monday), judged at refresh time.';
-COMMENT ON COLUMN @v.store.target_deadline IS 'Deadline of that stage.';
-COMMENT ON COLUMN @v.store.target_comparison IS '>= or >.';
-COMMENT ON COLUMN @v.store.target_threshold IS 'Threshold of the stage (the baseline for baseline stages); NULL when unknown.';
-COMMENT ON COLUMN @v.store.target_in_force IS 'false while the stage awaits its normative acts.';
-COMMENT ON COLUMN @v.store.target_due IS 'true when the stage''s deadline is on or before the week''s Sunday.';
-COMMENT ON COLUMN @v.store.target_met IS 'Whether min(numerator, denominator) / denominator meets the stage; NULL when unknown.';
-COMMENT ON COLUMN @v.store.short_by IS 'How many more units (same denominator) would meet the stage; NULL when even all would not.';
-COMMENT ON COLUMN @v.store.municipality_name IS 'Name of the municipality in the mart when the week was refreshed (stored with the figures, so that BI reads one table).';
-COMMENT ON COLUMN @v.store.org_name IS 'Name of the organisation in the mart when the week was refreshed.';
+CREATE INDEX ON {{views:I}}.store (indicator, level, week_start);
+CREATE INDEX ON {{views:I}}.store (indicator, level, time);
+COMMENT ON TABLE {{views:I}}.store IS 'Weekly KPI store (sferum_kpi): every indicator, platform and group (region, municipality, org kind, organisation) per week, with numerator, denominator and the target judgement at refresh time. Filled by sferum_kpi.snapshot_week / backfill / refresh_recent; partitioned by school year (store_y<year>). Not an extension member: pg_dump keeps it, DROP EXTENSION leaves it.';
+COMMENT ON COLUMN {{views:I}}.store.week_start IS 'Monday of the ISO week (local time of the region).';
+COMMENT ON COLUMN {{views:I}}.store.indicator IS 'Indicator code (sferum_kpi.indicator_definition).';
+COMMENT ON COLUMN {{views:I}}.store.platform IS 'vk, national, or any for indicators without a platform.';
+COMMENT ON COLUMN {{views:I}}.store.level IS 'region, municipality, org_kind or organisation.';
+COMMENT ON COLUMN {{views:I}}.store.region_code IS 'Region code.';
+COMMENT ON COLUMN {{views:I}}.store.municipality_id IS 'Municipality (municipality and organisation levels); NULL there for the regional bodies.';
+COMMENT ON COLUMN {{views:I}}.store.org_kind IS 'Organisation kind (org_kind and organisation levels).';
+COMMENT ON COLUMN {{views:I}}.store.org_id IS 'Organisation (organisation level).';
+COMMENT ON COLUMN {{views:I}}.store.time IS 'The week''s Monday 00:00 in the region''s time zone (Grafana''s time column).';
+COMMENT ON COLUMN {{views:I}}.store.numerator IS 'Units counted (distinct people, organisations or chats of the group); may exceed a statistical-form denominator.';
+COMMENT ON COLUMN {{views:I}}.store.denominator IS 'Population of the group; 0 when nobody is in it (share unknown).';
+COMMENT ON COLUMN {{views:I}}.store.target_stage IS 'Target stage for the week (earliest deadline on or after its Monday), judged at refresh time.';
+COMMENT ON COLUMN {{views:I}}.store.target_deadline IS 'Deadline of that stage.';
+COMMENT ON COLUMN {{views:I}}.store.target_comparison IS '>= or >.';
+COMMENT ON COLUMN {{views:I}}.store.target_threshold IS 'Threshold of the stage (the baseline for baseline stages); NULL when unknown.';
+COMMENT ON COLUMN {{views:I}}.store.target_in_force IS 'false while the stage awaits its normative acts.';
+COMMENT ON COLUMN {{views:I}}.store.target_due IS 'true when the stage''s deadline is on or before the week''s Sunday.';
+COMMENT ON COLUMN {{views:I}}.store.target_met IS 'Whether min(numerator, denominator) / denominator meets the stage; NULL when unknown.';
+COMMENT ON COLUMN {{views:I}}.store.short_by IS 'How many more units (same denominator) would meet the stage; NULL when even all would not.';
+COMMENT ON COLUMN {{views:I}}.store.municipality_name IS 'Name of the municipality in the mart when the week was refreshed (stored with the figures, so that BI reads one table).';
+COMMENT ON COLUMN {{views:I}}.store.org_name IS 'Name of the organisation in the mart when the week was refreshed.';
 
-CREATE TABLE @v.refresh_log (
+CREATE TABLE {{views:I}}.refresh_log (
     week_start        date   NOT NULL,
     region_code       text   NOT NULL,
     refreshed_at      timestamptz NOT NULL,
@@ -95,17 +95,17 @@ CREATE TABLE @v.refresh_log (
     fingerprint       text   NOT NULL,
     PRIMARY KEY (week_start, region_code)
 );
-COMMENT ON TABLE @v.refresh_log IS 'When each week of the store was refreshed, per region: how long it took, how many rows the week has, the last activity day it saw and whether the week was complete (its Sunday had activity). Compare last_activity_day with the mart to tell fresh from stale.';
-COMMENT ON COLUMN @v.refresh_log.week_start IS 'Monday of the week.';
-COMMENT ON COLUMN @v.refresh_log.region_code IS 'Region.';
-COMMENT ON COLUMN @v.refresh_log.refreshed_at IS 'When the week was last refreshed (commit of that refresh).';
-COMMENT ON COLUMN @v.refresh_log.duration_ms IS 'How long the refresh of the week took, in milliseconds.';
-COMMENT ON COLUMN @v.refresh_log.rows_stored IS 'Rows of the week in the store (every region of the mart).';
-COMMENT ON COLUMN @v.refresh_log.last_activity_day IS 'Latest day of the week with activity of the region''s people when the refresh started; NULL: none.';
-COMMENT ON COLUMN @v.refresh_log.activity_rows IS 'Daily activity rows of the week (every region) counted when the refresh started, before it read them: rows that arrived during or after the refresh make the mart count more, and refresh_weeks refreshes the week again.';
-COMMENT ON COLUMN @v.refresh_log.complete IS 'true when the week''s Sunday had activity data for the region (spec §5: a complete week).';
-COMMENT ON COLUMN @v.refresh_log.fingerprint IS 'sferum_kpi.definitions_fingerprint() of the refresh.';
-$ddl$, '@v.', v || '.');
+COMMENT ON TABLE {{views:I}}.refresh_log IS 'When each week of the store was refreshed, per region: how long it took, how many rows the week has, the last activity day it saw and whether the week was complete (its Sunday had activity). Compare last_activity_day with the mart to tell fresh from stale.';
+COMMENT ON COLUMN {{views:I}}.refresh_log.week_start IS 'Monday of the week.';
+COMMENT ON COLUMN {{views:I}}.refresh_log.region_code IS 'Region.';
+COMMENT ON COLUMN {{views:I}}.refresh_log.refreshed_at IS 'When the week was last refreshed (commit of that refresh).';
+COMMENT ON COLUMN {{views:I}}.refresh_log.duration_ms IS 'How long the refresh of the week took, in milliseconds.';
+COMMENT ON COLUMN {{views:I}}.refresh_log.rows_stored IS 'Rows of the week in the store (every region of the mart).';
+COMMENT ON COLUMN {{views:I}}.refresh_log.last_activity_day IS 'Latest day of the week with activity of the region''s people when the refresh started; NULL: none.';
+COMMENT ON COLUMN {{views:I}}.refresh_log.activity_rows IS 'Daily activity rows of the week (every region) counted when the refresh started, before it read them: rows that arrived during or after the refresh make the mart count more, and refresh_weeks refreshes the week again.';
+COMMENT ON COLUMN {{views:I}}.refresh_log.complete IS 'true when the week''s Sunday had activity data for the region (spec §5: a complete week).';
+COMMENT ON COLUMN {{views:I}}.refresh_log.fingerprint IS 'sferum_kpi.definitions_fingerprint() of the refresh.';
+$ddl$, jsonb_build_object('views', views_schema));
     -- the school years of the mart's data and the next one, made now: creating a
     -- partition locks the store for the rest of that refresh
     FOR sy IN EXECUTE format($q$SELECT generate_series(@extschema@.school_year(min(a.day)),
@@ -188,6 +188,7 @@ DECLARE
     week_store text;
     chats text;
     week_tables jsonb;
+    week_dates jsonb;           -- {{monday:S}} and {{sunday:S}} of the indicator templates
     branches text[] := '{}';
     old_settings text[];
     frag text;
@@ -216,6 +217,7 @@ BEGIN
         RETURN 0;
     END IF;
     e := w + 6;
+    week_dates := jsonb_build_object('monday', quote_literal(w) || '::date', 'sunday', quote_literal(e) || '::date');
     sy := @extschema@.school_year(w);
     -- one refresh of a week at a time (a second one waits, then recomputes)
     PERFORM pg_advisory_xact_lock(hashtext('sferum_kpi.store'), hashtext(views_schema || '/' || w));
@@ -293,17 +295,17 @@ LEFT JOIN LATERAL (
         -- people is not split among workers): a Parallel Append, no scan in
         -- parallel inside it (see the indicators' below); the second half takes
         -- what the first does not, NULL included.
-        frag := @extschema@.expand_fragments(mart, '@week_person_activity');
-        frag := format('(SELECT * FROM %1$s pa WHERE pa.person_id %% 2 = 0 UNION ALL '
-                       'SELECT * FROM %1$s pa WHERE (pa.person_id %% 2 = 0) IS NOT TRUE)', frag);
-        EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS SELECT * FROM %s pa', people, frag),
-                                ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
+        frag := @extschema@.render(@extschema@.expand_fragments(mart, '{{week_person_activity:S}}'), week_dates);
+        EXECUTE @extschema@.render('CREATE UNLOGGED TABLE {{people:S}} AS SELECT * FROM '
+                                   '(SELECT * FROM {{activity:S}} pa WHERE pa.person_id % 2 = 0 UNION ALL '
+                                   ' SELECT * FROM {{activity:S}} pa WHERE (pa.person_id % 2 = 0) IS NOT TRUE) pa',
+                                   jsonb_build_object('people', people, 'activity', frag));
         EXECUTE 'ANALYZE ' || people;
         -- The registry's members of the week: a parallel hash join, the workers
         -- sharing the scan of the memberships.
         PERFORM set_config('min_parallel_table_scan_size', old_settings[3], true),
                 set_config('min_parallel_index_scan_size', old_settings[4], true);
-        frag := @extschema@.expand_fragments(mart, '@week_members', week_tables - 'week_members');
+        frag := @extschema@.expand_fragments(mart, '{{week_members:S}}', week_tables - 'week_members');
     ELSE
         -- Without workers (max_parallel_workers_per_gather = 0, e.g. a back-fill
         -- in one session per core): the week's activity aggregated in the order
@@ -314,18 +316,18 @@ LEFT JOIN LATERAL (
         -- size against 7.0 s (bench/store), and no table of the people to write.
         PERFORM set_config('enable_hashagg', 'off', true), set_config('enable_hashjoin', 'off', true);
         week_tables := week_tables - 'week_person_activity';
-        frag := @extschema@.expand_fragments(mart, '@week_members', week_tables - 'week_members');
+        frag := @extschema@.expand_fragments(mart, '{{week_members:S}}', week_tables - 'week_members');
         people := NULL;
     END IF;
-    EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS SELECT * FROM %s m', members, frag),
-                            ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
+    EXECUTE @extschema@.render('CREATE UNLOGGED TABLE {{members:S}} AS SELECT * FROM {{week_members:S}} m',
+                               jsonb_build_object('members', members, 'week_members', @extschema@.render(frag, week_dates)));
     PERFORM set_config('enable_hashagg', old_settings[6], true), set_config('enable_hashjoin', old_settings[7], true);
     EXECUTE 'ANALYZE ' || members;
     -- The week's messages per chat (fragment week_chat_messages, a subquery per
     -- chat in the live views: parallel restricted here), read through its key.
-    EXECUTE replace(replace(format('CREATE UNLOGGED TABLE %s AS SELECT cd.chat_id, sum(cd.messages) AS messages '
-                                   'FROM %s.chat_daily cd WHERE cd.day BETWEEN :W AND :E GROUP BY cd.chat_id', chats, m),
-                            ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
+    EXECUTE @extschema@.render('CREATE UNLOGGED TABLE {{chats:S}} AS SELECT cd.chat_id, sum(cd.messages) AS messages '
+                               'FROM {{mart:I}}.chat_daily cd WHERE cd.day BETWEEN {{monday:S}} AND {{sunday:S}} GROUP BY cd.chat_id',
+                               week_dates || jsonb_build_object('chats', chats, 'mart', mart));
     EXECUTE format('CREATE UNIQUE INDEX ON %s (chat_id)', chats);
     EXECUTE 'ANALYZE ' || chats;
     PERFORM set_config('default_statistics_target', old_settings[8], true);
@@ -341,8 +343,8 @@ LEFT JOIN LATERAL (
     -- column of the finest grouping set, so each coarser group is a union of
     -- whole organisation groups.
     FOR def IN SELECT * FROM @extschema@.expand_base_rows(mart, week_tables) LOOP
-        branches := branches || format($q$
-SELECT %1$L::text AS indicator, o.platform::text AS platform,
+        branches := branches || @extschema@.render($q$
+SELECT {{indicator:L}}::text AS indicator, o.platform::text AS platform,
        (CASE WHEN grouping(o.org_id) = 0 THEN 'organisation'
              WHEN grouping(o.municipality_id) = 0 THEN 'municipality'
              WHEN grouping(o.org_kind) = 0 THEN 'org_kind'
@@ -351,18 +353,18 @@ SELECT %1$L::text AS indicator, o.platform::text AS platform,
        o.org_kind::text AS org_kind, o.org_id::bigint AS org_id,
        coalesce(@extschema@.numerator(@extschema@.merge_active_states(o.state)), 0)::bigint AS numerator,
        coalesce(sum(o.population), @extschema@.denominator(@extschema@.merge_active_states(o.state)), 0)::bigint AS denominator
-FROM (SELECT b.platform, b.region_code, b.municipality_id, b.org_kind, b.org_id, %2$s AS state, %3$s AS population
-      FROM (%4$s) b
+FROM (SELECT b.platform, b.region_code, b.municipality_id, b.org_kind, b.org_id, {{state:S}} AS state, {{population:S}} AS population
+      FROM ({{base_rows:S}}) b
       GROUP BY b.platform, b.region_code, b.municipality_id, b.org_kind, b.org_id) o
 GROUP BY GROUPING SETS (
     (o.platform, o.region_code),
     (o.platform, o.region_code, o.municipality_id),
     (o.platform, o.region_code, o.org_kind),
     (o.platform, o.region_code, o.municipality_id, o.org_kind, o.org_id))$q$,
-            def.indicator, counted,
-            -- the denominator: distinct units (from the states), or the sum of population
-            CASE def.counting WHEN 'unit' THEN 'NULL::bigint' ELSE 'coalesce(sum(b.population), 0)::bigint' END,
-            def.base_sql);
+            jsonb_build_object('indicator', def.indicator, 'state', counted,
+                               -- the denominator: distinct units (from the states), or the sum of population
+                               'population', CASE def.counting WHEN 'unit' THEN 'NULL::bigint' ELSE 'coalesce(sum(b.population), 0)::bigint' END,
+                               'base_rows', @extschema@.render(def.base_sql, week_dates)));
     END LOOP;
     -- Every indicator in one statement, its branches shared out among the
     -- parallel workers (Parallel Append), each branch aggregated whole by one
@@ -390,21 +392,21 @@ GROUP BY GROUPING SETS (
     -- workers judge the rows of the branches they computed); the store's insert
     -- only copies them.  The indicator is passed to target_status only while it
     -- has targets (see build_kpi_views).
-    EXECUTE replace(replace(format($q$
-CREATE UNLOGGED TABLE %1$s AS
+    EXECUTE @extschema@.render($q$
+CREATE UNLOGGED TABLE {{week_store:S}} AS
 SELECT s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
-       %3$L::timestamp AT TIME ZONE r.time_zone AS time, s.numerator, s.denominator,
+       {{week:L}}::timestamp AT TIME ZONE r.time_zone AS time, s.numerator, s.denominator,
        t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by,
        mu.name AS municipality_name, og.name AS org_name
-FROM (%2$s) s
-JOIN %4$s.region r ON r.region_code = s.region_code
-LEFT JOIN %4$s.municipality mu ON mu.municipality_id = s.municipality_id
-LEFT JOIN %4$s.organisation og ON og.org_id = s.org_id
+FROM ({{branches:S}}) s
+JOIN {{mart:I}}.region r ON r.region_code = s.region_code
+LEFT JOIN {{mart:I}}.municipality mu ON mu.municipality_id = s.municipality_id
+LEFT JOIN {{mart:I}}.organisation og ON og.org_id = s.org_id
 LEFT JOIN (SELECT DISTINCT tt.indicator FROM @extschema@.target tt) ti ON ti.indicator = s.indicator
 LEFT JOIN LATERAL @extschema@.target_status(
-    ti.indicator, @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), %3$L::date, s.region_code) t ON true$q$,
-                                   week_store, array_to_string(branches, E'\nUNION ALL'), w, m),
-                            ':W', quote_literal(w) || '::date'), ':E', quote_literal(e) || '::date');
+    ti.indicator, @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), {{week:L}}::date, s.region_code) t ON true$q$,
+        jsonb_build_object('week_store', week_store, 'branches', array_to_string(branches, E'\nUNION ALL'),
+                           'week', w, 'mart', mart));
     PERFORM set_config('parallel_tuple_cost', old_settings[1], true), set_config('parallel_setup_cost', old_settings[2], true),
             set_config('min_parallel_table_scan_size', old_settings[3], true),
             set_config('min_parallel_index_scan_size', old_settings[4], true),
@@ -474,13 +476,13 @@ SET jit = off
 AS $fn$
 DECLARE
     n bigint;
-    weeks_of_r text;
     -- the weeks of this call: numbered from Monday 2000-01-03 (negative before
     -- it), those whose number leaves the remainder (every week with modulus 1).
     -- Sessions with the same modulus and each remainder write disjoint rows, so
     -- they run side by side.
-    weeks_of_s text := format('AND ((((s.week_start - DATE %L) / 7)::bigint %% %2$s + %2$s) %% %2$s) = %3$s',
-                              '2000-01-03', modulus, remainder);
+    weeks_of constant text := 'AND (((({{t:I}}.week_start - DATE ''2000-01-03'') / 7)::bigint % {{modulus:L}} + {{modulus:L}}) % {{modulus:L}}) = {{remainder:L}}';
+    weeks_of_s text := '';      -- of the rows judged (s)
+    weeks_of_r text := '';      -- of the region-level rows that tell which weeks to judge (r)
 BEGIN
     IF views_schema IS NULL OR only_baselines IS NULL OR modulus IS NULL OR remainder IS NULL THEN
         RAISE EXCEPTION 'views_schema, only_baselines, modulus and remainder must not be NULL' USING ERRCODE = '22004';
@@ -490,11 +492,10 @@ BEGIN
             USING ERRCODE = '22023',
                   HINT = 'To judge in two sessions side by side, call refresh_targets(views_schema, only_baselines, 2, 0) in one and (…, 2, 1) in the other.';
     END IF;
-    IF modulus = 1 THEN
-        weeks_of_s := '';
+    IF modulus > 1 THEN
+        weeks_of_s := @extschema@.render(weeks_of, jsonb_build_object('t', 's', 'modulus', modulus, 'remainder', remainder));
+        weeks_of_r := @extschema@.render(weeks_of, jsonb_build_object('t', 'r', 'modulus', modulus, 'remainder', remainder));
     END IF;
-    -- the same for the region-level rows that tell which weeks to judge (r)
-    weeks_of_r := replace(weeks_of_s, 's.week_start', 'r.week_start');
     IF to_regclass(format('%I.store', views_schema)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
             USING ERRCODE = '42P01', HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).';

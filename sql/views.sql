@@ -99,6 +99,8 @@ DECLARE
     -- unit counts once however many rows (memberships) it has in the group;
     -- rows with a NULL unit (population rows) are ignored by it.
     counted constant text := '@extschema@.weekly_active_ratio(b.unit_id, b.active::integer::bigint, 1, NULL::bigint)';
+    -- the live views' week: the lateral parameter wk.week_start
+    week_columns constant jsonb := '{"monday": "wk.week_start", "sunday": "(wk.week_start + 6)"}';
     supp_comment text := format('true when numerator, share and target_met are withheld: a group of fewer than %s people below the region level (small-cell protection; create_kpi_views(..., min_cell)).', min_cell);
     def record;
     supp text;
@@ -143,9 +145,9 @@ BEGIN
         supp := CASE WHEN def.unit = 'person'
                      THEN format('(a.level <> ''region'' AND a.denominator < %s)', min_cell)
                      ELSE 'false' END;
-        sql := format($v$
-%8$s %1$s.%2$I AS
-SELECT %3$L::text AS indicator, wk.week_start, a.platform, a.level,
+        EXECUTE @extschema@.render($v$
+{{create_view:S}} {{views:I}}.{{view:I}} AS
+SELECT {{indicator:L}}::text AS indicator, wk.week_start, a.platform, a.level,
        a.region_code, a.municipality_id, mu.name AS municipality_name, a.org_kind, a.org_id, og.name AS org_name,
        CASE WHEN NOT x.suppressed THEN a.numerator END AS numerator, a.denominator,
        CASE WHEN a.denominator > 0 AND NOT x.suppressed
@@ -155,8 +157,8 @@ SELECT %3$L::text AS indicator, wk.week_start, a.platform, a.level,
        CASE WHEN NOT x.suppressed THEN t.met END AS target_met, t.due AS target_due,
        t.in_force AS target_in_force
 FROM (SELECT w::date AS week_start
-      FROM generate_series((SELECT @extschema@.week_start(min(d.day)) FROM @m.activity_daily d)::timestamp,
-                           (SELECT max(d.day) FROM @m.activity_daily d)::timestamp,
+      FROM generate_series((SELECT @extschema@.week_start(min(d.day)) FROM {{mart:I}}.activity_daily d)::timestamp,
+                           (SELECT max(d.day) FROM {{mart:I}}.activity_daily d)::timestamp,
                            interval '7 days') AS w) wk
 CROSS JOIN LATERAL (
     SELECT b.platform,
@@ -165,17 +167,17 @@ CROSS JOIN LATERAL (
                 WHEN grouping(b.org_kind) = 0 THEN 'org_kind'
                 ELSE 'region' END AS level,
            b.region_code, b.municipality_id, b.org_kind, b.org_id,
-           coalesce(@extschema@.numerator(%4$s), 0) AS numerator, %5$s AS denominator
-    FROM (%6$s) b
+           coalesce(@extschema@.numerator({{counted:S}}), 0) AS numerator, {{denominator:S}} AS denominator
+    FROM ({{base_rows:S}}) b
     GROUP BY GROUPING SETS (
         (b.platform, b.region_code),
         (b.platform, b.region_code, b.municipality_id),
         (b.platform, b.region_code, b.org_kind),
         (b.platform, b.region_code, b.municipality_id, b.org_kind, b.org_id))
 ) a
-CROSS JOIN LATERAL (SELECT %7$s AS suppressed) x
-LEFT JOIN @m.municipality mu ON mu.municipality_id = a.municipality_id
-LEFT JOIN @m.organisation og ON og.org_id = a.org_id
+CROSS JOIN LATERAL (SELECT {{suppressed:S}} AS suppressed) x
+LEFT JOIN {{mart:I}}.municipality mu ON mu.municipality_id = a.municipality_id
+LEFT JOIN {{mart:I}}.organisation og ON og.org_id = a.org_id
 -- A DBA may delete an indicator's targets: the rows stay, with NULL target
 -- columns.  target_status raises an error for an unknown indicator and returns
 -- NULL for a NULL one, so the indicator is passed only while it has targets: a
@@ -183,15 +185,16 @@ LEFT JOIN @m.organisation og ON og.org_id = a.org_id
 -- beside the call is pulled up into a join filter by PostgreSQL 16+, after the
 -- call).
 LEFT JOIN LATERAL @extschema@.target_status(
-    CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = %3$L) THEN %3$L::text END,
+    CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = {{indicator:L}}) THEN {{indicator:L}}::text END,
     @extschema@.kpi_ratio(LEAST(a.numerator, a.denominator), a.denominator),
     wk.week_start, a.region_code) t ON true$v$,
-            v, 'live_' || def.indicator, def.indicator, counted,
-            CASE def.counting WHEN 'unit' THEN format('coalesce(@extschema@.denominator(%s), 0)', counted)
-                              ELSE 'coalesce(sum(b.population), 0)::bigint' END,
-            def.base_sql, supp, create_view);
-        sql := replace(replace(replace(sql, '@m.', m || '.'), ':W', 'wk.week_start'), ':E', '(wk.week_start + 6)');
-        EXECUTE sql;
+            jsonb_build_object('create_view', create_view, 'views', views_schema, 'view', 'live_' || def.indicator,
+                               'mart', mart_schema, 'indicator', def.indicator, 'counted', counted,
+                               'denominator', CASE def.counting WHEN 'unit' THEN format('coalesce(@extschema@.denominator(%s), 0)', counted)
+                                                                ELSE 'coalesce(sum(b.population), 0)::bigint' END,
+                               -- the week is the lateral parameter wk.week_start
+                               'base_rows', @extschema@.render(def.base_sql, week_columns),
+                               'suppressed', supp));
         views := views || def.indicator;
         PERFORM @extschema@.comment_kpi_view(views_schema, 'live_' || def.indicator,
             format('Indicator %s computed live from the mart (what the week would look like now; reads every week it is asked for): %s / %s. Aggregates only.%s BI tools: read %s or indicators, from the store.',
@@ -233,21 +236,20 @@ LEFT JOIN LATERAL @extschema@.target_status(
       FROM @extschema@.label l;
     -- region names (a handful, renamed once in a generation) as literals too; a
     -- region added to the mart after the views were built is looked up
-    EXECUTE format($q$SELECT coalesce('CASE s.region_code ' || string_agg(format('WHEN %%L THEN %%L', r.region_code, r.name), ' ' ORDER BY r.region_code)
-                                      || ' ELSE (SELECT r.name FROM %1$s.region r WHERE r.region_code = s.region_code) END',
-                                      '(SELECT r.name FROM %1$s.region r WHERE r.region_code = s.region_code)')
-                        FROM %1$s.region r$q$, m)
+    EXECUTE @extschema@.render($q$SELECT coalesce('CASE s.region_code ' || string_agg(format('WHEN %L THEN %L', r.region_code, r.name), ' ' ORDER BY r.region_code)
+                                      || ' ELSE (SELECT r.name FROM ' || {{region:L}} || ' r WHERE r.region_code = s.region_code) END',
+                                      '(SELECT r.name FROM ' || {{region:L}} || ' r WHERE r.region_code = s.region_code)')
+                        FROM {{mart:I}}.region r$q$,
+                               jsonb_build_object('mart', mart_schema, 'region', format('%I.region', mart_schema)))
        INTO region_sql;
-    -- structure first, then the literals (a title never passes through the
-    -- schema placeholders)
-    EXECUTE replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(format($v$
-%1$s @v.indicators AS
-SELECT s.indicator, @title_ru AS title_ru, @title_en AS title_en, s.week_start, s.time, s.platform,
-       (s.platform = 'any' OR s.platform = CASE WHEN @x.school_year(s.week_start) >= 2025 THEN 'national' ELSE 'vk' END) AS monitored,
-       s.level, @level_ru AS level_ru, s.region_code,
-       @region_name AS region_name,
-       s.municipality_id, @muni_name AS municipality_name,
-       s.org_kind, @org_kind_ru AS org_kind_ru, s.org_id, s.org_name,
+    EXECUTE @extschema@.render($v$
+{{create_view:S}} {{views:I}}.indicators AS
+SELECT s.indicator, {{title_ru:S}} AS title_ru, {{title_en:S}} AS title_en, s.week_start, s.time, s.platform,
+       (s.platform = 'any' OR s.platform = CASE WHEN @extschema@.school_year(s.week_start) >= 2025 THEN 'national' ELSE 'vk' END) AS monitored,
+       s.level, {{level_ru:S}} AS level_ru, s.region_code,
+       {{region_name:S}} AS region_name,
+       s.municipality_id, {{municipality_name:S}} AS municipality_name,
+       s.org_kind, {{org_kind_ru:S}} AS org_kind_ru, s.org_id, s.org_name,
        CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator,
        CASE WHEN NOT x.suppressed AND s.denominator > 0
             THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
@@ -256,26 +258,26 @@ SELECT s.indicator, @title_ru AS title_ru, @title_en AS title_en, s.week_start, 
        s.target_stage, s.target_comparison, s.target_threshold, s.target_deadline, s.target_in_force, s.target_due,
        CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met,
        CASE WHEN NOT x.suppressed THEN s.short_by END AS short_by,
-       CASE WHEN x.suppressed THEN 'Скрыто: меньше ' || %2$s || ' человек'
+       CASE WHEN x.suppressed THEN 'Скрыто: меньше ' || {{min_cell:L}} || ' человек'
             WHEN s.target_stage IS NULL THEN 'Цель не задана'
             WHEN s.target_met IS NULL THEN 'Нет данных'
             WHEN s.target_met THEN 'Выполнено'
             WHEN s.target_due THEN 'Не выполнено'
             ELSE 'Не выполнено, срок не наступил' END AS status_ru,
        x.suppressed
-FROM @v.store s
-CROSS JOIN LATERAL (SELECT (@person AND s.level <> 'region' AND s.denominator < %2$s) AS suppressed) x;
+FROM {{views:I}}.store s
+CROSS JOIN LATERAL (SELECT ({{person:S}} AND s.level <> 'region' AND s.denominator < {{min_cell:L}}) AS suppressed) x;
 
-%1$s @v.latest AS
+{{create_view:S}} {{views:I}}.latest AS
 SELECT i.*
-FROM @v.indicators i
+FROM {{views:I}}.indicators i
 -- the latest complete week of each region: the first condition lets the store's
 -- indexes find that week, the second keeps each region to its own week
-WHERE i.week_start = ANY (ARRAY(SELECT max(l.week_start) FROM @v.refresh_log l WHERE l.complete GROUP BY l.region_code))
-  AND (i.region_code, i.week_start) IN (SELECT l.region_code, max(l.week_start) FROM @v.refresh_log l
+WHERE i.week_start = ANY (ARRAY(SELECT max(l.week_start) FROM {{views:I}}.refresh_log l WHERE l.complete GROUP BY l.region_code))
+  AND (i.region_code, i.week_start) IN (SELECT l.region_code, max(l.week_start) FROM {{views:I}}.refresh_log l
                                          WHERE l.complete GROUP BY l.region_code);
 
-%1$s @v.all_indicators AS
+{{create_view:S}} {{views:I}}.all_indicators AS
 SELECT s.indicator, s.week_start, s.platform, s.level, s.region_code, s.municipality_id,
        s.municipality_name, s.org_kind, s.org_id, s.org_name,
        CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator,
@@ -283,15 +285,15 @@ SELECT s.indicator, s.week_start, s.platform, s.level, s.region_code, s.municipa
             THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
        x.suppressed, s.target_stage, s.target_deadline, s.target_threshold,
        CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met, s.target_due, s.target_in_force
-FROM @v.store s
-CROSS JOIN LATERAL (SELECT (@person AND s.level <> 'region' AND s.denominator < %2$s) AS suppressed) x
-$v$, create_view, min_cell),
-        '@muni_name', $q$CASE WHEN s.municipality_id IS NOT NULL THEN s.municipality_name
-                 WHEN s.level IN ('municipality', 'organisation') THEN @bodies END$q$),
-        '@v.', v || '.'), '@m.', m || '.'), '@x.', '@extschema@.'),
-        '@title_ru', title_ru_sql), '@title_en', title_en_sql), '@level_ru', level_ru_sql),
-        '@org_kind_ru', org_kind_ru_sql), '@person', person_sql), '@bodies', bodies_sql),
-        '@region_name', region_sql);
+FROM {{views:I}}.store s
+CROSS JOIN LATERAL (SELECT ({{person:S}} AND s.level <> 'region' AND s.denominator < {{min_cell:L}}) AS suppressed) x
+$v$,
+        jsonb_build_object('create_view', create_view, 'views', views_schema,
+                           'title_ru', title_ru_sql, 'title_en', title_en_sql, 'level_ru', level_ru_sql,
+                           'org_kind_ru', org_kind_ru_sql, 'person', person_sql, 'region_name', region_sql,
+                           'min_cell', min_cell,
+                           'municipality_name', format($q$CASE WHEN s.municipality_id IS NOT NULL THEN s.municipality_name
+                 WHEN s.level IN ('municipality', 'organisation') THEN %s END$q$, bodies_sql)));
     FOREACH sql IN ARRAY views LOOP
         EXECUTE format('%s %s.%I AS SELECT * FROM %s.all_indicators WHERE indicator = %L',
                        create_view, v, sql, v, sql);
@@ -315,13 +317,13 @@ $v$, create_view, min_cell),
         'indicators for the latest complete week of each region (the last week whose Sunday has activity data, spec §5; from refresh_log).');
     EXECUTE format('COMMENT ON COLUMN %s.latest.suppressed IS %L', v, supp_comment);
 
-    EXECUTE replace(replace(format($v$
-%2$s %1$s.dashboard AS
+    EXECUTE @extschema@.render($v$
+{{create_view:S}} {{views:I}}.dashboard AS
 WITH latest AS (
     -- the latest complete week of each region in the store (spec §5)
     SELECT r.region_code, r.name AS region_name,
-           (SELECT max(l.week_start) FROM %1$s.refresh_log l WHERE l.region_code = r.region_code AND l.complete) AS week_start
-    FROM @m.region r
+           (SELECT max(l.week_start) FROM {{views:I}}.refresh_log l WHERE l.region_code = r.region_code AND l.complete) AS week_start
+    FROM {{mart:I}}.region r
 ), indicators AS (
     SELECT DISTINCT ON (t.indicator) t.indicator, t.kind, t.title_ru, t.title_en
     FROM @extschema@.target t
@@ -341,7 +343,7 @@ WITH latest AS (
     SELECT c.*, st.numerator, st.denominator, st.target_stage, st.target_deadline, st.target_comparison,
            st.target_threshold, st.target_met, st.target_due, st.target_in_force, st.short_by,
            (SELECT CASE WHEN p.denominator > 0 THEN LEAST(p.numerator, p.denominator)::double precision / p.denominator END
-              FROM %1$s.store p
+              FROM {{views:I}}.store p
              WHERE p.week_start = c.week_start - 7 AND p.indicator = c.indicator AND p.platform = c.platform
                AND p.level = 'region' AND p.region_code = c.region_code) AS previous_share,
            (SELECT string_agg(CASE WHEN h.denominator IS NULL OR h.denominator = 0 THEN '·'
@@ -349,16 +351,16 @@ WITH latest AS (
                                                                              / h.denominator))::integer, 1)
                               END, '' ORDER BY w.week)
             FROM generate_series((c.week_start - 49)::timestamp, c.week_start::timestamp, interval '7 days') AS w(week)
-            LEFT JOIN %1$s.store h
+            LEFT JOIN {{views:I}}.store h
                    ON h.week_start = w.week::date AND h.indicator = c.indicator AND h.platform = c.platform
                   AND h.level = 'region' AND h.region_code = c.region_code) AS trend
     FROM cur c
-    LEFT JOIN %1$s.store st
+    LEFT JOIN {{views:I}}.store st
            ON c.kind = 'computed' AND st.week_start = c.week_start AND st.indicator = c.indicator
           AND st.platform = c.platform AND st.level = 'region' AND st.region_code = c.region_code
 ), milestone AS (
     SELECT v.region_code, v.indicator,
-           (SELECT @extschema@.kpi_ratio(mp.done, mp.total) FROM @m.milestone_progress mp
+           (SELECT @extschema@.kpi_ratio(mp.done, mp.total) FROM {{mart:I}}.milestone_progress mp
              WHERE mp.region_code = v.region_code AND mp.indicator = v.indicator AND mp.reported_on <= v.week_start + 6
              ORDER BY mp.reported_on DESC LIMIT 1) AS value,
            v.week_start
@@ -381,8 +383,8 @@ SELECT v.region_code, v.region_name, v.indicator, v.title_ru, v.title_en, v.kind
        CASE WHEN v.kind = 'milestone' THEN s.short_by ELSE v.short_by END AS short_by
 FROM val v
 LEFT JOIN milestone ms ON ms.region_code = v.region_code AND ms.indicator = v.indicator
-LEFT JOIN LATERAL @extschema@.target_status(CASE WHEN v.kind = 'milestone' THEN v.indicator END, ms.value, v.week_start, v.region_code) s ON true$v$, v, create_view),
-        '@m.', m || '.'), '@x.', '@extschema@.');
+LEFT JOIN LATERAL @extschema@.target_status(CASE WHEN v.kind = 'milestone' THEN v.indicator END, ms.value, v.week_start, v.region_code) s ON true$v$,
+        jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema));
     PERFORM @extschema@.comment_kpi_view(views_schema, 'dashboard',
         'One row per region and indicator: the latest complete week of the weekly KPI store on the monitored platform (milestones: the latest loaded counts) against the target stage for that week, with the previous week, the change and an 8-week trend.');
     PERFORM @extschema@.build_forecast_views(mart_schema, views_schema, min_cell, or_replace);

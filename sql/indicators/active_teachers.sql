@@ -6,11 +6,11 @@ SELECT @extschema@.define_indicator(
     scope => 'teachers of state and municipal general, spo, preschool and do organisations, in the registry that week',
     numerator => 'distinct teachers with status «Активен»: verified and >= 10 messages written in the week on the platform',
     denominator => 'distinct teachers in scope',
-    org_scope => $q$o.kind IN @kinds_teaching AND @state_or_municipal$q$,
+    org_scope => $q$o.kind IN {{kinds_teaching:S}} AND {{state_or_municipal:S}}$q$,
     base_sql => $q$
-SELECT pf.platform, @group_columns, m.person_id AS unit_id,
-       coalesce(@extschema@.teacher_is_active(@verified_by_sunday, @written_on_platform), false) AS active,
+SELECT pf.platform, {{group_columns:S}}, m.person_id AS unit_id,
+       coalesce(@extschema@.teacher_is_active({{verified_by_sunday:S}}, {{written_on_platform:S}}), false) AS active,
        0::bigint AS population
-FROM @week_members m JOIN @m.organisation o ON o.org_id = m.org_id
-CROSS JOIN @platforms
-WHERE m.role = 'teacher' AND o.kind IN @kinds_teaching AND @state_or_municipal$q$);
+FROM {{week_members:S}} m JOIN {{mart:I}}.organisation o ON o.org_id = m.org_id
+CROSS JOIN {{platforms:S}}
+WHERE m.role = 'teacher' AND o.kind IN {{kinds_teaching:S}} AND {{state_or_municipal:S}}$q$);

@@ -6,9 +6,9 @@ SELECT @extschema@.define_indicator(
     scope => 'state and municipal general-education schools',
     numerator => 'e-journal connected by the end of the week',
     denominator => 'schools in scope',
-    org_scope => $q$o.kind = 'general' AND @state_or_municipal$q$,
+    org_scope => $q$o.kind = 'general' AND {{state_or_municipal:S}}$q$,
     base_sql => $q$
-SELECT 'any'::text AS platform, @group_columns, o.org_id AS unit_id,
-       coalesce(o.ejournal_connected_on <= :E, false) AS active, 0::bigint AS population
-FROM @m.organisation o
-WHERE o.kind = 'general' AND @state_or_municipal$q$);
+SELECT 'any'::text AS platform, {{group_columns:S}}, o.org_id AS unit_id,
+       coalesce(o.ejournal_connected_on <= {{sunday:S}}, false) AS active, 0::bigint AS population
+FROM {{mart:I}}.organisation o
+WHERE o.kind = 'general' AND {{state_or_municipal:S}}$q$);

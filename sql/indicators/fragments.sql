@@ -1,8 +1,10 @@
 --------------------------------------------------------------------------------
--- The SQL fragments the indicator definitions share, each named once.  In a
--- definition's base_sql (sql/indicators/<indicator>.sql), @name stands for the
--- fragment; @m. is the data-mart schema, :W the week's Monday, :E its Sunday.
--- kpi_base_rows() expands them.
+-- The SQL fragments the indicator definitions share, each named once.  The
+-- indicator files and the fragments are templates of render(): in them
+-- {{name:S}} stands for the fragment called name, {{mart:I}} for the data-mart
+-- schema, {{monday:S}} and {{sunday:S}} for the week's Monday and Sunday (an
+-- SQL expression of the caller's: a column of the live views, a literal date
+-- in the store refresh).  kpi_base_rows() expands the fragments.
 --------------------------------------------------------------------------------
 
 SELECT @extschema@.define_fragment('group_columns',
@@ -31,15 +33,15 @@ SELECT @extschema@.define_fragment('kinds_authorities',
 
 SELECT @extschema@.define_fragment('in_registry',
     'The membership m is in the registry on some day of the week (joined by Sunday, not left before Monday).',
-    $q$m.since <= :E AND (m.until IS NULL OR m.until >= :W)$q$);
+    $q$m.since <= {{sunday:S}} AND (m.until IS NULL OR m.until >= {{monday:S}})$q$);
 
 SELECT @extschema@.define_fragment('in_registry_on_sunday',
     'The membership m is still in the registry on the week''s Sunday (status "as of the end of the week", spec §3).',
-    $q$m.since <= :E AND (m.until IS NULL OR m.until >= :E)$q$);
+    $q$m.since <= {{sunday:S}} AND (m.until IS NULL OR m.until >= {{sunday:S}})$q$);
 
 SELECT @extschema@.define_fragment('verified_by_sunday',
     'The teacher profile of membership m is verified (role confirmed and added to the community) by the week''s Sunday (spec §3).',
-    $q$@extschema@.profile_is_verified(coalesce(m.role_confirmed_on <= :E, false), coalesce(m.sferum_added_on <= :E, false))$q$);
+    $q$@extschema@.profile_is_verified(coalesce(m.role_confirmed_on <= {{sunday:S}}, false), coalesce(m.sferum_added_on <= {{sunday:S}}, false))$q$);
 
 SELECT @extschema@.define_fragment('platforms',
     'The two platforms, for indicators counted per platform: one base row per platform for everyone in scope.',
@@ -52,7 +54,7 @@ SELECT @extschema@.define_fragment('week_person_activity',
                coalesce(sum(a.messages_read) FILTER (WHERE a.platform = 'vk'), 0) AS vk_read,
                coalesce(sum(a.messages_written) FILTER (WHERE a.platform = 'national'), 0) AS national_written,
                coalesce(sum(a.messages_read) FILTER (WHERE a.platform = 'national'), 0) AS national_read
-          FROM @m.activity_daily a WHERE a.day BETWEEN :W AND :E
+          FROM {{mart:I}}.activity_daily a WHERE a.day BETWEEN {{monday:S}} AND {{sunday:S}}
           GROUP BY a.person_id)$q$);
 
 -- One relation for every indicator over people: the store refresh builds it
@@ -63,8 +65,8 @@ SELECT @extschema@.define_fragment('week_members',
     $q$(SELECT m.person_id, m.org_id, m.role, m.since, m.until, m.sferum_added_on, m.role_confirmed_on,
                coalesce(pa.vk_written, 0) AS vk_written, coalesce(pa.vk_read, 0) AS vk_read,
                coalesce(pa.national_written, 0) AS national_written, coalesce(pa.national_read, 0) AS national_read
-          FROM @m.membership m LEFT JOIN @week_person_activity pa ON pa.person_id = m.person_id
-         WHERE @in_registry
+          FROM {{mart:I}}.membership m LEFT JOIN {{week_person_activity:S}} pa ON pa.person_id = m.person_id
+         WHERE {{in_registry:S}}
            AND (m.role IN ('teacher', 'staff', 'official')
                 OR pa.vk_written + pa.vk_read + pa.national_written + pa.national_read >= 1))$q$);
 
@@ -74,17 +76,17 @@ SELECT @extschema@.define_fragment('week_members',
 -- store refresh reads the sums from a work table of the week's chats instead.
 SELECT @extschema@.define_fragment('week_chat_messages',
     'The week''s messages of chat c, summed over its days: a LATERAL subquery of one row (chat_id, messages; messages NULL for a chat without any), joined ON cw.chat_id = c.chat_id.',
-    $q$(SELECT c.chat_id, sum(cd.messages) AS messages FROM @m.chat_daily cd
-           WHERE cd.chat_id = c.chat_id AND cd.day BETWEEN :W AND :E)$q$);
+    $q$(SELECT c.chat_id, sum(cd.messages) AS messages FROM {{mart:I}}.chat_daily cd
+           WHERE cd.chat_id = c.chat_id AND cd.day BETWEEN {{monday:S}} AND {{sunday:S}})$q$);
 
 SELECT @extschema@.define_fragment('written_on_platform',
-    'Messages the member m of @week_members wrote in the week on the platform pf.platform of @platforms.',
+    'Messages the member m of week_members wrote in the week on the platform pf.platform of platforms.',
     $q$(CASE pf.platform WHEN 'vk' THEN m.vk_written WHEN 'national' THEN m.national_written END)$q$);
 
 SELECT @extschema@.define_fragment('read_on_platform',
-    'Messages the member m of @week_members read in the week on the platform pf.platform of @platforms.',
+    'Messages the member m of week_members read in the week on the platform pf.platform of platforms.',
     $q$(CASE pf.platform WHEN 'vk' THEN m.vk_read WHEN 'national' THEN m.national_read END)$q$);
 
 SELECT @extschema@.define_fragment('stat_form_of_year',
     'The statistical form of organisation o for the school year of the week.',
-    $q$@m.stat_form sf ON sf.org_id = o.org_id AND sf.school_year = @extschema@.school_year(:W)$q$);
+    $q${{mart:I}}.stat_form sf ON sf.org_id = o.org_id AND sf.school_year = @extschema@.school_year({{monday:S}})$q$);

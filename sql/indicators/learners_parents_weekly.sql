@@ -7,15 +7,15 @@ SELECT @extschema@.define_indicator(
     scope => 'pupils and parents of state and municipal general, spo and do organisations (preschool excluded)',
     numerator => 'distinct pupils and parents who read or wrote >= 1 message in the week on the platform',
     denominator => 'pupils in the statistical forms of the school year x 2 (one parent per pupil)',
-    org_scope => $q$o.kind IN @kinds_roadmap AND @state_or_municipal$q$,
+    org_scope => $q$o.kind IN {{kinds_roadmap:S}} AND {{state_or_municipal:S}}$q$,
     base_sql => $q$
-SELECT pf.platform, @group_columns, m.person_id AS unit_id, true AS active, 0::bigint AS population
-FROM @week_members m JOIN @m.organisation o ON o.org_id = m.org_id
-CROSS JOIN @platforms
-WHERE @written_on_platform + @read_on_platform >= 1 AND m.role IN ('pupil', 'parent')
-  AND o.kind IN @kinds_roadmap AND @state_or_municipal
+SELECT pf.platform, {{group_columns:S}}, m.person_id AS unit_id, true AS active, 0::bigint AS population
+FROM {{week_members:S}} m JOIN {{mart:I}}.organisation o ON o.org_id = m.org_id
+CROSS JOIN {{platforms:S}}
+WHERE {{written_on_platform:S}} + {{read_on_platform:S}} >= 1 AND m.role IN ('pupil', 'parent')
+  AND o.kind IN {{kinds_roadmap:S}} AND {{state_or_municipal:S}}
 UNION ALL
-SELECT pf.platform, @group_columns, NULL::bigint, false, 2 * sf.pupils::bigint
-FROM @m.organisation o JOIN @stat_form_of_year
-CROSS JOIN @platforms
-WHERE o.kind IN @kinds_roadmap AND @state_or_municipal$q$);
+SELECT pf.platform, {{group_columns:S}}, NULL::bigint, false, 2 * sf.pupils::bigint
+FROM {{mart:I}}.organisation o JOIN {{stat_form_of_year:S}}
+CROSS JOIN {{platforms:S}}
+WHERE o.kind IN {{kinds_roadmap:S}} AND {{state_or_municipal:S}}$q$);

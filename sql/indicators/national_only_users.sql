@@ -7,11 +7,11 @@ SELECT @extschema@.define_indicator(
     scope => 'members of state and municipal organisations of every kind but preschool, in the registry that week',
     numerator => 'distinct people active in the week only on the national messenger',
     denominator => 'distinct people active in the week on either platform',
-    org_scope => $q$o.kind <> 'preschool' AND @state_or_municipal$q$,
+    org_scope => $q$o.kind <> 'preschool' AND {{state_or_municipal:S}}$q$,
     base_sql => $q$
-SELECT 'any'::text AS platform, @group_columns, m.person_id AS unit_id,
+SELECT 'any'::text AS platform, {{group_columns:S}}, m.person_id AS unit_id,
        m.national_written + m.national_read >= 1 AND m.vk_written + m.vk_read = 0 AS active,
        0::bigint AS population
-FROM @week_members m JOIN @m.organisation o ON o.org_id = m.org_id
+FROM {{week_members:S}} m JOIN {{mart:I}}.organisation o ON o.org_id = m.org_id
 WHERE m.vk_written + m.vk_read + m.national_written + m.national_read >= 1
-  AND o.kind <> 'preschool' AND @state_or_municipal$q$);
+  AND o.kind <> 'preschool' AND {{state_or_municipal:S}}$q$);

@@ -6,9 +6,9 @@ SELECT @extschema@.define_indicator(
     scope => 'teachers (role teacher) of state and municipal general, spo, preschool and do organisations, in the registry that week',
     numerator => 'distinct teachers with a verified profile (role confirmed and added to the community) by the end of the week',
     denominator => 'distinct teachers in scope',
-    org_scope => $q$o.kind IN @kinds_teaching AND @state_or_municipal$q$,
+    org_scope => $q$o.kind IN {{kinds_teaching:S}} AND {{state_or_municipal:S}}$q$,
     base_sql => $q$
-SELECT 'any'::text AS platform, @group_columns, m.person_id AS unit_id,
-       coalesce(@verified_by_sunday, false) AS active, 0::bigint AS population
-FROM @week_members m JOIN @m.organisation o ON o.org_id = m.org_id
-WHERE m.role = 'teacher' AND o.kind IN @kinds_teaching AND @state_or_municipal$q$);
+SELECT 'any'::text AS platform, {{group_columns:S}}, m.person_id AS unit_id,
+       coalesce({{verified_by_sunday:S}}, false) AS active, 0::bigint AS population
+FROM {{week_members:S}} m JOIN {{mart:I}}.organisation o ON o.org_id = m.org_id
+WHERE m.role = 'teacher' AND o.kind IN {{kinds_teaching:S}} AND {{state_or_municipal:S}}$q$);

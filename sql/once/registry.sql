@@ -6,15 +6,15 @@
 --------------------------------------------------------------------------------
 
 CREATE TABLE @extschema@.indicator_fragment (
-    name        text PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9_]+$'),
+    name        text PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9_]+$' AND name NOT IN ('mart', 'monday', 'sunday')),
     description text NOT NULL,
     sql         text NOT NULL
 );
 COMMENT ON TABLE @extschema@.indicator_fragment IS
-'SQL fragments shared by the indicator definitions, each named once (sql/indicators/fragments.sql): @name in a base_sql or another fragment is replaced by the fragment.';
-COMMENT ON COLUMN @extschema@.indicator_fragment.name IS 'Fragment name, referenced as @name.';
+'SQL fragments shared by the indicator definitions, each named once (sql/indicators/fragments.sql): {{name:S}} in a base_sql or another fragment is replaced by the fragment (render()).';
+COMMENT ON COLUMN @extschema@.indicator_fragment.name IS 'Fragment name, referenced as {{name:S}}; mart, monday and sunday are the placeholders of the mart schema and the week, not fragments.';
 COMMENT ON COLUMN @extschema@.indicator_fragment.description IS 'What the fragment means, in words.';
-COMMENT ON COLUMN @extschema@.indicator_fragment.sql IS 'The SQL text (may reference other fragments and the @m., :W, :E placeholders).';
+COMMENT ON COLUMN @extschema@.indicator_fragment.sql IS 'The SQL text, a template of render(): it may use other fragments ({{name:S}}), the mart schema ({{mart:I}}) and the week ({{monday:S}}, {{sunday:S}}).';
 
 -- The views are the DBA's (not extension members), so an update does not touch
 -- them; view_set lets rebuild_views() re-create them from the current
