@@ -72,9 +72,10 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    m text := quote_ident(mart_schema);
     v text := quote_ident(views_schema);
     create_view text;
+    args jsonb;
+    ranked_sql text;
     forecast_sql text;
     col record;
 BEGIN
@@ -90,7 +91,7 @@ BEGIN
     END IF;
     create_view := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
 
-    -- The forecast at the weeks wk (week_start, region_code) that @weeks
+    -- The forecast at the weeks wk (week_start, region_code) that {{weeks:S}}
     -- yields: one lateral per week, region and indicator reads that
     -- indicator's region and municipality rows of the school year up to the
     -- week through the store's index, so a filter on the week or the
@@ -100,7 +101,7 @@ BEGIN
     -- the interval's half-width at it (e), the clamped projections (p) and
     -- the verdict (j).
     forecast_sql := $v$
-@create @v.@name AS
+{{create_view:S}} {{views:I}}.{{name:I}} AS
 SELECT i.indicator, i.title_ru, g.level, wk.region_code, g.municipality_id,
        CASE WHEN g.level = 'municipality' AND g.municipality_id IS NULL THEN rb.ru ELSE mu.name END AS municipality_name,
        g.platform, wk.week_start, g.share, g.stage, g.deadline, g.threshold,
@@ -110,10 +111,10 @@ SELECT i.indicator, i.title_ru, g.level, wk.region_code, g.municipality_id,
        j.verdict, vl.ru AS verdict_ru,
        g.comparison, g.in_force, g.weeks_used, h.weeks_left,
        CASE WHEN g.weeks_used >= 3 THEN 100 * g.slope END AS slope_pp_per_week, g.suppressed
-FROM (@weeks) wk
+FROM ({{weeks:S}}) wk
 -- the indicators of the build as a list: the planner then knows how many there
 -- are (the catalog is rarely analyzed; a wrong guess makes it JIT-compile)
-CROSS JOIN (@indicators) iv(indicator)
+CROSS JOIN ({{indicators:S}}) iv(indicator)
 JOIN @extschema@.indicator_definition i ON i.indicator = iv.indicator
 CROSS JOIN LATERAL (
     SELECT s.platform, s.level, s.municipality_id,
@@ -143,9 +144,9 @@ CROSS JOIN LATERAL (
                        CASE WHEN h.denominator > 0 AND NOT x.suppressed
                             THEN LEAST(h.numerator, h.denominator)::double precision / h.denominator END AS y,
                        ((h.week_start - wk.week_start) / 7)::double precision AS x
-                FROM @v.store h
+                FROM {{views:I}}.store h
                 CROSS JOIN LATERAL (SELECT coalesce(i.unit = 'person' AND h.level <> 'region'
-                                                    AND h.denominator < @min_cell, false) AS suppressed) x
+                                                    AND h.denominator < {{min_cell:L}}, false) AS suppressed) x
                 WHERE h.indicator = i.indicator AND h.region_code = wk.region_code
                   AND h.level IN ('region', 'municipality')
                   AND h.week_start BETWEEN make_date(@extschema@.school_year(wk.week_start), 9, 1) AND wk.week_start
@@ -189,21 +190,20 @@ CROSS JOIN LATERAL (
                           ELSE p.projected_share >= g.threshold OR p.projected_high >= g.threshold END THEN 'at_risk'
                 ELSE 'off_track' END AS verdict
 ) j
-LEFT JOIN @m.municipality mu ON mu.municipality_id = g.municipality_id
+LEFT JOIN {{mart:I}}.municipality mu ON mu.municipality_id = g.municipality_id
 LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
 LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$;
-    forecast_sql := replace(replace(replace(replace(replace(forecast_sql, '@v.', v || '.'), '@m.', m || '.'),
-                                            '@min_cell', min_cell::text), '@create', create_view),
-                            '@indicators', coalesce((SELECT 'VALUES ' || string_agg(format('(%L)', d.indicator), ', ' ORDER BY d.indicator)
-                                                       FROM @extschema@.indicator_definition d),
-                                                    'SELECT NULL::text WHERE false'));
+    args := jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema, 'min_cell', min_cell,
+                               'indicators', coalesce((SELECT 'VALUES ' || string_agg(format('(%L)', d.indicator), ', ' ORDER BY d.indicator)
+                                                         FROM @extschema@.indicator_definition d),
+                                                      'SELECT NULL::text WHERE false'));
     -- every stored week of every region
-    EXECUTE replace(replace(forecast_sql, '@name', 'forecast_by_week'),
-                    '@weeks', format('SELECT l.week_start, l.region_code FROM %s.refresh_log l', v));
+    EXECUTE @extschema@.render(forecast_sql, args || jsonb_build_object('name', 'forecast_by_week',
+        'weeks', @extschema@.render('SELECT l.week_start, l.region_code FROM {{views:I}}.refresh_log l', args)));
     -- the latest complete week of each region (spec §5)
-    EXECUTE replace(replace(forecast_sql, '@name', 'forecast'),
-                    '@weeks', format('SELECT max(l.week_start) FILTER (WHERE l.complete) AS week_start, l.region_code
-      FROM %s.refresh_log l GROUP BY l.region_code HAVING bool_or(l.complete)', v));
+    EXECUTE @extschema@.render(forecast_sql, args || jsonb_build_object('name', 'forecast',
+        'weeks', @extschema@.render('SELECT max(l.week_start) FILTER (WHERE l.complete) AS week_start, l.region_code
+      FROM {{views:I}}.refresh_log l GROUP BY l.region_code HAVING bool_or(l.complete)', args)));
 
     -- Rankings.  Per stored week (wk) one lateral reads the store rows of
     -- that week and the week before (on the week's monitored platform), ranks
@@ -215,8 +215,36 @@ LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$
     -- weeks, never the others (a lag() over the whole store would read every
     -- week first).  A group is its key columns, NULLs included (window
     -- partitions treat NULLs as equal).
-    EXECUTE replace(replace(replace(replace(replace($v$
-@create @v.rankings AS
+    -- one week's groups, ranked: share highest first, equal shares the same
+    -- rank (1, 2, 2, 4); groups without a share are not ranked
+    ranked_sql := $v$
+        SELECT s.week_start, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
+               CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator, x.share, x.suppressed,
+               s.target_stage, s.target_comparison, s.target_threshold,
+               CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met,
+               CASE WHEN x.share IS NOT NULL
+                    THEN rank() OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code,
+                                                   x.share IS NULL
+                                      ORDER BY x.share DESC) END AS rank,
+               count(x.share) OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code) AS ranked,
+               -- green: meets the stage (exact, as target_met); amber: at most 10
+               -- percentage points below its threshold (exact in numeric); red:
+               -- further below; grey: no share (0/0 or suppressed) or no judgement
+               CASE WHEN x.share IS NULL OR s.target_met IS NULL OR s.target_threshold IS NULL THEN 'grey'
+                    WHEN s.target_met THEN 'green'
+                    WHEN LEAST(s.numerator, s.denominator)::numeric
+                         >= (s.target_threshold::numeric - 0.10) * s.denominator THEN 'amber'
+                    ELSE 'red' END AS rag
+        FROM {{views:I}}.store s
+        LEFT JOIN @extschema@.indicator_definition sd ON sd.indicator = s.indicator
+        CROSS JOIN LATERAL (
+            SELECT coalesce(sd.unit = 'person' AND s.level <> 'region' AND s.denominator < {{min_cell:L}}, false) AS suppressed) x0
+        CROSS JOIN LATERAL (
+            SELECT x0.suppressed,
+                   CASE WHEN s.denominator > 0 AND NOT x0.suppressed
+                        THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share) x$v$;
+    EXECUTE @extschema@.render($v$
+{{create_view:S}} {{views:I}}.rankings AS
 SELECT r.indicator, d.title_ru, r.week_start, r.platform, r.level, lv.ru AS level_ru, r.region_code,
        r.municipality_id,
        CASE WHEN r.level IN ('municipality', 'organisation') AND r.municipality_id IS NULL THEN rb.ru
@@ -237,13 +265,13 @@ FROM (
                         ORDER BY c.change_pp DESC) AS rise,
            rank() OVER (PARTITION BY wk.week_start, c.indicator, c.platform, c.level, c.region_code, c.change_pp < 0
                         ORDER BY c.change_pp) AS fall
-    FROM (SELECT DISTINCT l.week_start FROM @v.refresh_log l) wk
+    FROM (SELECT DISTINCT l.week_start FROM {{views:I}}.refresh_log l) wk
     CROSS JOIN LATERAL (
         SELECT t.*, 100 * (t.share - t.previous_share) AS change_pp
         FROM (SELECT w.*,
                      CASE WHEN lag(w.week_start) OVER g = w.week_start - 7 THEN lag(w.share) OVER g END AS previous_share,
                      CASE WHEN lag(w.week_start) OVER g = w.week_start - 7 THEN lag(w.rank) OVER g END AS previous_rank
-              FROM (@ranked
+              FROM ({{ranked:S}}
                     WHERE s.week_start IN (wk.week_start, wk.week_start - 7)
                       AND s.level IN ('municipality', 'organisation', 'org_kind')
                       AND s.platform IN ('any', CASE WHEN @extschema@.school_year(wk.week_start) >= 2025
@@ -253,41 +281,13 @@ FROM (
         WHERE t.week_start = wk.week_start) c
 ) r
 LEFT JOIN @extschema@.indicator_definition d ON d.indicator = r.indicator
-LEFT JOIN @m.municipality mu ON mu.municipality_id = r.municipality_id
-LEFT JOIN @m.organisation og ON og.org_id = r.org_id
+LEFT JOIN {{mart:I}}.municipality mu ON mu.municipality_id = r.municipality_id
+LEFT JOIN {{mart:I}}.organisation og ON og.org_id = r.org_id
 LEFT JOIN @extschema@.label lv ON lv.kind = 'level' AND lv.code = r.level
 LEFT JOIN @extschema@.label k ON k.kind = 'org_kind' AND k.code = r.org_kind
 LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
 LEFT JOIN @extschema@.label rg ON rg.kind = 'rag' AND rg.code = r.rag$v$,
-        -- one week's groups, ranked: share highest first, equal shares the same
-        -- rank (1, 2, 2, 4); groups without a share are not ranked
-        '@ranked', $v$
-        SELECT s.week_start, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
-               CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator, x.share, x.suppressed,
-               s.target_stage, s.target_comparison, s.target_threshold,
-               CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met,
-               CASE WHEN x.share IS NOT NULL
-                    THEN rank() OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code,
-                                                   x.share IS NULL
-                                      ORDER BY x.share DESC) END AS rank,
-               count(x.share) OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code) AS ranked,
-               -- green: meets the stage (exact, as target_met); amber: at most 10
-               -- percentage points below its threshold (exact in numeric); red:
-               -- further below; grey: no share (0/0 or suppressed) or no judgement
-               CASE WHEN x.share IS NULL OR s.target_met IS NULL OR s.target_threshold IS NULL THEN 'grey'
-                    WHEN s.target_met THEN 'green'
-                    WHEN LEAST(s.numerator, s.denominator)::numeric
-                         >= (s.target_threshold::numeric - 0.10) * s.denominator THEN 'amber'
-                    ELSE 'red' END AS rag
-        FROM @v.store s
-        LEFT JOIN @extschema@.indicator_definition sd ON sd.indicator = s.indicator
-        CROSS JOIN LATERAL (
-            SELECT coalesce(sd.unit = 'person' AND s.level <> 'region' AND s.denominator < @min_cell, false) AS suppressed) x0
-        CROSS JOIN LATERAL (
-            SELECT x0.suppressed,
-                   CASE WHEN s.denominator > 0 AND NOT x0.suppressed
-                        THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share) x$v$),
-        '@v.', v || '.'), '@m.', m || '.'), '@min_cell', min_cell::text), '@create', create_view);
+        args || jsonb_build_object('ranked', @extschema@.render(ranked_sql, args)));
 
     EXECUTE format('COMMENT ON VIEW %s.forecast IS %L', v,
         'At this pace, will we meet the stage? Every computed indicator for the region and each municipality (the regional bodies as their own group) with a target stage, on the monitored platform, at the latest complete week of the region. Model: ordinary least squares of the weekly share on the week over the last sferum_kpi.forecast_weeks (default 8) weeks with a share of the same school year, extended to the deadline''s week, with an 80 % prediction interval (t quantile, n-2 degrees of freedom); shares and bounds clamped to [0, 1]. Verdict: unknown (no threshold, no share or fewer than 3 weeks), met, on_track (projected_low meets the stage), at_risk (projected_share or projected_high does), off_track. Aggregates only.');

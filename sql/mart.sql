@@ -25,33 +25,33 @@ BEGIN
                   HINT = 'create_mart() never replaces existing tables; use another schema or drop this one first.';
     END IF;
     EXECUTE format('CREATE SCHEMA IF NOT EXISTS %s', s);
-    EXECUTE replace($ddl$
-CREATE TABLE @s.region (
+    EXECUTE @extschema@.render($ddl$
+CREATE TABLE {{mart:I}}.region (
     region_code text PRIMARY KEY CHECK (length(region_code) BETWEEN 1 AND 63),
     name        text NOT NULL,
     time_zone   text NOT NULL CHECK (timestamptz '2000-01-01 00:00+00' AT TIME ZONE time_zone IS NOT NULL)
 );
-COMMENT ON TABLE @s.region IS 'Regions (субъекты РФ) held in this mart.';
-COMMENT ON COLUMN @s.region.region_code IS 'Region code, e.g. 50 for Moscow oblast, 65 for Sakhalin.';
-COMMENT ON COLUMN @s.region.name IS 'Region name.';
-COMMENT ON COLUMN @s.region.time_zone IS 'IANA time zone of the region (weeks are local): Europe/Moscow, Asia/Sakhalin.';
+COMMENT ON TABLE {{mart:I}}.region IS 'Regions (субъекты РФ) held in this mart.';
+COMMENT ON COLUMN {{mart:I}}.region.region_code IS 'Region code, e.g. 50 for Moscow oblast, 65 for Sakhalin.';
+COMMENT ON COLUMN {{mart:I}}.region.name IS 'Region name.';
+COMMENT ON COLUMN {{mart:I}}.region.time_zone IS 'IANA time zone of the region (weeks are local): Europe/Moscow, Asia/Sakhalin.';
 
-CREATE TABLE @s.municipality (
+CREATE TABLE {{mart:I}}.municipality (
     municipality_id bigint PRIMARY KEY,
-    region_code     text NOT NULL REFERENCES @s.region,
+    region_code     text NOT NULL REFERENCES {{mart:I}}.region,
     name            text NOT NULL
 );
-CREATE INDEX ON @s.municipality (region_code);
-COMMENT ON TABLE @s.municipality IS 'Municipalities (муниципальные образования) of a region.';
-COMMENT ON COLUMN @s.municipality.municipality_id IS 'Municipality id.';
-COMMENT ON COLUMN @s.municipality.region_code IS 'Region of the municipality.';
-COMMENT ON COLUMN @s.municipality.name IS 'Municipality name.';
+CREATE INDEX ON {{mart:I}}.municipality (region_code);
+COMMENT ON TABLE {{mart:I}}.municipality IS 'Municipalities (муниципальные образования) of a region.';
+COMMENT ON COLUMN {{mart:I}}.municipality.municipality_id IS 'Municipality id.';
+COMMENT ON COLUMN {{mart:I}}.municipality.region_code IS 'Region of the municipality.';
+COMMENT ON COLUMN {{mart:I}}.municipality.name IS 'Municipality name.';
 
-CREATE TABLE @s.organisation (
+CREATE TABLE {{mart:I}}.organisation (
     org_id                bigint PRIMARY KEY,
-    region_code           text NOT NULL REFERENCES @s.region,
-    municipality_id       bigint REFERENCES @s.municipality,
-    parent_org_id         bigint REFERENCES @s.organisation,
+    region_code           text NOT NULL REFERENCES {{mart:I}}.region,
+    municipality_id       bigint REFERENCES {{mart:I}}.municipality,
+    parent_org_id         bigint REFERENCES {{mart:I}}.organisation,
     name                  text NOT NULL,
     kind                  text NOT NULL CHECK (kind IN ('general', 'preschool', 'spo', 'do', 'dpo', 'roiv', 'omsu', 'subordinate')),
     ownership             text NOT NULL CHECK (ownership IN ('state', 'municipal', 'private')),
@@ -61,32 +61,32 @@ CREATE TABLE @s.organisation (
     data_filled_on        date,
     ejournal_connected_on date
 );
-CREATE INDEX ON @s.organisation (region_code, municipality_id);
-COMMENT ON TABLE @s.organisation IS 'Organisations: schools, colleges, kindergartens, education authorities and their subordinate bodies (spec §2). Status dates let status be computed as of any week.';
-COMMENT ON COLUMN @s.organisation.org_id IS 'Organisation id.';
-COMMENT ON COLUMN @s.organisation.region_code IS 'Region of the organisation.';
-COMMENT ON COLUMN @s.organisation.municipality_id IS 'Municipality; NULL for regional bodies.';
-COMMENT ON COLUMN @s.organisation.parent_org_id IS 'Authority (roiv/omsu) a subordinate body reports to.';
-COMMENT ON COLUMN @s.organisation.name IS 'Short name.';
-COMMENT ON COLUMN @s.organisation.kind IS 'general, preschool, spo, do, dpo, roiv, omsu or subordinate (spec §2).';
-COMMENT ON COLUMN @s.organisation.ownership IS 'state, municipal or private; private organisations are outside every indicator scope.';
-COMMENT ON COLUMN @s.organisation.pedagogical_college IS 'An spo organisation that is a pedagogical college (roadmap item 15).';
-COMMENT ON COLUMN @s.organisation.registered_on IS 'Date the organisation was registered (connected) on Sferum; NULL = not registered.';
-COMMENT ON COLUMN @s.organisation.admin_logged_in_on IS 'Date the administrator first logged in; NULL = never.';
-COMMENT ON COLUMN @s.organisation.data_filled_on IS 'Date the administrator filled in the organisation data; NULL = not yet.';
-COMMENT ON COLUMN @s.organisation.ejournal_connected_on IS 'Date the e-journal/diary was connected to Sferum (or «Моя школа» adopted); NULL = not yet.';
+CREATE INDEX ON {{mart:I}}.organisation (region_code, municipality_id);
+COMMENT ON TABLE {{mart:I}}.organisation IS 'Organisations: schools, colleges, kindergartens, education authorities and their subordinate bodies (spec §2). Status dates let status be computed as of any week.';
+COMMENT ON COLUMN {{mart:I}}.organisation.org_id IS 'Organisation id.';
+COMMENT ON COLUMN {{mart:I}}.organisation.region_code IS 'Region of the organisation.';
+COMMENT ON COLUMN {{mart:I}}.organisation.municipality_id IS 'Municipality; NULL for regional bodies.';
+COMMENT ON COLUMN {{mart:I}}.organisation.parent_org_id IS 'Authority (roiv/omsu) a subordinate body reports to.';
+COMMENT ON COLUMN {{mart:I}}.organisation.name IS 'Short name.';
+COMMENT ON COLUMN {{mart:I}}.organisation.kind IS 'general, preschool, spo, do, dpo, roiv, omsu or subordinate (spec §2).';
+COMMENT ON COLUMN {{mart:I}}.organisation.ownership IS 'state, municipal or private; private organisations are outside every indicator scope.';
+COMMENT ON COLUMN {{mart:I}}.organisation.pedagogical_college IS 'An spo organisation that is a pedagogical college (roadmap item 15).';
+COMMENT ON COLUMN {{mart:I}}.organisation.registered_on IS 'Date the organisation was registered (connected) on Sferum; NULL = not registered.';
+COMMENT ON COLUMN {{mart:I}}.organisation.admin_logged_in_on IS 'Date the administrator first logged in; NULL = never.';
+COMMENT ON COLUMN {{mart:I}}.organisation.data_filled_on IS 'Date the administrator filled in the organisation data; NULL = not yet.';
+COMMENT ON COLUMN {{mart:I}}.organisation.ejournal_connected_on IS 'Date the e-journal/diary was connected to Sferum (or «Моя школа» adopted); NULL = not yet.';
 
-CREATE TABLE @s.person (
+CREATE TABLE {{mart:I}}.person (
     person_id   bigint PRIMARY KEY,
-    region_code text NOT NULL REFERENCES @s.region
+    region_code text NOT NULL REFERENCES {{mart:I}}.region
 );
-COMMENT ON TABLE @s.person IS 'People, by id only: no names or contacts are needed to compute indicators. Personal data: never exposed by the KPI views.';
-COMMENT ON COLUMN @s.person.person_id IS 'Person id (the platform user).';
-COMMENT ON COLUMN @s.person.region_code IS 'Region of the person.';
+COMMENT ON TABLE {{mart:I}}.person IS 'People, by id only: no names or contacts are needed to compute indicators. Personal data: never exposed by the KPI views.';
+COMMENT ON COLUMN {{mart:I}}.person.person_id IS 'Person id (the platform user).';
+COMMENT ON COLUMN {{mart:I}}.person.region_code IS 'Region of the person.';
 
-CREATE TABLE @s.membership (
-    person_id         bigint NOT NULL REFERENCES @s.person,
-    org_id            bigint NOT NULL REFERENCES @s.organisation,
+CREATE TABLE {{mart:I}}.membership (
+    person_id         bigint NOT NULL REFERENCES {{mart:I}}.person,
+    org_id            bigint NOT NULL REFERENCES {{mart:I}}.organisation,
     role              text NOT NULL CHECK (role IN ('teacher', 'staff', 'official', 'pupil', 'parent')),
     since             date NOT NULL,
     until             date,
@@ -95,32 +95,32 @@ CREATE TABLE @s.membership (
     PRIMARY KEY (person_id, org_id, role),
     CHECK (until IS NULL OR until >= since)
 );
-CREATE INDEX ON @s.membership (org_id, role);
-COMMENT ON TABLE @s.membership IS 'Who belongs to which organisation in which role: the registry (employees, pupils, parents, officials), with the dates they joined the organisation''s Sferum community.';
-COMMENT ON COLUMN @s.membership.person_id IS 'Person.';
-COMMENT ON COLUMN @s.membership.org_id IS 'Organisation.';
-COMMENT ON COLUMN @s.membership.role IS 'teacher (pedagogical worker), staff (other employee), official (authority staff), pupil, parent.';
-COMMENT ON COLUMN @s.membership.since IS 'First day in the registry (employment, enrolment).';
-COMMENT ON COLUMN @s.membership.until IS 'Last day in the registry; NULL = still there.';
-COMMENT ON COLUMN @s.membership.sferum_added_on IS 'Date the person was added to the organisation''s Sferum community; NULL = not added.';
-COMMENT ON COLUMN @s.membership.role_confirmed_on IS 'Date the teacher role was confirmed (verified profile together with community membership); NULL = not confirmed.';
+CREATE INDEX ON {{mart:I}}.membership (org_id, role);
+COMMENT ON TABLE {{mart:I}}.membership IS 'Who belongs to which organisation in which role: the registry (employees, pupils, parents, officials), with the dates they joined the organisation''s Sferum community.';
+COMMENT ON COLUMN {{mart:I}}.membership.person_id IS 'Person.';
+COMMENT ON COLUMN {{mart:I}}.membership.org_id IS 'Organisation.';
+COMMENT ON COLUMN {{mart:I}}.membership.role IS 'teacher (pedagogical worker), staff (other employee), official (authority staff), pupil, parent.';
+COMMENT ON COLUMN {{mart:I}}.membership.since IS 'First day in the registry (employment, enrolment).';
+COMMENT ON COLUMN {{mart:I}}.membership.until IS 'Last day in the registry; NULL = still there.';
+COMMENT ON COLUMN {{mart:I}}.membership.sferum_added_on IS 'Date the person was added to the organisation''s Sferum community; NULL = not added.';
+COMMENT ON COLUMN {{mart:I}}.membership.role_confirmed_on IS 'Date the teacher role was confirmed (verified profile together with community membership); NULL = not confirmed.';
 
-CREATE TABLE @s.stat_form (
-    org_id              bigint NOT NULL REFERENCES @s.organisation,
+CREATE TABLE {{mart:I}}.stat_form (
+    org_id              bigint NOT NULL REFERENCES {{mart:I}}.organisation,
     school_year         integer NOT NULL,
     pupils              integer NOT NULL DEFAULT 0 CHECK (pupils >= 0),
     staff_headcount     integer NOT NULL DEFAULT 0 CHECK (staff_headcount >= 0),
     authority_headcount integer NOT NULL DEFAULT 0 CHECK (authority_headcount >= 0),
     PRIMARY KEY (org_id, school_year)
 );
-COMMENT ON TABLE @s.stat_form IS 'Statistical-form counts per organisation and school year (ОО-1, СПО-1, ministry headcount).';
-COMMENT ON COLUMN @s.stat_form.org_id IS 'Organisation.';
-COMMENT ON COLUMN @s.stat_form.school_year IS 'School year by its starting year (2025 = 2025/2026).';
-COMMENT ON COLUMN @s.stat_form.pupils IS 'Pupils declared in the statistical forms (indicator 2 denominator: pupils x 2).';
-COMMENT ON COLUMN @s.stat_form.staff_headcount IS 'Employees declared in the statistical forms.';
-COMMENT ON COLUMN @s.stat_form.authority_headcount IS 'Actual headcount of an authority or subordinate body (ministry data; indicator 4 denominator).';
+COMMENT ON TABLE {{mart:I}}.stat_form IS 'Statistical-form counts per organisation and school year (ОО-1, СПО-1, ministry headcount).';
+COMMENT ON COLUMN {{mart:I}}.stat_form.org_id IS 'Organisation.';
+COMMENT ON COLUMN {{mart:I}}.stat_form.school_year IS 'School year by its starting year (2025 = 2025/2026).';
+COMMENT ON COLUMN {{mart:I}}.stat_form.pupils IS 'Pupils declared in the statistical forms (indicator 2 denominator: pupils x 2).';
+COMMENT ON COLUMN {{mart:I}}.stat_form.staff_headcount IS 'Employees declared in the statistical forms.';
+COMMENT ON COLUMN {{mart:I}}.stat_form.authority_headcount IS 'Actual headcount of an authority or subordinate body (ministry data; indicator 4 denominator).';
 
-CREATE TABLE @s.activity_daily (
+CREATE TABLE {{mart:I}}.activity_daily (
     person_id        bigint NOT NULL,
     day              date NOT NULL CHECK (isfinite(day)),
     platform         text NOT NULL CHECK (platform IN ('vk', 'national')),
@@ -128,58 +128,58 @@ CREATE TABLE @s.activity_daily (
     messages_read    integer NOT NULL DEFAULT 0 CHECK (messages_read >= 0),
     PRIMARY KEY (person_id, day, platform)
 );
-CREATE INDEX ON @s.activity_daily (day);
-COMMENT ON TABLE @s.activity_daily IS 'Daily activity per person and platform, by the region''s local calendar day.';
-COMMENT ON COLUMN @s.activity_daily.person_id IS 'Person.';
-COMMENT ON COLUMN @s.activity_daily.day IS 'Local calendar day; it belongs to the ISO week of that day.';
-COMMENT ON COLUMN @s.activity_daily.platform IS 'vk (VK Messenger) or national (the national messenger).';
-COMMENT ON COLUMN @s.activity_daily.messages_written IS 'Messages the person sent that day (every sent message counts one).';
-COMMENT ON COLUMN @s.activity_daily.messages_read IS 'Messages the person read that day.';
+CREATE INDEX ON {{mart:I}}.activity_daily (day);
+COMMENT ON TABLE {{mart:I}}.activity_daily IS 'Daily activity per person and platform, by the region''s local calendar day.';
+COMMENT ON COLUMN {{mart:I}}.activity_daily.person_id IS 'Person.';
+COMMENT ON COLUMN {{mart:I}}.activity_daily.day IS 'Local calendar day; it belongs to the ISO week of that day.';
+COMMENT ON COLUMN {{mart:I}}.activity_daily.platform IS 'vk (VK Messenger) or national (the national messenger).';
+COMMENT ON COLUMN {{mart:I}}.activity_daily.messages_written IS 'Messages the person sent that day (every sent message counts one).';
+COMMENT ON COLUMN {{mart:I}}.activity_daily.messages_read IS 'Messages the person read that day.';
 
-CREATE TABLE @s.chat (
+CREATE TABLE {{mart:I}}.chat (
     chat_id           bigint PRIMARY KEY,
-    org_id            bigint NOT NULL REFERENCES @s.organisation,
-    creator_person_id bigint NOT NULL REFERENCES @s.person,
+    org_id            bigint NOT NULL REFERENCES {{mart:I}}.organisation,
+    creator_person_id bigint NOT NULL REFERENCES {{mart:I}}.person,
     platform          text NOT NULL CHECK (platform IN ('vk', 'national')),
     created_on        date NOT NULL,
     closed_on         date
 );
-CREATE INDEX ON @s.chat (org_id);
-COMMENT ON TABLE @s.chat IS 'Chats, with the organisation and the person who created them.';
-COMMENT ON COLUMN @s.chat.chat_id IS 'Chat id.';
-COMMENT ON COLUMN @s.chat.org_id IS 'Organisation the chat belongs to.';
-COMMENT ON COLUMN @s.chat.creator_person_id IS 'Person who created the chat.';
-COMMENT ON COLUMN @s.chat.platform IS 'vk or national.';
-COMMENT ON COLUMN @s.chat.created_on IS 'Creation date.';
-COMMENT ON COLUMN @s.chat.closed_on IS 'Date the chat was closed: the first day without new messages; NULL = open.';
+CREATE INDEX ON {{mart:I}}.chat (org_id);
+COMMENT ON TABLE {{mart:I}}.chat IS 'Chats, with the organisation and the person who created them.';
+COMMENT ON COLUMN {{mart:I}}.chat.chat_id IS 'Chat id.';
+COMMENT ON COLUMN {{mart:I}}.chat.org_id IS 'Organisation the chat belongs to.';
+COMMENT ON COLUMN {{mart:I}}.chat.creator_person_id IS 'Person who created the chat.';
+COMMENT ON COLUMN {{mart:I}}.chat.platform IS 'vk or national.';
+COMMENT ON COLUMN {{mart:I}}.chat.created_on IS 'Creation date.';
+COMMENT ON COLUMN {{mart:I}}.chat.closed_on IS 'Date the chat was closed: the first day without new messages; NULL = open.';
 
-CREATE TABLE @s.chat_daily (
-    chat_id  bigint NOT NULL REFERENCES @s.chat,
+CREATE TABLE {{mart:I}}.chat_daily (
+    chat_id  bigint NOT NULL REFERENCES {{mart:I}}.chat,
     day      date NOT NULL CHECK (isfinite(day)),
     messages integer NOT NULL CHECK (messages >= 0),
     PRIMARY KEY (chat_id, day)
 );
-CREATE INDEX ON @s.chat_daily (day);
-COMMENT ON TABLE @s.chat_daily IS 'Messages per chat and local day.';
-COMMENT ON COLUMN @s.chat_daily.chat_id IS 'Chat.';
-COMMENT ON COLUMN @s.chat_daily.day IS 'Local calendar day.';
-COMMENT ON COLUMN @s.chat_daily.messages IS 'Messages written in the chat that day.';
+CREATE INDEX ON {{mart:I}}.chat_daily (day);
+COMMENT ON TABLE {{mart:I}}.chat_daily IS 'Messages per chat and local day.';
+COMMENT ON COLUMN {{mart:I}}.chat_daily.chat_id IS 'Chat.';
+COMMENT ON COLUMN {{mart:I}}.chat_daily.day IS 'Local calendar day.';
+COMMENT ON COLUMN {{mart:I}}.chat_daily.messages IS 'Messages written in the chat that day.';
 
-CREATE TABLE @s.milestone_progress (
-    region_code text NOT NULL REFERENCES @s.region,
+CREATE TABLE {{mart:I}}.milestone_progress (
+    region_code text NOT NULL REFERENCES {{mart:I}}.region,
     indicator   text NOT NULL,
     reported_on date NOT NULL,
     done        bigint NOT NULL CHECK (done >= 0),
     total       bigint NOT NULL CHECK (total >= done),
     PRIMARY KEY (region_code, indicator, reported_on)
 );
-COMMENT ON TABLE @s.milestone_progress IS 'Counts a DBA loads for the roadmap milestones (spec §4b: channels moved, staff trained, modules included); not computed from activity.';
-COMMENT ON COLUMN @s.milestone_progress.region_code IS 'Region.';
-COMMENT ON COLUMN @s.milestone_progress.indicator IS 'Milestone indicator code (kind milestone in sferum_kpi.target).';
-COMMENT ON COLUMN @s.milestone_progress.reported_on IS 'Date the counts refer to.';
-COMMENT ON COLUMN @s.milestone_progress.done IS 'Units done (channels moved, staff trained, organisations that included the module).';
-COMMENT ON COLUMN @s.milestone_progress.total IS 'All units.';
-$ddl$, '@s', s);
+COMMENT ON TABLE {{mart:I}}.milestone_progress IS 'Counts a DBA loads for the roadmap milestones (spec §4b: channels moved, staff trained, modules included); not computed from activity.';
+COMMENT ON COLUMN {{mart:I}}.milestone_progress.region_code IS 'Region.';
+COMMENT ON COLUMN {{mart:I}}.milestone_progress.indicator IS 'Milestone indicator code (kind milestone in sferum_kpi.target).';
+COMMENT ON COLUMN {{mart:I}}.milestone_progress.reported_on IS 'Date the counts refer to.';
+COMMENT ON COLUMN {{mart:I}}.milestone_progress.done IS 'Units done (channels moved, staff trained, organisations that included the module).';
+COMMENT ON COLUMN {{mart:I}}.milestone_progress.total IS 'All units.';
+$ddl$, jsonb_build_object('mart', mart_schema));
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.create_mart(name) IS

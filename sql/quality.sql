@@ -86,14 +86,11 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    m text := quote_ident(mart_schema);
-    v text := quote_ident(views_schema);
     scopes text;
-    sql text;
 BEGIN
     -- organisations in scope of each indicator whose denominator is a
     -- statistical-form figure, one branch per indicator
-    SELECT string_agg(format('SELECT %L::text AS indicator, o.org_id FROM @m.organisation o WHERE %s', d.indicator, d.org_scope),
+    SELECT string_agg(format('SELECT %L::text AS indicator, o.org_id FROM {{mart:I}}.organisation o WHERE %s', d.indicator, d.org_scope),
                       E'\n        UNION ALL ' ORDER BY d.indicator)
       INTO scopes
       FROM @extschema@.indicator_definition d WHERE d.counting = 'population';
@@ -101,21 +98,21 @@ BEGIN
     -- the fragments (the kind lists, state or municipal) and the mart schema
     scopes := @extschema@.expand_fragments(mart_schema, scopes);
 
-    sql := $q$
+    RETURN @extschema@.render($q$
 WITH reg AS MATERIALIZED (
     -- "today" of every region in its own time zone
-    SELECT r.region_code, r.name, (pg_catalog.now() AT TIME ZONE r.time_zone)::date AS today FROM @m.region r
+    SELECT r.region_code, r.name, (pg_catalog.now() AT TIME ZONE r.time_zone)::date AS today FROM {{mart:I}}.region r
 ), bounds AS MATERIALIZED (
     -- the days to look at for feed gaps and school years: the range within the
     -- mart's first and last activity day, the future left out (index on day)
-    SELECT (SELECT min(a.day) FROM @m.activity_daily a WHERE a.day >= @from) AS first_day,
-           (SELECT max(a.day) FROM @m.activity_daily a
-             WHERE a.day <= least(@to, (SELECT max(today) FROM reg))) AS last_day
+    SELECT (SELECT min(a.day) FROM {{mart:I}}.activity_daily a WHERE a.day >= {{from:S}}) AS first_day,
+           (SELECT max(a.day) FROM {{mart:I}}.activity_daily a
+             WHERE a.day <= least({{to:S}}, (SELECT max(today) FROM reg))) AS last_day
 ), days AS MATERIALIZED (
     -- per region and day: any activity row of a person of the region?  One
     -- probe of the day index per day, not a scan of the range's rows
     SELECT r.region_code, d.day::date AS day,
-           EXISTS (SELECT 1 FROM @m.activity_daily a JOIN @m.person p ON p.person_id = a.person_id
+           EXISTS (SELECT 1 FROM {{mart:I}}.activity_daily a JOIN {{mart:I}}.person p ON p.person_id = a.person_id
                    WHERE a.day = d.day::date AND p.region_code = r.region_code) AS active
     FROM reg r CROSS JOIN bounds b
     CROSS JOIN LATERAL generate_series(b.first_day::timestamp, least(b.last_day, r.today)::timestamp, interval '1 day') AS d(day)
@@ -124,9 +121,9 @@ WITH reg AS MATERIALIZED (
     -- anti join of the range's rows with the memberships: the only part of the
     -- checks that reads every row of the range), per person and week
     SELECT a.person_id, @extschema@.week_start(a.day) AS week, count(*) AS n, min(a.day) AS first_day, max(a.day) AS last_day
-    FROM @m.activity_daily a
-    WHERE @day_in(a.day)
-      AND NOT EXISTS (SELECT 1 FROM @m.membership md
+    FROM {{mart:I}}.activity_daily a
+    WHERE a.day >= {{from:S}} AND a.day <= coalesce({{to:S}}, 'infinity'::date)
+      AND NOT EXISTS (SELECT 1 FROM {{mart:I}}.membership md
                       WHERE md.person_id = a.person_id AND md.since <= a.day AND (md.until IS NULL OR md.until >= a.day))
     GROUP BY a.person_id, @extschema@.week_start(a.day)
 ), uncovered_week AS (
@@ -136,8 +133,8 @@ WITH reg AS MATERIALIZED (
     SELECT u.person_id, u.week, u.n, u.first_day, u.last_day, p.region_code,
            bool_or(mw.person_id IS NOT NULL) AS member_that_week
     FROM uncovered u
-    LEFT JOIN @m.person p ON p.person_id = u.person_id
-    LEFT JOIN @m.membership mw ON mw.person_id = u.person_id AND mw.since <= u.week + 6
+    LEFT JOIN {{mart:I}}.person p ON p.person_id = u.person_id
+    LEFT JOIN {{mart:I}}.membership mw ON mw.person_id = u.person_id AND mw.since <= u.week + 6
                               AND (mw.until IS NULL OR mw.until >= u.week)
     GROUP BY u.person_id, u.week, u.n, u.first_day, u.last_day, p.region_code
 ), span AS (
@@ -154,12 +151,12 @@ WITH reg AS MATERIALIZED (
     SELECT DISTINCT d.region_code, @extschema@.school_year(d.day) AS school_year
     FROM days d WHERE d.active
 ), form_scope AS (
-        @scopes
+        {{scopes:S}}
 ), latest_week AS (
     -- the latest complete week of each region in the store, within the range
     SELECT l.region_code, max(l.week_start) FILTER (WHERE l.complete) AS week_start
-    FROM @v.refresh_log l
-    WHERE l.week_start >= @extschema@.week_start(@from) AND l.week_start <= coalesce(@to, 'infinity')
+    FROM {{views:I}}.refresh_log l
+    WHERE l.week_start >= @extschema@.week_start({{from:S}}) AND l.week_start <= coalesce({{to:S}}, 'infinity')
     GROUP BY l.region_code
 ), findings AS (
     -- 1. numerator above the statistical form (organisation level, latest complete week)
@@ -173,12 +170,12 @@ WITH reg AS MATERIALIZED (
                  (array_agg(s.numerator ORDER BY s.numerator - s.denominator DESC, s.platform))[1] AS numerator,
                  (array_agg(s.denominator ORDER BY s.numerator - s.denominator DESC, s.platform))[1] AS denominator,
                  string_agg(s.platform, ', ' ORDER BY s.platform) AS platforms
-          FROM @v.store s
+          FROM {{views:I}}.store s
           JOIN latest_week lw ON lw.region_code = s.region_code AND lw.week_start = s.week_start
           WHERE s.level = 'organisation' AND s.numerator > s.denominator
             AND s.indicator IN (SELECT d.indicator FROM @extschema@.indicator_definition d WHERE d.counting = 'population')
           GROUP BY s.region_code, s.org_id, s.indicator, s.week_start) x
-    LEFT JOIN @m.organisation og ON og.org_id = x.org_id
+    LEFT JOIN {{mart:I}}.organisation og ON og.org_id = x.org_id
     UNION ALL
     -- 2. and 3. activity on a day no membership covers: no membership that week at all, or one on other days
     SELECT CASE WHEN u.member_that_week THEN 'activity_outside_membership' ELSE 'activity_without_membership' END,
@@ -192,7 +189,7 @@ WITH reg AS MATERIALIZED (
     -- 4. no municipality, not a regional body
     SELECT 'org_without_municipality', format('%s (org_id %s)', o.name, o.org_id), 1, NULL, NULL, NULL, o.region_code, o.org_id,
            format('kind %s, %s, region %s', o.kind, o.ownership, o.region_code)
-    FROM @m.organisation o
+    FROM {{mart:I}}.organisation o
     WHERE o.municipality_id IS NULL AND o.kind NOT IN ('roiv', 'subordinate', 'dpo')
     UNION ALL
     -- 5. in scope of a statistical-form indicator, no form for a school year with activity
@@ -201,9 +198,9 @@ WITH reg AS MATERIALIZED (
            1, NULL, make_date(y.school_year, 9, 1), make_date(y.school_year + 1, 8, 31), o.region_code, o.org_id,
            format('kind %s; denominator 0 in %s', o.kind, string_agg(fs.indicator, ', ' ORDER BY fs.indicator))
     FROM form_scope fs
-    JOIN @m.organisation o ON o.org_id = fs.org_id
+    JOIN {{mart:I}}.organisation o ON o.org_id = fs.org_id
     JOIN active_year y ON y.region_code = o.region_code
-    WHERE NOT EXISTS (SELECT 1 FROM @m.stat_form sf WHERE sf.org_id = o.org_id AND sf.school_year = y.school_year)
+    WHERE NOT EXISTS (SELECT 1 FROM {{mart:I}}.stat_form sf WHERE sf.org_id = o.org_id AND sf.school_year = y.school_year)
     GROUP BY o.org_id, o.name, o.kind, o.region_code, y.school_year
     UNION ALL
     -- 6. days without any activity row of a region between its first and last day
@@ -220,18 +217,18 @@ WITH reg AS MATERIALIZED (
     SELECT 'duplicate_day', 'activity_daily', sum(x.n - 1), count(DISTINCT x.person_id), min(x.day), max(x.day), NULL, NULL,
            format('%s (person_id, day, platform) keys with more than one row', count(*))
     FROM (SELECT a.person_id, a.day, a.platform, count(*) AS n
-          FROM @m.activity_daily a
-          WHERE @day_in(a.day)
-            AND NOT @extschema@.has_unique_key(@act_rel, '{person_id,day,platform}')
+          FROM {{mart:I}}.activity_daily a
+          WHERE a.day >= {{from:S}} AND a.day <= coalesce({{to:S}}, 'infinity'::date)
+            AND NOT @extschema@.has_unique_key({{activity_daily:L}}::regclass, '{person_id,day,platform}')
           GROUP BY a.person_id, a.day, a.platform HAVING count(*) > 1) x
     HAVING count(*) > 0
     UNION ALL
     SELECT 'duplicate_day', 'chat_daily', sum(x.n - 1), NULL, min(x.day), max(x.day), NULL, NULL,
            format('%s (chat_id, day) keys with more than one row', count(*))
     FROM (SELECT c.chat_id, c.day, count(*) AS n
-          FROM @m.chat_daily c
-          WHERE @day_in(c.day)
-            AND NOT @extschema@.has_unique_key(@chat_rel, '{chat_id,day}')
+          FROM {{mart:I}}.chat_daily c
+          WHERE c.day >= {{from:S}} AND c.day <= coalesce({{to:S}}, 'infinity'::date)
+            AND NOT @extschema@.has_unique_key({{chat_daily:L}}::regclass, '{chat_id,day}')
           GROUP BY c.chat_id, c.day HAVING count(*) > 1) x
     HAVING count(*) > 0
     UNION ALL
@@ -240,29 +237,29 @@ WITH reg AS MATERIALIZED (
     SELECT 'future_day', format('%s (region %s): activity_daily', coalesce(r.name, 'unknown region'), coalesce(p.region_code, '?')),
            count(*), count(DISTINCT a.person_id), min(a.day), max(a.day), p.region_code, NULL,
            format('%s activity row(s) after %s', count(*), @extschema@.iso_day(coalesce(r.today, (SELECT max(today) FROM reg))))
-    FROM @m.activity_daily a
-    LEFT JOIN @m.person p ON p.person_id = a.person_id
+    FROM {{mart:I}}.activity_daily a
+    LEFT JOIN {{mart:I}}.person p ON p.person_id = a.person_id
     LEFT JOIN reg r ON r.region_code = p.region_code
     WHERE a.day > (SELECT min(today) FROM reg)
-      AND @day_in(a.day)
+      AND a.day >= {{from:S}} AND a.day <= coalesce({{to:S}}, 'infinity'::date)
       AND a.day > coalesce(r.today, (SELECT max(today) FROM reg))
     GROUP BY p.region_code, r.name, r.today
     UNION ALL
     SELECT 'future_day', format('%s (region %s): chat_daily', r.name, o.region_code),
            count(*), NULL, min(c.day), max(c.day), o.region_code, NULL,
            format('%s chat row(s) after %s', count(*), @extschema@.iso_day(r.today))
-    FROM @m.chat_daily c
-    JOIN @m.chat ch ON ch.chat_id = c.chat_id
-    JOIN @m.organisation o ON o.org_id = ch.org_id
+    FROM {{mart:I}}.chat_daily c
+    JOIN {{mart:I}}.chat ch ON ch.chat_id = c.chat_id
+    JOIN {{mart:I}}.organisation o ON o.org_id = ch.org_id
     JOIN reg r ON r.region_code = o.region_code
     WHERE c.day > (SELECT min(today) FROM reg)
-      AND @day_in(c.day)
+      AND c.day >= {{from:S}} AND c.day <= coalesce({{to:S}}, 'infinity'::date)
       AND c.day > r.today
     GROUP BY o.region_code, r.name, r.today
 ), checks (check_code, severity, rank, scope) AS (
     -- what each check looked at: the detail of its row when it found nothing
     SELECT c.*
-    FROM (SELECT format('%s .. %s', @extschema@.iso_day(@from), coalesce(@extschema@.iso_day(@to), 'infinity')) AS days,
+    FROM (SELECT format('%s .. %s', @extschema@.iso_day({{from:S}}), coalesce(@extschema@.iso_day({{to:S}}), 'infinity')) AS days,
                  (SELECT string_agg(format('%s of region %s', @extschema@.iso_day(lw.week_start), lw.region_code), ', ' ORDER BY lw.region_code)
                     FROM latest_week lw WHERE lw.week_start IS NOT NULL) AS weeks) w
     CROSS JOIN LATERAL (VALUES
@@ -274,8 +271,8 @@ WITH reg AS MATERIALIZED (
         ('school_without_stat_form', 'error', 1, 'statistical forms of the school years with activity in ' || w.days),
         ('feed_gap_day', 'error', 1, 'activity of ' || w.days || ', per region'),
         ('duplicate_day', 'error', 1,
-         CASE WHEN @extschema@.has_unique_key(@act_rel, '{person_id,day,platform}')
-               AND @extschema@.has_unique_key(@chat_rel, '{chat_id,day}')
+         CASE WHEN @extschema@.has_unique_key({{activity_daily:L}}::regclass, '{person_id,day,platform}')
+               AND @extschema@.has_unique_key({{chat_daily:L}}::regclass, '{chat_id,day}')
               THEN 'the unique keys of activity_daily (person_id, day, platform) and chat_daily (chat_id, day): none possible'
               ELSE 'rows of ' || w.days END),
         ('future_day', 'error', 1, 'activity and chat rows of ' || w.days)) AS c
@@ -284,20 +281,16 @@ SELECT c.check_code AS "check", lc.ru AS check_ru, c.severity, f.object, coalesc
        f.people, f.first_day, f.last_day, f.region_code, f.org_id,
        coalesce(f.detail, 'nothing found; checked ' || c.scope) AS detail,
        lf.en AS fix, lf.ru AS fix_ru,
-       @from AS checked_from, coalesce(@to, 'infinity'::date) AS checked_to
+       {{from:S}} AS checked_from, coalesce({{to:S}}, 'infinity'::date) AS checked_to
 FROM checks c
 LEFT JOIN findings f ON f.check_code = c.check_code
 LEFT JOIN @extschema@.label lc ON lc.kind = 'quality_check' AND lc.code = c.check_code
 LEFT JOIN @extschema@.label lf ON lf.kind = 'quality_fix' AND lf.code = c.check_code
-ORDER BY f.count IS NULL, c.rank, f.count DESC, c.check_code, f.object$q$;
-    sql := regexp_replace(sql, '@day_in\(([a-z_.]+)\)', '\1 >= @from AND \1 <= coalesce(@to, ''infinity''::date)', 'g');
-    RETURN replace(replace(replace(replace(replace(replace(replace(sql,
-        '@scopes', scopes),
-        '@from', from_sql), '@to', coalesce(to_sql, 'NULL::date')),
-        '@act_rel', quote_literal(m || '.activity_daily') || '::regclass'),
-        '@chat_rel', quote_literal(m || '.chat_daily') || '::regclass'),
-        '@m.', m || '.'),
-        '@v.', v || '.');
+ORDER BY f.count IS NULL, c.rank, f.count DESC, c.check_code, f.object$q$,
+        jsonb_build_object('scopes', scopes, 'from', from_sql, 'to', coalesce(to_sql, 'NULL::date'),
+                           'activity_daily', format('%I.activity_daily', mart_schema),
+                           'chat_daily', format('%I.chat_daily', mart_schema),
+                           'mart', mart_schema, 'views', views_schema));
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.quality_sql(name, name, text, text) IS
@@ -341,7 +334,6 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    m text := quote_ident(mart_schema);
     v text := quote_ident(views_schema);
     create_view constant text := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
     activity_indicators text;
@@ -357,10 +349,12 @@ BEGIN
 
     -- data_quality: the window is the last quality_weeks weeks up to the latest
     -- activity day that is not in the future of any region, and every day after
-    EXECUTE format('%s %s.data_quality AS %s', create_view, v, @extschema@.quality_sql(mart_schema, views_schema, $r$
+    EXECUTE format('%s %s.data_quality AS %s', create_view, v, @extschema@.quality_sql(mart_schema, views_schema,
+        @extschema@.render($r$
 (SELECT @extschema@.week_start(max(w.day)) - 7 * (@extschema@.quality_setting('sferum_kpi.quality_weeks', 4, 1, 520) - 1)
-   FROM @m.activity_daily w
-  WHERE w.day <= (SELECT max((pg_catalog.now() AT TIME ZONE wr.time_zone)::date) FROM @m.region wr))$r$,
+   FROM {{mart:I}}.activity_daily w
+  WHERE w.day <= (SELECT max((pg_catalog.now() AT TIME ZONE wr.time_zone)::date) FROM {{mart:I}}.region wr))$r$,
+            jsonb_build_object('mart', mart_schema)),
         NULL));
     EXECUTE format('COMMENT ON VIEW %s.data_quality IS %L', v,
         'Data-quality checks of the mart and the KPI store, for the DBA after every load: one row per check and offending object, the worst first; a check that finds nothing shows one row with count 0. Activity is checked over the last sferum_kpi.quality_weeks weeks (default 4) up to the latest activity day that is not in the future, and every day after it; sferum_kpi.data_quality(views_schema, from_day, to_day) checks any range. Aggregates only: no person id.');
@@ -388,30 +382,30 @@ BEGIN
     SELECT coalesce(string_agg(quote_literal(d.indicator), ', ' ORDER BY d.indicator), 'NULL')
       INTO activity_indicators
       FROM @extschema@.indicator_definition d WHERE d.unit = 'person' AND d.per_platform;
-    EXECUTE replace(replace(replace(replace(format($v$
-%1$s @v.not_started AS
+    EXECUTE @extschema@.render($v$
+{{create_view:S}} {{views:I}}.not_started AS
 SELECT wk.week_start, n.region_code, n.municipality_id,
        CASE WHEN n.municipality_id IS NULL THEN rb.ru ELSE mu.name END AS municipality_name,
        n.org_id, og.name AS org_name, n.org_kind, k.ru AS org_kind_ru,
        n.status, st.ru AS status_ru, n.people, n.last_active_week, n.silent_weeks
-FROM (SELECT DISTINCT l.week_start FROM @v.refresh_log l) wk
+FROM (SELECT DISTINCT l.week_start FROM {{views:I}}.refresh_log l) wk
 CROSS JOIN LATERAL (
     WITH silent AS (
         -- organisations in scope this week with no activity in any of the
         -- indicators, and enough people to be listed (small cells are not)
         SELECT s.region_code, s.municipality_id, s.org_id, s.org_kind, max(s.denominator) AS people
-        FROM @v.store s
-        WHERE s.week_start = wk.week_start AND s.level = 'organisation' AND s.indicator IN (@ind)
-          AND s.platform = CASE WHEN @x.school_year(wk.week_start) >= 2025 THEN 'national' ELSE 'vk' END
+        FROM {{views:I}}.store s
+        WHERE s.week_start = wk.week_start AND s.level = 'organisation' AND s.indicator IN ({{indicators:S}})
+          AND s.platform = CASE WHEN @extschema@.school_year(wk.week_start) >= 2025 THEN 'national' ELSE 'vk' END
         GROUP BY s.region_code, s.municipality_id, s.org_id, s.org_kind
-        HAVING max(s.numerator) = 0 AND max(s.denominator) >= %2$s
+        HAVING max(s.numerator) = 0 AND max(s.denominator) >= {{min_cell:L}}
     ), earlier AS (
         -- their earlier weeks in the store, each judged on its own monitored platform
         SELECT p.org_id, p.week_start, max(p.numerator) > 0 AS active,
-               p.week_start >= make_date(@x.school_year(wk.week_start), 9, 1) AS this_year
-        FROM @v.store p
-        WHERE p.week_start < wk.week_start AND p.level = 'organisation' AND p.indicator IN (@ind)
-          AND p.platform = CASE WHEN @x.school_year(p.week_start) >= 2025 THEN 'national' ELSE 'vk' END
+               p.week_start >= make_date(@extschema@.school_year(wk.week_start), 9, 1) AS this_year
+        FROM {{views:I}}.store p
+        WHERE p.week_start < wk.week_start AND p.level = 'organisation' AND p.indicator IN ({{indicators:S}})
+          AND p.platform = CASE WHEN @extschema@.school_year(p.week_start) >= 2025 THEN 'national' ELSE 'vk' END
           AND p.org_id IN (SELECT silent.org_id FROM silent)
         GROUP BY p.org_id, p.week_start
     ), history AS (
@@ -432,13 +426,14 @@ CROSS JOIN LATERAL (
     FROM silent c
     LEFT JOIN history h ON h.org_id = c.org_id
 ) n
-LEFT JOIN @m.municipality mu ON mu.municipality_id = n.municipality_id
-LEFT JOIN @m.organisation og ON og.org_id = n.org_id
-LEFT JOIN @x.label k ON k.kind = 'org_kind' AND k.code = n.org_kind
-LEFT JOIN @x.label st ON st.kind = 'activity_status' AND st.code = n.status
-LEFT JOIN @x.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
-WHERE n.status = 'not_started' OR n.silent_weeks >= @x.quality_setting('sferum_kpi.quiet_weeks', 2, 1, 520)$v$, create_view, min_cell),
-        '@ind', activity_indicators), '@v.', v || '.'), '@m.', m || '.'), '@x.', '@extschema@.');
+LEFT JOIN {{mart:I}}.municipality mu ON mu.municipality_id = n.municipality_id
+LEFT JOIN {{mart:I}}.organisation og ON og.org_id = n.org_id
+LEFT JOIN @extschema@.label k ON k.kind = 'org_kind' AND k.code = n.org_kind
+LEFT JOIN @extschema@.label st ON st.kind = 'activity_status' AND st.code = n.status
+LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
+WHERE n.status = 'not_started' OR n.silent_weeks >= @extschema@.quality_setting('sferum_kpi.quiet_weeks', 2, 1, 520)$v$,
+        jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema,
+                           'indicators', activity_indicators, 'min_cell', min_cell));
     EXECUTE format('COMMENT ON VIEW %s.not_started IS %L', v, format(
         'Per stored week, the organisations in scope with no activity on the monitored platform (vk up to school year 2024/2025, national from 2025/2026): numerator 0 in every store row of organisation level of the indicators that count people per platform (%s) whose scope holds the organisation. not_started: no activity this week nor in any earlier week of the school year; gone_quiet: active earlier in the school year, silent for the last sferum_kpi.quiet_weeks stored weeks (default 2). Organisations with fewer than %s people in scope are not listed (small cells).',
         (SELECT string_agg(d.indicator, ', ' ORDER BY d.indicator) FROM @extschema@.indicator_definition d

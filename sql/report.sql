@@ -230,16 +230,16 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     v text := quote_ident(views_schema);
-    m text;
+    mart name;
     rows_html text;
     not_in_force boolean;
 BEGIN
-    SELECT quote_ident(s.mart_schema) INTO m FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
+    SELECT s.mart_schema INTO mart FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
     -- the rows of <views>.dashboard for this week: every indicator with a target
     -- (computed ones from the region level of the store on the monitored platform,
     -- milestones from the latest counts loaded by the week's Sunday), the target of
     -- the week, the previous week and the last 8 weeks
-    EXECUTE replace(replace($q$
+    EXECUTE @extschema@.render($q$
 WITH ind AS (
     SELECT DISTINCT ON (t.indicator) t.indicator, t.kind, t.title_ru
     FROM @extschema@.target t
@@ -256,20 +256,20 @@ WITH ind AS (
            s.target_stage, s.target_deadline, s.target_comparison, s.target_threshold, s.target_met, s.target_due,
            s.target_in_force, s.short_by,
            (SELECT CASE WHEN p.denominator > 0 THEN LEAST(p.numerator, p.denominator)::double precision / p.denominator END
-              FROM @v.store p
+              FROM {{views:I}}.store p
              WHERE p.week_start = $2 - 7 AND p.indicator = c.indicator AND p.platform = c.platform
                AND p.level = 'region' AND p.region_code = $1) AS previous_share,
            (SELECT array_agg(CASE WHEN h.denominator > 0 THEN LEAST(h.numerator, h.denominator)::double precision / h.denominator END
                              ORDER BY g.k DESC)
               FROM generate_series(7, 0, -1) AS g(k)
-              LEFT JOIN @v.store h ON h.week_start = $2 - 7 * g.k AND h.indicator = c.indicator AND h.platform = c.platform
+              LEFT JOIN {{views:I}}.store h ON h.week_start = $2 - 7 * g.k AND h.indicator = c.indicator AND h.platform = c.platform
                                   AND h.level = 'region' AND h.region_code = $1) AS trend
     FROM cur c
-    LEFT JOIN @v.store s ON c.kind = 'computed' AND s.week_start = $2 AND s.indicator = c.indicator
+    LEFT JOIN {{views:I}}.store s ON c.kind = 'computed' AND s.week_start = $2 AND s.indicator = c.indicator
                         AND s.platform = c.platform AND s.level = 'region' AND s.region_code = $1
 ), ms AS (
     SELECT v.indicator,
-           (SELECT @extschema@.kpi_ratio(mp.done, mp.total) FROM @m.milestone_progress mp
+           (SELECT @extschema@.kpi_ratio(mp.done, mp.total) FROM {{mart:I}}.milestone_progress mp
              WHERE mp.region_code = $1 AND mp.indicator = v.indicator AND mp.reported_on <= $2 + 6
              ORDER BY mp.reported_on DESC LIMIT 1) AS value
     FROM val v WHERE v.kind = 'milestone'
@@ -326,7 +326,7 @@ SELECT string_agg(format(
            '' ORDER BY d.kind, d.deadline DESC NULLS LAST, d.indicator),
        bool_or(NOT d.in_force)
 FROM d
-$q$, '@v.', v || '.'), '@m.', m || '.')
+$q$, jsonb_build_object('views', views_schema, 'mart', mart))
     INTO rows_html, not_in_force USING region_code, week;
 
     RETURN '<table class="dashboard"><thead><tr><th>Показатель</th><th>Платформа</th><th>Значение</th>'
@@ -477,7 +477,7 @@ DECLARE
     caption text;
     note text;
 BEGIN
-    FOR r IN EXECUTE replace($q$
+    FOR r IN EXECUTE @extschema@.render($q$
 WITH fc AS (
     SELECT * FROM jsonb_to_recordset(coalesce($3, '[]'::jsonb)) AS f(indicator text, title_ru text, level text, region_code text, municipality_id bigint, municipality_name text,
                    platform text, week_start date, share double precision, stage integer, deadline date, threshold double precision,
@@ -496,7 +496,7 @@ WITH fc AS (
            array_agg(s.target_threshold ORDER BY w.week) AS thresholds
     FROM ind i
     CROSS JOIN generate_series($4::timestamp, $2::timestamp, interval '7 days') AS w(week)
-    LEFT JOIN @v.store s ON s.week_start = w.week::date AND s.indicator = i.indicator AND s.platform = i.platform
+    LEFT JOIN {{views:I}}.store s ON s.week_start = w.week::date AND s.indicator = i.indicator AND s.platform = i.platform
                         AND s.level = 'region' AND s.region_code = $1
     GROUP BY i.indicator
 )
@@ -506,11 +506,11 @@ SELECT i.indicator, i.title_ru, i.platform, se.weeks, se.shares, se.thresholds,
        f.needed_weekly_gain_pp, f.verdict, f.verdict_ru
 FROM ind i
 JOIN series se ON se.indicator = i.indicator
-LEFT JOIN @v.store c ON c.week_start = $2 AND c.indicator = i.indicator AND c.platform = i.platform
+LEFT JOIN {{views:I}}.store c ON c.week_start = $2 AND c.indicator = i.indicator AND c.platform = i.platform
                     AND c.level = 'region' AND c.region_code = $1
 LEFT JOIN fc f ON f.indicator = i.indicator AND f.platform = i.platform
 ORDER BY c.target_deadline DESC NULLS LAST, i.indicator
-$q$, '@v.', v || '.') USING region_code, week, forecast, first_week LOOP
+$q$, jsonb_build_object('views', views_schema)) USING region_code, week, forecast, first_week LOOP
         caption := r.title_ru || ' — ' || CASE r.platform WHEN 'vk' THEN 'VK Мессенджер' WHEN 'national' THEN 'национальный мессенджер'
                                                          ELSE 'все платформы' END;
         note := format('Неделя %s: <b>%s</b>. ', to_char(week, 'DD.MM.YYYY'), @extschema@.report_pct(r.shares[cardinality(r.shares)]));
@@ -644,10 +644,10 @@ BEGIN
     IF to_regclass(v || '.rankings') IS NULL THEN
         RETURN @extschema@.report_missing(views_schema, 'rankings');
     END IF;
-    FOR r IN EXECUTE replace(replace($q$
+    FOR r IN EXECUTE @extschema@.render($q$
 WITH k AS MATERIALIZED (
     SELECT k0.*, CASE WHEN k0.change_pp > 0.05 THEN 'up' WHEN k0.change_pp < -0.05 THEN 'down' ELSE '' END AS dir
-    FROM @v.rankings k0
+    FROM {{views:I}}.rankings k0
     WHERE k0.week_start = $2 AND k0.region_code = $1 AND k0.indicator = ANY ($3)
       AND (k0.platform = 'any' OR k0.platform = $4) AND k0.level IN ('municipality', 'organisation')
 )
@@ -686,19 +686,19 @@ SELECT d.indicator, d.title_ru,
        (SELECT count(*) FROM k WHERE k.indicator = d.indicator AND k.level = 'organisation' AND k.rank IS NOT NULL
                                  AND k.rag IS DISTINCT FROM 'green') AS n_org_behind,
        (SELECT string_agg(x.line, '' ORDER BY x.level, x.change_pp DESC, x.name) FROM (
-            SELECT k.level, k.change_pp, coalesce(k.org_name, k.municipality_name) AS name, @mover_line AS line,
+            SELECT k.level, k.change_pp, coalesce(k.org_name, k.municipality_name) AS name, {{mover_line:S}} AS line,
                    row_number() OVER (PARTITION BY k.level ORDER BY k.change_pp DESC, k.rank) AS n
               FROM k WHERE k.indicator = d.indicator AND k.mover = 'top') x
          WHERE x.n <= $7) AS rises,
        (SELECT string_agg(x.line, '' ORDER BY x.level, x.change_pp, x.name) FROM (
-            SELECT k.level, k.change_pp, coalesce(k.org_name, k.municipality_name) AS name, @mover_line AS line,
+            SELECT k.level, k.change_pp, coalesce(k.org_name, k.municipality_name) AS name, {{mover_line:S}} AS line,
                    row_number() OVER (PARTITION BY k.level ORDER BY k.change_pp, k.rank) AS n
               FROM k WHERE k.indicator = d.indicator AND k.mover = 'bottom') x
          WHERE x.n <= $7) AS falls
 FROM @extschema@.indicator_definition d
 WHERE d.indicator = ANY ($3)
 ORDER BY array_position($3, d.indicator)
-$q$, '@v.', v || '.'), '@mover_line', mover_line) USING region_code, week, main, monitored, part, orgs, movers, row_fmt LOOP
+$q$, jsonb_build_object('views', views_schema, 'mover_line', mover_line)) USING region_code, week, main, monitored, part, orgs, movers, row_fmt LOOP
         html := html || format('<div class="ranking" data-indicator="%s"><h3>%s</h3>', @extschema@.report_escape(r.indicator), @extschema@.report_escape(r.title_ru));
         IF r.n_muni = 0 THEN
             html := html || '<p>Нет ранжированных муниципалитетов за эту неделю.</p>';
@@ -878,16 +878,16 @@ DECLARE
     items text := '';
 BEGIN
     -- the computed indicators' judgement of the week (region level of the store, as the dashboard)
-    EXECUTE replace($q$
+    EXECUTE @extschema@.render($q$
 SELECT count(*) AS n, count(*) FILTER (WHERE s.target_met) AS met,
        count(*) FILTER (WHERE NOT s.target_met AND s.target_due) AS missed,
        count(*) FILTER (WHERE NOT s.target_met AND NOT s.target_due) AS behind,
        count(*) FILTER (WHERE s.target_met IS NULL) AS unknown
 FROM @extschema@.indicator_definition d
-JOIN @v.store s ON s.indicator = d.indicator AND s.week_start = $2 AND s.level = 'region' AND s.region_code = $1
+JOIN {{views:I}}.store s ON s.indicator = d.indicator AND s.week_start = $2 AND s.level = 'region' AND s.region_code = $1
                AND s.platform = CASE WHEN d.per_platform THEN $3 ELSE 'any' END
 WHERE s.target_stage IS NOT NULL
-$q$, '@v.', v || '.') INTO st USING region_code, week, monitored;
+$q$, jsonb_build_object('views', views_schema)) INTO st USING region_code, week, monitored;
     items := items || format('<li data-summary="targets">Показатели по данным активности, с целью: <b>%s</b>; выполнено — <b>%s</b>, не выполнено в срок — <b>%s</b>, '
                              'не выполнено до срока — <b>%s</b>, нет данных — <b>%s</b>.</li>', st.n, st.met, st.missed, st.behind, st.unknown);
     IF forecast IS NOT NULL THEN

@@ -24,8 +24,10 @@ DECLARE
     m text := quote_ident(mart_schema);
     s text := quote_ident(shard_schema);
     r record;
+    base jsonb;
     body text;
     facts text;
+    week_columns constant jsonb := '{"monday": "wk.week_start", "sunday": "(wk.week_start + 6)"}';
     -- rebuild_views(): the DBA's views (never extension members) are replaced in place
     create_view constant text := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
 BEGIN
@@ -35,10 +37,6 @@ BEGIN
     IF mart_schema = '' OR shard_schema = '' THEN
         RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
     END IF;
-    IF concat(mart_schema, shard_schema) ~ '[@:$]' THEN
-        RAISE EXCEPTION 'schema names must not contain @, : or $ (the view templates use them as placeholders)'
-            USING ERRCODE = '22023';
-    END IF;
     IF to_regclass(format('%s.activity_daily', m)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
             USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
@@ -46,13 +44,13 @@ BEGIN
     IF to_regnamespace(quote_ident(shard_schema)) IS NULL THEN
         EXECUTE format('CREATE SCHEMA %s', s);
     END IF;
-    -- every indicator's base rows of one week, tagged with the indicator
-    SELECT string_agg(format('SELECT %L::text AS indicator, %L::text AS counting, q.region_code, q.platform, '
-                             'q.unit_id, q.active, q.population FROM (%s) q WHERE q.region_code = $R',
-                             b.indicator, b.counting, b.base_sql), E'\n    UNION ALL\n    ')
-      INTO body
+    -- every indicator's base rows of one week (the lateral parameter
+    -- wk.week_start), tagged with the indicator
+    SELECT coalesce(jsonb_agg(jsonb_build_object('indicator', b.indicator, 'counting', b.counting,
+                                                 'base_rows', @extschema@.render(b.base_sql, week_columns))
+                              ORDER BY b.indicator), '[]')
+      INTO base
       FROM @extschema@.kpi_base_rows(mart_schema) b;
-    body := replace(replace(body, ':W', 'wk.week_start'), ':E', '(wk.week_start + 6)');
 
     FOR r IN EXECUTE format('SELECT region_code FROM %s.region ORDER BY region_code', m) LOOP
         IF r.region_code !~ '^[A-Za-z0-9_]{1,50}$' THEN
@@ -72,32 +70,42 @@ BEGIN
             RAISE EXCEPTION 'shard view %.% already exists', shard_schema, 'facts_' || r.region_code
                 USING ERRCODE = '42P07', HINT = 'A region is held by one data mart; drop the old views to rebuild them.';
         END IF;
-        EXECUTE format($v$
-%5$s %1$s.%2$I AS
+        -- the region's rows of each indicator
+        SELECT string_agg(@extschema@.render(
+                   'SELECT {{indicator:L}}::text AS indicator, {{counting:L}}::text AS counting, q.region_code, q.platform, '
+                   'q.unit_id, q.active, q.population FROM ({{base_rows:S}}) q WHERE q.region_code = {{region:L}}',
+                   i.value || jsonb_build_object('region', r.region_code)), E'\n    UNION ALL\n    ')
+          INTO body
+          FROM jsonb_array_elements(base) i;
+        EXECUTE @extschema@.render($v$
+{{create_view:S}} {{shard:I}}.{{view:I}} AS
 SELECT wk.week_start, b.indicator, b.counting, b.region_code, b.platform, b.unit_id, b.active, b.population
 FROM (SELECT w::date AS week_start
-      FROM generate_series((SELECT @extschema@.week_start(min(d.day)) FROM %3$s.activity_daily d)::timestamp,
-                           (SELECT max(d.day) FROM %3$s.activity_daily d)::timestamp,
+      FROM generate_series((SELECT @extschema@.week_start(min(d.day)) FROM {{mart:I}}.activity_daily d)::timestamp,
+                           (SELECT max(d.day) FROM {{mart:I}}.activity_daily d)::timestamp,
                            interval '7 days') AS w) wk
 CROSS JOIN LATERAL (
-    %4$s
-) b$v$, s, facts, m, replace(body, '$R', quote_literal(r.region_code)), create_view);
+    {{body:S}}
+) b$v$, jsonb_build_object('create_view', create_view, 'shard', shard_schema, 'view', facts, 'mart', mart_schema,
+                           'body', coalesce(body, 'SELECT NULL::text, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::boolean, NULL::bigint WHERE false')));
         INSERT INTO @extschema@.person_level_object (schema_name, object_name, reason)
         VALUES (shard_schema, facts, 'shard view: per-week base rows of every indicator, one row per person, organisation or chat')
         ON CONFLICT DO NOTHING;
         EXECUTE format('COMMENT ON VIEW %s.%I IS %L', s, facts,
             format('Shard view of region %s: per-week base rows of every indicator (one row per unit and group; unit_id is a person, organisation or chat id). Person-level: for the coordinator''s postgres_fdw user mapping only, never for BI roles.', r.region_code));
-        EXECUTE format($v$
-%5$s %1$s.%2$I AS
+        EXECUTE @extschema@.render($v$
+{{create_view:S}} {{shard:I}}.{{view:I}} AS
 SELECT r.region_code, r.name, r.time_zone,
        (SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'sferum_kpi') AS sferum_kpi_version,
        -- people with a membership here whose home region is another one: the
        -- only people the national totals could count in two regions
-       (SELECT count(DISTINCT mb.person_id) FROM %3$s.membership mb
-          JOIN %3$s.organisation o ON o.org_id = mb.org_id
-          JOIN %3$s.person p ON p.person_id = mb.person_id
+       (SELECT count(DISTINCT mb.person_id) FROM {{mart:I}}.membership mb
+          JOIN {{mart:I}}.organisation o ON o.org_id = mb.org_id
+          JOIN {{mart:I}}.person p ON p.person_id = mb.person_id
          WHERE o.region_code = r.region_code AND p.region_code <> r.region_code) AS cross_region_people
-FROM %3$s.region r WHERE r.region_code = %4$L$v$, s, 'region_' || r.region_code, m, r.region_code, create_view);
+FROM {{mart:I}}.region r WHERE r.region_code = {{region:L}}$v$,
+            jsonb_build_object('create_view', create_view, 'shard', shard_schema, 'view', 'region_' || r.region_code,
+                               'mart', mart_schema, 'region', r.region_code));
         EXECUTE format('COMMENT ON VIEW %s.%I IS %L', s, 'region_' || r.region_code,
             format('Shard view of region %s: its name, time zone, the sferum_kpi version of this shard (checked by attach_shard on the coordinator) and the number of people counted here whose home region is another.', r.region_code));
         RETURN NEXT r.region_code;
@@ -143,18 +151,14 @@ BEGIN
     IF national_schema = '' THEN
         RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
     END IF;
-    IF concat(national_schema) ~ '[@:$]' THEN
-        RAISE EXCEPTION 'schema names must not contain @, : or $ (the view templates use them as placeholders)'
-            USING ERRCODE = '22023';
-    END IF;
     IF to_regclass(format('%s.facts', n)) IS NOT NULL AND NOT or_replace THEN
         RAISE EXCEPTION 'schema "%" already holds a national coordinator', national_schema
             USING ERRCODE = '42P07', HINT = 'Attach more shards with sferum_kpi.attach_shard(server, schema).';
     END IF;
     EXECUTE format('CREATE SCHEMA IF NOT EXISTS %s', n);
     IF to_regclass(format('%s.facts', n)) IS NULL THEN
-    EXECUTE replace($ddl$
-CREATE TABLE @n.facts (
+    EXECUTE @extschema@.render($ddl$
+CREATE TABLE {{national:I}}.facts (
     week_start  date NOT NULL,
     indicator   text NOT NULL,
     counting    text NOT NULL,
@@ -164,80 +168,81 @@ CREATE TABLE @n.facts (
     active      boolean NOT NULL,
     population  bigint
 ) PARTITION BY LIST (region_code);
-COMMENT ON TABLE @n.facts IS 'Per-week base rows of every indicator, partitioned by region; each partition is a postgres_fdw foreign table on the shard holding the region (attach_shard). Person-level: query it only through region_counts, region_indicators and totals.';
-COMMENT ON COLUMN @n.facts.week_start IS 'Monday of the week.';
-COMMENT ON COLUMN @n.facts.indicator IS 'Indicator code.';
-COMMENT ON COLUMN @n.facts.counting IS 'unit (denominator = distinct units) or population (denominator = sum of population).';
-COMMENT ON COLUMN @n.facts.region_code IS 'Region code: the partition key.';
-COMMENT ON COLUMN @n.facts.platform IS 'vk, national, or any.';
-COMMENT ON COLUMN @n.facts.unit_id IS 'Person, organisation or chat counted; NULL on population rows.';
-COMMENT ON COLUMN @n.facts.active IS 'Whether the unit counts in the numerator on this row.';
-COMMENT ON COLUMN @n.facts.population IS 'Statistical-form population of a population row.';
+COMMENT ON TABLE {{national:I}}.facts IS 'Per-week base rows of every indicator, partitioned by region; each partition is a postgres_fdw foreign table on the shard holding the region (attach_shard). Person-level: query it only through region_counts, region_indicators and totals.';
+COMMENT ON COLUMN {{national:I}}.facts.week_start IS 'Monday of the week.';
+COMMENT ON COLUMN {{national:I}}.facts.indicator IS 'Indicator code.';
+COMMENT ON COLUMN {{national:I}}.facts.counting IS 'unit (denominator = distinct units) or population (denominator = sum of population).';
+COMMENT ON COLUMN {{national:I}}.facts.region_code IS 'Region code: the partition key.';
+COMMENT ON COLUMN {{national:I}}.facts.platform IS 'vk, national, or any.';
+COMMENT ON COLUMN {{national:I}}.facts.unit_id IS 'Person, organisation or chat counted; NULL on population rows.';
+COMMENT ON COLUMN {{national:I}}.facts.active IS 'Whether the unit counts in the numerator on this row.';
+COMMENT ON COLUMN {{national:I}}.facts.population IS 'Statistical-form population of a population row.';
 
-CREATE TABLE @n.region (
+CREATE TABLE {{national:I}}.region (
     region_code         text NOT NULL,
     name                text,
     time_zone           text,
     sferum_kpi_version  text,
     cross_region_people bigint
 ) PARTITION BY LIST (region_code);
-COMMENT ON TABLE @n.region IS 'Regions attached to the coordinator, read live from the shards (one postgres_fdw foreign partition per region).';
-COMMENT ON COLUMN @n.region.region_code IS 'Region code: the partition key.';
-COMMENT ON COLUMN @n.region.name IS 'Region name.';
-COMMENT ON COLUMN @n.region.time_zone IS 'Time zone of the region.';
-COMMENT ON COLUMN @n.region.sferum_kpi_version IS 'sferum_kpi version installed on the shard (attach_shard requires the coordinator''s).';
-COMMENT ON COLUMN @n.region.cross_region_people IS 'People counted in this region whose home region (person.region_code) is another: 0 everywhere means no person can be counted in two regions, so the national totals are distinct people.';
-$ddl$, '@n.', n || '.');
+COMMENT ON TABLE {{national:I}}.region IS 'Regions attached to the coordinator, read live from the shards (one postgres_fdw foreign partition per region).';
+COMMENT ON COLUMN {{national:I}}.region.region_code IS 'Region code: the partition key.';
+COMMENT ON COLUMN {{national:I}}.region.name IS 'Region name.';
+COMMENT ON COLUMN {{national:I}}.region.time_zone IS 'Time zone of the region.';
+COMMENT ON COLUMN {{national:I}}.region.sferum_kpi_version IS 'sferum_kpi version installed on the shard (attach_shard requires the coordinator''s).';
+COMMENT ON COLUMN {{national:I}}.region.cross_region_people IS 'People counted in this region whose home region (person.region_code) is another: 0 everywhere means no person can be counted in two regions, so the national totals are distinct people.';
+$ddl$, jsonb_build_object('national', national_schema));
     INSERT INTO @extschema@.person_level_object (schema_name, object_name, reason)
     VALUES (national_schema, 'facts', 'coordinator table: per-week base rows of every indicator from the shards, one row per person, organisation or chat')
     ON CONFLICT DO NOTHING;
     END IF;
-    EXECUTE replace(replace(replace(replace(replace($ddl$
+    EXECUTE @extschema@.render($ddl$
 -- Per region, indicator, platform and week.  Grouped by the partition key, so
 -- with enable_partitionwise_aggregate each region's group is computed on its
 -- shard (the aggregate and numerator()/denominator() are in the Remote SQL).
-@create_view @n.region_counts AS
+{{create_view:S}} {{national:I}}.region_counts AS
 SELECT f.indicator, f.week_start, f.platform, f.region_code,
-       coalesce(@x.numerator(@counted), 0) AS numerator,
-       CASE WHEN f.counting = 'unit' THEN coalesce(@x.denominator(@counted), 0)
+       coalesce(@extschema@.numerator({{counted:S}}), 0) AS numerator,
+       CASE WHEN f.counting = 'unit' THEN coalesce(@extschema@.denominator({{counted:S}}), 0)
             ELSE coalesce(sum(f.population), 0)::bigint END AS denominator
-FROM @n.facts f
+FROM {{national:I}}.facts f
 GROUP BY f.indicator, f.week_start, f.platform, f.region_code, f.counting;
 
-@create_view @n.region_indicators AS
+{{create_view:S}} {{national:I}}.region_indicators AS
 SELECT c.indicator, c.week_start, c.platform, c.region_code, r.name AS region_name,
        c.numerator, c.denominator,
        CASE WHEN c.denominator > 0 THEN LEAST(c.numerator, c.denominator)::double precision / c.denominator END AS share,
        t.stage AS target_stage, t.deadline AS target_deadline, t.threshold AS target_threshold,
        t.met AS target_met, t.due AS target_due, t.in_force AS target_in_force
-FROM @n.region_counts c
-LEFT JOIN @n.region r ON r.region_code = c.region_code
+FROM {{national:I}}.region_counts c
+LEFT JOIN {{national:I}}.region r ON r.region_code = c.region_code
 -- the indicator only while it has targets (see build_kpi_views)
-LEFT JOIN LATERAL @x.target_status(
-    CASE WHEN EXISTS (SELECT 1 FROM @x.target tt WHERE tt.indicator = c.indicator) THEN c.indicator END,
-    @x.kpi_ratio(LEAST(c.numerator, c.denominator), c.denominator),
+LEFT JOIN LATERAL @extschema@.target_status(
+    CASE WHEN EXISTS (SELECT 1 FROM @extschema@.target tt WHERE tt.indicator = c.indicator) THEN c.indicator END,
+    @extschema@.kpi_ratio(LEAST(c.numerator, c.denominator), c.denominator),
     c.week_start, c.region_code) t ON true;
 
-@create_view @n.shards AS
+{{create_view:S}} {{national:I}}.shards AS
 SELECT substr(c.relname, 7) AS region_code, s.srvname AS server_name,
        (SELECT substr(o, 13) FROM unnest(ft.ftoptions) o WHERE o LIKE 'schema_name=%') AS remote_schema
 FROM pg_catalog.pg_inherits i
 JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
 JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
 JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver
-WHERE i.inhparent = @n_facts_literal::regclass;
+WHERE i.inhparent = {{facts:L}}::regclass;
 
 -- National totals: a rollup of the regions' exact counts, never an average of shares.
-@create_view @n.totals AS
+{{create_view:S}} {{national:I}}.totals AS
 SELECT c.indicator, c.week_start, c.platform, count(*) AS regions,
        sum(c.numerator)::bigint AS numerator, sum(c.denominator)::bigint AS denominator,
        CASE WHEN sum(c.denominator) > 0
             THEN (sum(LEAST(c.numerator, c.denominator)) / sum(c.denominator))::double precision END AS share,
-       @x.rollup(@x.kpi_ratio(LEAST(c.numerator, c.denominator), c.denominator)) AS value
-FROM @n.region_counts c
+       @extschema@.rollup(@extschema@.kpi_ratio(LEAST(c.numerator, c.denominator), c.denominator)) AS value
+FROM {{national:I}}.region_counts c
 GROUP BY c.indicator, c.week_start, c.platform;
-$ddl$, '@n_facts_literal', quote_literal(n || '.facts')), '@n.', n || '.'), '@counted', counted), '@x.', '@extschema@.'),
-        '@create_view', format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END));
+$ddl$,
+        jsonb_build_object('create_view', format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END),
+                           'national', national_schema, 'facts', format('%I.facts', national_schema), 'counted', counted));
     PERFORM @extschema@.comment_kpi_view(national_schema, 'region_counts',
         'Numerator and denominator of every indicator per region, platform and week, computed on the shards (the region level of the KPI views).');
     PERFORM @extschema@.comment_kpi_view(national_schema, 'region_indicators',

@@ -120,10 +120,6 @@ BEGIN
     IF mart_schema = '' OR views_schema = '' THEN
         RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
     END IF;
-    IF concat(mart_schema, views_schema) ~ '[@:$]' THEN
-        RAISE EXCEPTION 'schema names must not contain @, : or $ (the view templates use them as placeholders)'
-            USING ERRCODE = '22023';
-    END IF;
     IF min_cell < 0 THEN
         RAISE EXCEPTION 'min_cell must be >= 0 (got %)', min_cell
             USING ERRCODE = '22023', HINT = 'Use 0 to publish every figure unsuppressed.';

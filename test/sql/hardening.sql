@@ -657,8 +657,11 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('grant_reader no such schema',                '3F000', $$SELECT grant_reader('regress_hardening', 'no_such_schema')$$),
 ('grant_reader PUBLIC',                        '42704', $$SELECT grant_reader('public', 'hardening_kpi')$$),
 ('kpi_base_rows schema with @ (a name, 1.5)',   'ok',    $$SELECT count(*) FROM kpi_base_rows('a@m.b')$$),
-('create_kpi_views views schema with :W',      '22023', $$SELECT create_kpi_views('hardening_mart', 'v:Wx')$$),
-('create_shard_views schema with $R',          '22023', $$SELECT count(*) FROM create_shard_views('hardening_mart', 's$R')$$),
+-- names with the old placeholders' characters and render()'s braces: names, never templates (1.5)
+('create_kpi_views schema v:W{{x:S}}@m.$R',    'ok',    $$SELECT create_kpi_views('hardening_mart', 'v:W{{x:S}}@m.$R')$$),
+('... whose dashboard answers',                'ok',    $$SELECT count(*) FROM "v:W{{x:S}}@m.$R".dashboard$$),
+('create_shard_views schema s$R{{m:I}}',       'ok',    $$SELECT count(*) FROM create_shard_views('hardening_mart', 's$R{{m:I}}')$$),
+('... whose schema exists',                    'ok',    $$SELECT to_regnamespace('"s$R{{m:I}}"') IS NOT NULL$$),
 ('grant_reader KPI views',                     'ok',    $$SELECT grant_reader('regress_hardening', 'hardening_kpi') > 0$$),
 ('grant_reader mixed-case views schema',       'ok', $$SELECT grant_reader('regress_hardening', 'Hardening_Views') > 0$$),
 ('grant_loader NULL role',                     '22004', $$SELECT grant_loader(NULL, 'hardening_mart')$$),
@@ -794,7 +797,8 @@ ORDER BY 1::text;
 DELETE FROM indicator_history WHERE region_code = 'zz';
 SET client_min_messages = warning;
 DROP SCHEMA hardening, hardening_kpi, "Hardening_Views", hardening_views, hardening_mart, "Hardening_Mixed",
-            hardening_badregion, hardening_shard, "Hardening_Mixed_Shard", hardening_national CASCADE;
+            hardening_badregion, hardening_shard, "Hardening_Mixed_Shard", hardening_national,
+            "v:W{{x:S}}@m.$R", "s$R{{m:I}}" CASCADE;
 DROP EXTENSION file_fdw, postgres_fdw CASCADE;
 DROP OWNED BY regress_hardening;
 DROP ROLE regress_hardening;
