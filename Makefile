@@ -19,7 +19,7 @@ OBJS        = $(patsubst %.c,%.o,$(wildcard src/*.c))
 # Released scripts (sql/released/) never change: test/shell/released.sh checks
 # them against sql/released/SHA256SUMS.
 # ---------------------------------------------------------------------------
-SQL_SOURCES = sql/calendar.sql sql/status.sql sql/render.sql sql/once/types.sql sql/once/kpi_ratio.sql sql/weekly.sql \
+SQL_SOURCES = sql/calendar.sql sql/status.sql sql/render.sql sql/arguments.sql sql/once/types.sql sql/once/kpi_ratio.sql sql/weekly.sql \
               sql/rawagg.sql sql/target.sql sql/once/catalog.sql sql/once/registry.sql sql/definitions.sql \
               sql/indicators/fragments.sql \
               $(sort $(filter-out sql/indicators/fragments.sql,$(wildcard sql/indicators/*.sql))) \

@@ -46,7 +46,9 @@
  *                  date drawn from the organisation's logistic adoption curve; vk
  *                  ends per organisation between 2025-10-06 and 2025-11-30;
  *   chats          created by teachers (a few by staff); vk chats closed with vk,
- *                  national chats created after the creator's move.
+ *                  national chats created after the creator's move;
+ *   holidays       the school holidays of the calendar factors, written into
+ *                  school_holiday (autumn, winter, spring and summer).
  */
 
 \set ON_ERROR_STOP on
@@ -159,6 +161,19 @@ ANALYZE g_param;
 \echo '  region and municipalities'
 --------------------------------------------------------------------------------
 INSERT INTO region (region_code, name, time_zone) VALUES (:'region', :'region_name', :'tz');
+-- The school holidays the activity model below lowers activity for (its
+-- calendar factors), as the region loads them into school_holiday; a mart made
+-- before sferum_kpi 1.5 has no such table.
+SELECT to_regclass('school_holiday') IS NOT NULL AS has_calendar \gset
+\if :has_calendar
+INSERT INTO school_holiday (region_code, first_day, last_day, kind) VALUES
+(:'region', '2024-10-28', '2024-11-04', 'autumn'),
+(:'region', '2024-12-29', '2025-01-08', 'winter'),
+(:'region', '2025-03-24', '2025-03-30', 'spring'),
+(:'region', '2025-06-01', '2025-08-31', 'summer'),
+(:'region', '2025-10-27', '2025-11-04', 'autumn'),
+(:'region', '2025-12-30', '2026-01-08', 'winter');
+\endif
 
 CREATE TEMP TABLE g_muni AS
 SELECT m, name, weight,

@@ -23,3 +23,14 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.school_year(date) IS
 'Starting year of the school year (1 September - 31 August) containing the date: 2024 for 2024-09-01 .. 2025-08-31.';
 
+
+-- Not STRICT, so that PostgreSQL inlines it into the views that call it per row.
+CREATE FUNCTION @extschema@.monitored_platform(week date)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $fn$
+SELECT CASE WHEN @extschema@.school_year(week) >= 2025 THEN 'national'
+            WHEN @extschema@.school_year(week) < 2025 THEN 'vk' END
+$fn$;
+COMMENT ON FUNCTION @extschema@.monitored_platform(date) IS
+'The platform the targets are judged on in the week of the date (spec §5): vk for weeks of school years up to 2024/2025, national from 2025/2026 on; NULL for NULL. The one place this rule is written.';

@@ -51,9 +51,7 @@ DECLARE
     unknown text;
     wrong text;
 BEGIN
-    IF mart_schema IS NULL THEN
-        RAISE EXCEPTION 'mart_schema must not be NULL' USING ERRCODE = '22004';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema));
     IF relations IS NOT NULL AND jsonb_typeof(relations) <> 'object' THEN
         RAISE EXCEPTION 'relations must be a JSON object {"fragment": "relation", ...}' USING ERRCODE = '22023';
     END IF;
@@ -109,9 +107,7 @@ DECLARE
     d record;
     s text;
 BEGIN
-    IF mart_schema IS NULL THEN
-        RAISE EXCEPTION 'mart_schema must not be NULL' USING ERRCODE = '22004';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema));
     FOR d IN SELECT * FROM @extschema@.indicator_definition ORDER BY 1 LOOP
         -- every organisation in scope gets its groups, people or not (spec §5:
         -- 0/0, unknown): a row with no unit counts in no numerator or denominator

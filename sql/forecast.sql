@@ -79,9 +79,7 @@ DECLARE
     forecast_sql text;
     col record;
 BEGIN
-    IF mart_schema IS NULL OR views_schema IS NULL OR min_cell IS NULL OR or_replace IS NULL THEN
-        RAISE EXCEPTION 'mart_schema, views_schema, min_cell and or_replace must not be NULL' USING ERRCODE = '22004';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'views_schema', views_schema, 'min_cell', min_cell, 'or_replace', or_replace));
     IF min_cell < 0 THEN
         RAISE EXCEPTION 'min_cell must be >= 0 (got %)', min_cell USING ERRCODE = '22023';
     END IF;
@@ -150,8 +148,7 @@ CROSS JOIN LATERAL (
                 WHERE h.indicator = i.indicator AND h.region_code = wk.region_code
                   AND h.level IN ('region', 'municipality')
                   AND h.week_start BETWEEN make_date(@extschema@.school_year(wk.week_start), 9, 1) AND wk.week_start
-                  AND h.platform IN ('any', CASE WHEN @extschema@.school_year(wk.week_start) >= 2025
-                                                 THEN 'national' ELSE 'vk' END)) t) s
+                  AND h.platform IN ('any', @extschema@.monitored_platform(wk.week_start))) t) s
     GROUP BY s.platform, s.level, s.municipality_id
     HAVING min(s.target_stage) FILTER (WHERE s.week_start = wk.week_start) IS NOT NULL
 ) g
@@ -274,8 +271,7 @@ FROM (
               FROM ({{ranked:S}}
                     WHERE s.week_start IN (wk.week_start, wk.week_start - 7)
                       AND s.level IN ('municipality', 'organisation', 'org_kind')
-                      AND s.platform IN ('any', CASE WHEN @extschema@.school_year(wk.week_start) >= 2025
-                                                     THEN 'national' ELSE 'vk' END)) w
+                      AND s.platform IN ('any', @extschema@.monitored_platform(wk.week_start))) w
               WINDOW g AS (PARTITION BY w.indicator, w.platform, w.level, w.region_code, w.municipality_id, w.org_kind,
                                         w.org_id ORDER BY w.week_start)) t
         WHERE t.week_start = wk.week_start) c
@@ -366,12 +362,7 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
-    IF views_schema IS NULL THEN
-        RAISE EXCEPTION 'views_schema must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF views_schema = '' THEN
-        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema), ARRAY[views_schema]);
     IF NOT isfinite(week) THEN
         RAISE EXCEPTION 'week must be a finite date (got %)', week USING ERRCODE = '22008';
     END IF;

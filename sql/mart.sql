@@ -12,12 +12,7 @@ AS $fn$
 DECLARE
     s text := quote_ident(mart_schema);
 BEGIN
-    IF mart_schema IS NULL THEN
-        RAISE EXCEPTION 'mart_schema must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF mart_schema = '' THEN
-        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema), ARRAY[mart_schema]);
     IF EXISTS (SELECT 1 FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid
                WHERE n.nspname = mart_schema AND c.relname = 'activity_daily') THEN
         RAISE EXCEPTION 'schema "%" already holds a data mart', mart_schema
@@ -180,8 +175,78 @@ COMMENT ON COLUMN {{mart:I}}.milestone_progress.reported_on IS 'Date the counts 
 COMMENT ON COLUMN {{mart:I}}.milestone_progress.done IS 'Units done (channels moved, staff trained, organisations that included the module).';
 COMMENT ON COLUMN {{mart:I}}.milestone_progress.total IS 'All units.';
 $ddl$, jsonb_build_object('mart', mart_schema));
+    PERFORM @extschema@.create_school_calendar(mart_schema);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.create_mart(name) IS
-'Create the reference data-mart tables (regions, municipalities, organisations, people, memberships, statistical forms, daily activity, chats) in a schema. The tables are not extension members: DROP EXTENSION never drops them.';
+'Create the reference data-mart tables (regions, municipalities, organisations, people, memberships, statistical forms, daily activity, chats, school holidays) in a schema. The tables are not extension members: DROP EXTENSION never drops them.';
 
+
+-- The school calendar (1.5): each region loads its own holidays.  A separate
+-- function, because the 1.5 update adds the table to the marts made before.
+CREATE FUNCTION @extschema@.create_school_calendar(mart_schema name)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema), ARRAY[mart_schema]);
+    IF to_regclass(format('%I.region', mart_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
+            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
+    END IF;
+    IF to_regclass(format('%I.school_holiday', mart_schema)) IS NOT NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE @extschema@.render($ddl$
+CREATE TABLE {{mart:I}}.school_holiday (
+    region_code text NOT NULL REFERENCES {{mart:I}}.region,
+    first_day   date NOT NULL,
+    last_day    date NOT NULL,
+    kind        text NOT NULL CONSTRAINT school_holiday_kind CHECK (kind IN ('autumn', 'winter', 'spring', 'summer', 'other')),
+    PRIMARY KEY (region_code, first_day),
+    CONSTRAINT school_holiday_last_day_not_before_first_day CHECK (last_day >= first_day)
+);
+COMMENT ON TABLE {{mart:I}}.school_holiday IS 'School holidays (каникулы) of each region, loaded by the region: a week with at least 3 of its Monday-Friday days in a holiday is a holiday week (flagged in the store, left out of the forecasts'' trend and of "gone quiet"). A region without rows has no holiday weeks, and data_quality says that no calendar is loaded.';
+COMMENT ON COLUMN {{mart:I}}.school_holiday.region_code IS 'Region whose schools are on holiday (a region of the mart).';
+COMMENT ON COLUMN {{mart:I}}.school_holiday.first_day IS 'First day of the holiday (local date).';
+COMMENT ON COLUMN {{mart:I}}.school_holiday.last_day IS 'Last day of the holiday, inclusive; not before first_day.';
+COMMENT ON COLUMN {{mart:I}}.school_holiday.kind IS 'autumn, winter, spring, summer or other (осенние, зимние, весенние, летние, другие каникулы).';
+$ddl$, jsonb_build_object('mart', mart_schema));
+    RETURN true;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.create_school_calendar(name) IS
+'Create the table school_holiday (region_code, first_day, last_day, kind) in a data mart when it has none; returns whether it did. create_mart() calls it; the 1.5 update runs it for every mart made before. The table is the DBA''s, not an extension member.';
+
+CREATE FUNCTION @extschema@.holiday_weeks(mart_schema name, from_week date, to_week date)
+RETURNS TABLE (region_code text, week_start date, holiday boolean, holiday_kind text, holiday_days integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'from_week', from_week, 'to_week', to_week));
+    IF to_regclass(format('%I.school_holiday', mart_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no school calendar', mart_schema
+            USING ERRCODE = '42P01', HINT = format('SELECT sferum_kpi.create_school_calendar(%L) creates it.', mart_schema);
+    END IF;
+    -- Decision (docs/domain.md): a week is a holiday week of a region when at
+    -- least 3 of its Monday-Friday days fall in one of the region's holidays;
+    -- its kind is the kind of most of those days (alphabetically first on a tie).
+    RETURN QUERY EXECUTE @extschema@.render($q$
+SELECT r.region_code, wk.week_start::date,
+       count(d.kind) >= 3 AS holiday,
+       CASE WHEN count(d.kind) >= 3 THEN mode() WITHIN GROUP (ORDER BY d.kind) END AS holiday_kind,
+       count(d.kind)::integer AS holiday_days
+FROM {{mart:I}}.region r
+CROSS JOIN generate_series(@extschema@.week_start({{from:L}}::date)::timestamp, {{to:L}}::date::timestamp, interval '7 days') AS wk(week_start)
+CROSS JOIN generate_series(0, 4) AS i(n)
+LEFT JOIN LATERAL (SELECT min(h.kind) AS kind FROM {{mart:I}}.school_holiday h
+                    WHERE h.region_code = r.region_code
+                      AND wk.week_start::date + i.n BETWEEN h.first_day AND h.last_day) d ON true
+GROUP BY r.region_code, wk.week_start$q$,
+        jsonb_build_object('mart', mart_schema, 'from', from_week, 'to', to_week));
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.holiday_weeks(name, date, date) IS
+'Every region of a mart and every week from the week of from_week to to_week: whether it is a holiday week (at least 3 of its Monday-Friday days in one of the region''s school_holiday rows), the kind of most of those days, and how many there are (0-5). A region without a calendar has no holiday weeks.';

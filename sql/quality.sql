@@ -256,6 +256,12 @@ WITH reg AS MATERIALIZED (
       AND c.day >= {{from:S}} AND c.day <= coalesce({{to:S}}, 'infinity'::date)
       AND c.day > r.today
     GROUP BY o.region_code, r.name, r.today
+    UNION ALL
+    -- 9. a region without a school calendar: no week of it is a holiday week
+    SELECT 'no_school_calendar', format('%s (region %s)', r.name, r.region_code), 1, NULL, NULL, NULL, r.region_code, NULL,
+           'no row of school_holiday for this region: no week is a holiday week'
+    FROM reg r
+    WHERE NOT EXISTS (SELECT 1 FROM {{school_holiday:S}} h WHERE h.region_code = r.region_code)
 ), checks (check_code, severity, rank, scope) AS (
     -- what each check looked at: the detail of its row when it found nothing
     SELECT c.*
@@ -275,7 +281,8 @@ WITH reg AS MATERIALIZED (
                AND @extschema@.has_unique_key({{chat_daily:L}}::regclass, '{chat_id,day}')
               THEN 'the unique keys of activity_daily (person_id, day, platform) and chat_daily (chat_id, day): none possible'
               ELSE 'rows of ' || w.days END),
-        ('future_day', 'error', 1, 'activity and chat rows of ' || w.days)) AS c
+        ('future_day', 'error', 1, 'activity and chat rows of ' || w.days),
+        ('no_school_calendar', 'warning', 2, 'the school calendar (school_holiday) of every region')) AS c
 )
 SELECT c.check_code AS "check", lc.ru AS check_ru, c.severity, f.object, coalesce(f.count, 0)::bigint AS count,
        f.people, f.first_day, f.last_day, f.region_code, f.org_id,
@@ -290,6 +297,10 @@ ORDER BY f.count IS NULL, c.rank, f.count DESC, c.check_code, f.object$q$,
         jsonb_build_object('scopes', scopes, 'from', from_sql, 'to', coalesce(to_sql, 'NULL::date'),
                            'activity_daily', format('%I.activity_daily', mart_schema),
                            'chat_daily', format('%I.chat_daily', mart_schema),
+                           -- a mart without the table (its own layout) has no calendar
+                           'school_holiday', CASE WHEN to_regclass(format('%I.school_holiday', mart_schema)) IS NOT NULL
+                                                  THEN format('%I.school_holiday', mart_schema)
+                                                  ELSE '(SELECT NULL::text AS region_code WHERE false)' END,
                            'mart', mart_schema, 'views', views_schema));
 END
 $fn$;
@@ -308,9 +319,7 @@ AS $fn$
 DECLARE
     mart name;
 BEGIN
-    IF views_schema IS NULL OR from_day IS NULL OR to_day IS NULL THEN
-        RAISE EXCEPTION 'views_schema, from_day and to_day must not be NULL' USING ERRCODE = '22004';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'from_day', from_day, 'to_day', to_day));
     IF from_day > to_day THEN
         RAISE EXCEPTION 'from_day % is after to_day %', from_day, to_day
             USING ERRCODE = '22023', HINT = 'Give the first day of the range first.';
@@ -339,9 +348,7 @@ DECLARE
     activity_indicators text;
     col record;
 BEGIN
-    IF mart_schema IS NULL OR views_schema IS NULL OR min_cell IS NULL OR or_replace IS NULL THEN
-        RAISE EXCEPTION 'mart_schema, views_schema, min_cell and or_replace must not be NULL' USING ERRCODE = '22004';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'views_schema', views_schema, 'min_cell', min_cell, 'or_replace', or_replace));
     IF to_regclass(format('%s.store', v)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
             USING ERRCODE = '42P01', HINT = 'build_kpi_views() makes the store first.';
@@ -359,7 +366,7 @@ BEGIN
     EXECUTE format('COMMENT ON VIEW %s.data_quality IS %L', v,
         'Data-quality checks of the mart and the KPI store, for the DBA after every load: one row per check and offending object, the worst first; a check that finds nothing shows one row with count 0. Activity is checked over the last sferum_kpi.quality_weeks weeks (default 4) up to the latest activity day that is not in the future, and every day after it; sferum_kpi.data_quality(views_schema, from_day, to_day) checks any range. Aggregates only: no person id.');
     FOR col IN SELECT * FROM (VALUES
-        ('check', 'Check code: numerator_above_form, activity_without_membership, activity_outside_membership, org_without_municipality, school_without_stat_form, feed_gap_day, duplicate_day, future_day.'),
+        ('check', 'Check code: numerator_above_form, activity_without_membership, activity_outside_membership, org_without_municipality, school_without_stat_form, feed_gap_day, duplicate_day, future_day, no_school_calendar.'),
         ('check_ru', 'The check in Russian.'),
         ('severity', 'error (figures are wrong or missing), warning (figures are capped or leave people out) or info.'),
         ('object', 'What the row is about: an organisation, a region, a run of days, a table (never a person); NULL when the check found nothing.'),
@@ -396,7 +403,7 @@ CROSS JOIN LATERAL (
         SELECT s.region_code, s.municipality_id, s.org_id, s.org_kind, max(s.denominator) AS people
         FROM {{views:I}}.store s
         WHERE s.week_start = wk.week_start AND s.level = 'organisation' AND s.indicator IN ({{indicators:S}})
-          AND s.platform = CASE WHEN @extschema@.school_year(wk.week_start) >= 2025 THEN 'national' ELSE 'vk' END
+          AND s.platform = @extschema@.monitored_platform(wk.week_start)
         GROUP BY s.region_code, s.municipality_id, s.org_id, s.org_kind
         HAVING max(s.numerator) = 0 AND max(s.denominator) >= {{min_cell:L}}
     ), earlier AS (
@@ -405,7 +412,7 @@ CROSS JOIN LATERAL (
                p.week_start >= make_date(@extschema@.school_year(wk.week_start), 9, 1) AS this_year
         FROM {{views:I}}.store p
         WHERE p.week_start < wk.week_start AND p.level = 'organisation' AND p.indicator IN ({{indicators:S}})
-          AND p.platform = CASE WHEN @extschema@.school_year(p.week_start) >= 2025 THEN 'national' ELSE 'vk' END
+          AND p.platform = @extschema@.monitored_platform(p.week_start)
           AND p.org_id IN (SELECT silent.org_id FROM silent)
         GROUP BY p.org_id, p.week_start
     ), history AS (

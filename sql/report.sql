@@ -248,7 +248,7 @@ WITH ind AS (
 ), cur AS (
     SELECT i.indicator, i.kind, i.title_ru,
            CASE WHEN i.kind = 'milestone' OR NOT coalesce(d.per_platform, false) THEN 'any'
-                WHEN @extschema@.school_year($2) >= 2025 THEN 'national' ELSE 'vk' END AS platform
+                ELSE @extschema@.monitored_platform($2) END AS platform
     FROM ind i LEFT JOIN @extschema@.indicator_definition d ON d.indicator = i.indicator
 ), val AS (
     SELECT c.*, s.numerator, s.denominator,
@@ -432,7 +432,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     v text := quote_ident(views_schema);
-    monitored text := CASE WHEN @extschema@.school_year(week) >= 2025 THEN 'national' ELSE 'vk' END;
+    monitored text := @extschema@.monitored_platform(week);
     rows jsonb;
 BEGIN
     -- read once per page: several sections and the summary use the same rows
@@ -486,7 +486,7 @@ WITH fc AS (
     WHERE f.level = 'region'
 ), ind AS (
     SELECT d.indicator, d.title_ru,
-           CASE WHEN NOT d.per_platform THEN 'any' WHEN @extschema@.school_year($2) >= 2025 THEN 'national' ELSE 'vk' END AS platform
+           CASE WHEN NOT d.per_platform THEN 'any' ELSE @extschema@.monitored_platform($2) END AS platform
     FROM @extschema@.indicator_definition d
 ), series AS (
     SELECT i.indicator,
@@ -627,7 +627,7 @@ AS $fn$
 DECLARE
     v text := quote_ident(views_schema);
     main text[] := @extschema@.report_main_indicators(region_code, week);
-    monitored text := CASE WHEN @extschema@.school_year(week) >= 2025 THEN 'national' ELSE 'vk' END;
+    monitored text := @extschema@.monitored_platform(week);
     r record;
     html text := '';
     -- a table of municipalities longer than this shows its best and worst only
@@ -757,9 +757,7 @@ DECLARE
     list text;
     total bigint;
 BEGIN
-    IF max_rows IS NULL THEN
-        RAISE EXCEPTION 'max_rows must not be NULL' USING ERRCODE = '22004';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('max_rows', max_rows));
     IF max_rows < 0 THEN
         RAISE EXCEPTION 'max_rows must be 0 or more (got %)', max_rows USING ERRCODE = '22023';
     END IF;
@@ -870,7 +868,7 @@ AS $fn$
 DECLARE
     v text := quote_ident(views_schema);
     main text[] := @extschema@.report_main_indicators(region_code, week);
-    monitored text := CASE WHEN @extschema@.school_year(week) >= 2025 THEN 'national' ELSE 'vk' END;
+    monitored text := @extschema@.monitored_platform(week);
     st record;
     fc record;
     ns record;
@@ -1028,9 +1026,7 @@ footer { margin-top: 24px; border-top: 1px solid var(--line); padding-top: 6px; 
 }
 $css$;
 BEGIN
-    IF views_schema IS NULL OR region_code IS NULL THEN
-        RAISE EXCEPTION 'views_schema and region_code must not be NULL' USING ERRCODE = '22004';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'region_code', region_code));
     SELECT s.mart_schema, s.min_cell INTO mart, min_cell FROM @extschema@.view_set s
      WHERE s.schema_name = views_schema AND s.kind = 'kpi';
     IF mart IS NULL OR to_regclass(v || '.store') IS NULL OR to_regclass(v || '.refresh_log') IS NULL THEN
@@ -1087,7 +1083,7 @@ BEGIN
         || format('<dt>Неделя</dt><dd>%s – %s (ISO-неделя %s)%s</dd>', to_char(w, 'DD.MM.YYYY'), to_char(w + 6, 'DD.MM.YYYY'),
                   to_char(w, 'IW'), CASE WHEN log.complete THEN '' ELSE ' — <b>неделя неполная</b>: за воскресенье данных нет' END)
         || format('<dt>Учебный год</dt><dd>%s/%s; контролируемая платформа — %s</dd>', sy, sy + 1,
-                  CASE WHEN sy >= 2025 THEN 'национальный мессенджер' ELSE 'VK Мессенджер' END)
+                  CASE @extschema@.monitored_platform(w) WHEN 'national' THEN 'национальный мессенджер' ELSE 'VK Мессенджер' END)
         || format('<dt>Данные</dt><dd>активность по %s, неделя обновлена %s</dd>',
                   coalesce(to_char(log.last_activity_day, 'DD.MM.YYYY'), '—'),
                   to_char(log.refreshed_at AT TIME ZONE tz, 'DD.MM.YYYY HH24:MI'))

@@ -16,12 +16,7 @@ DECLARE
     v record;
     granted integer := 0;
 BEGIN
-    IF role_name IS NULL OR views_schema IS NULL THEN
-        RAISE EXCEPTION 'role_name and views_schema must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF role_name = '' OR views_schema = '' THEN
-        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('role_name', role_name, 'views_schema', views_schema), ARRAY[role_name, views_schema]);
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
         RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = '42704';
     END IF;
@@ -73,12 +68,7 @@ DECLARE
     t record;
     granted integer := 0;
 BEGIN
-    IF role_name IS NULL OR mart_schema IS NULL THEN
-        RAISE EXCEPTION 'role_name and mart_schema must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF role_name = '' OR mart_schema = '' THEN
-        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('role_name', role_name, 'mart_schema', mart_schema), ARRAY[role_name, mart_schema]);
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
         RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = '42704';
     END IF;

@@ -31,12 +31,7 @@ DECLARE
     -- rebuild_views(): the DBA's views (never extension members) are replaced in place
     create_view constant text := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
 BEGIN
-    IF mart_schema IS NULL OR shard_schema IS NULL THEN
-        RAISE EXCEPTION 'mart_schema and shard_schema must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF mart_schema = '' OR shard_schema = '' THEN
-        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'shard_schema', shard_schema), ARRAY[mart_schema, shard_schema]);
     IF to_regclass(format('%s.activity_daily', m)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
             USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
@@ -145,12 +140,7 @@ DECLARE
     n text := quote_ident(national_schema);
     counted constant text := '@extschema@.weekly_active_ratio(f.unit_id, f.active::integer::bigint, 1, NULL::bigint)';
 BEGIN
-    IF national_schema IS NULL THEN
-        RAISE EXCEPTION 'national_schema must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF national_schema = '' THEN
-        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema), ARRAY[national_schema]);
     IF to_regclass(format('%s.facts', n)) IS NOT NULL AND NOT or_replace THEN
         RAISE EXCEPTION 'schema "%" already holds a national coordinator', national_schema
             USING ERRCODE = '42P07', HINT = 'Attach more shards with sferum_kpi.attach_shard(server, schema).';
@@ -302,12 +292,7 @@ DECLARE
     old_level text;
     tuple_cost numeric;
 BEGIN
-    IF server_name IS NULL OR national_schema IS NULL OR shard_schema IS NULL THEN
-        RAISE EXCEPTION 'server_name, national_schema and shard_schema must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF server_name = '' OR national_schema = '' OR shard_schema = '' THEN
-        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('server_name', server_name, 'national_schema', national_schema, 'shard_schema', shard_schema), ARRAY[server_name, national_schema, shard_schema]);
     IF to_regclass(format('%s.facts', n)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" holds no national coordinator', national_schema
             USING ERRCODE = '42P01', HINT = 'Create it with sferum_kpi.create_national(schema) first.';

@@ -25,11 +25,22 @@ AS $fn$
 DECLARE
     v text := quote_ident(views_schema);
     sy integer;
+    holiday_comments constant text := $c$
+COMMENT ON COLUMN {{views:I}}.store.holiday IS 'true when the week is a holiday week of the region (at least 3 of its Monday-Friday days in the mart''s school_holiday), as of the refresh or of refresh_holidays(); false without a calendar.';
+COMMENT ON COLUMN {{views:I}}.store.holiday_kind IS 'autumn, winter, spring, summer or other: the holiday of most of those days; NULL outside holiday weeks.';$c$;
 BEGIN
-    IF views_schema IS NULL THEN
-        RAISE EXCEPTION 'views_schema must not be NULL' USING ERRCODE = '22004';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema));
     IF to_regclass(format('%s.store', v)) IS NOT NULL THEN
+        -- a store made before 1.5: the holiday columns, false until the weeks
+        -- are refreshed or refresh_holidays() reads the calendar (instant: a
+        -- constant default is not written into the rows)
+        IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = format('%s.store', v)::regclass
+                                                      AND a.attname = 'holiday' AND NOT a.attisdropped) THEN
+            EXECUTE @extschema@.render($ddl$
+ALTER TABLE {{views:I}}.store ADD COLUMN holiday boolean NOT NULL DEFAULT false, ADD COLUMN holiday_kind text;
+{{comments:S}}$ddl$, jsonb_build_object('views', views_schema,
+                'comments', @extschema@.render(holiday_comments, jsonb_build_object('views', views_schema))));
+        END IF;
         RETURN;
     END IF;
     EXECUTE @extschema@.render($ddl$
@@ -55,6 +66,8 @@ CREATE TABLE {{views:I}}.store (
     short_by          bigint,
     municipality_name text,
     org_name          text,
+    holiday           boolean NOT NULL DEFAULT false,
+    holiday_kind      text,
     CONSTRAINT store_key UNIQUE NULLS NOT DISTINCT
         (week_start, indicator, platform, level, region_code, municipality_id, org_kind, org_id)
 ) PARTITION BY RANGE (week_start);
@@ -82,6 +95,7 @@ COMMENT ON COLUMN {{views:I}}.store.target_met IS 'Whether min(numerator, denomi
 COMMENT ON COLUMN {{views:I}}.store.short_by IS 'How many more units (same denominator) would meet the stage; NULL when even all would not.';
 COMMENT ON COLUMN {{views:I}}.store.municipality_name IS 'Name of the municipality in the mart when the week was refreshed (stored with the figures, so that BI reads one table).';
 COMMENT ON COLUMN {{views:I}}.store.org_name IS 'Name of the organisation in the mart when the week was refreshed.';
+{{comments:S}}
 
 CREATE TABLE {{views:I}}.refresh_log (
     week_start        date   NOT NULL,
@@ -105,7 +119,8 @@ COMMENT ON COLUMN {{views:I}}.refresh_log.last_activity_day IS 'Latest day of th
 COMMENT ON COLUMN {{views:I}}.refresh_log.activity_rows IS 'Daily activity rows of the week (every region) counted when the refresh started, before it read them: rows that arrived during or after the refresh make the mart count more, and refresh_weeks refreshes the week again.';
 COMMENT ON COLUMN {{views:I}}.refresh_log.complete IS 'true when the week''s Sunday had activity data for the region (spec §5: a complete week).';
 COMMENT ON COLUMN {{views:I}}.refresh_log.fingerprint IS 'sferum_kpi.definitions_fingerprint() of the refresh.';
-$ddl$, jsonb_build_object('views', views_schema));
+$ddl$, jsonb_build_object('views', views_schema,
+                           'comments', @extschema@.render(holiday_comments, jsonb_build_object('views', views_schema))));
     -- the school years of the mart's data and the next one, made now: creating a
     -- partition locks the store for the rest of that refresh
     FOR sy IN EXECUTE format($q$SELECT generate_series(@extschema@.school_year(min(a.day)),
@@ -127,9 +142,7 @@ DECLARE
     v text := quote_ident(views_schema);
     p text := 'store_y' || school_year;
 BEGIN
-    IF views_schema IS NULL OR school_year IS NULL THEN
-        RAISE EXCEPTION 'views_schema and school_year must not be NULL' USING ERRCODE = '22004';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'school_year', school_year));
     IF school_year < 1900 OR school_year > 2999 THEN
         RAISE EXCEPTION 'school year % is out of range (1900..2999)', school_year USING ERRCODE = '22008';
     END IF;
@@ -193,10 +206,9 @@ DECLARE
     old_settings text[];
     frag text;
     last_days jsonb;
+    holidays jsonb := '{}';
 BEGIN
-    IF views_schema IS NULL OR week IS NULL THEN
-        RAISE EXCEPTION 'views_schema and week must not be NULL' USING ERRCODE = '22004';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'week', week));
     SELECT s.mart_schema INTO mart FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
     IF mart IS NULL OR to_regclass(format('%s.store', v)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
@@ -253,6 +265,13 @@ LEFT JOIN LATERAL (
     WHERE (SELECT true FROM %1$s.activity_daily a JOIN %1$s.person p ON p.person_id = a.person_id
            WHERE a.day = dd.day::date AND p.region_code = r.region_code LIMIT 1)
     ORDER BY dd.day DESC LIMIT 1) d ON true$q$, m, w, e) INTO last_days;
+    -- whether the week is a holiday week of each region (a mart without a
+    -- school calendar has none)
+    IF to_regclass(format('%s.school_holiday', m)) IS NOT NULL THEN
+        SELECT coalesce(jsonb_object_agg(hw.region_code, jsonb_build_object('holiday', hw.holiday, 'holiday_kind', hw.holiday_kind)), '{}')
+          INTO holidays
+          FROM @extschema@.holiday_weeks(mart, w, w) hw;
+    END IF;
 
     -- The work tables of the week: the activity per person (with parallel
     -- workers only), the registry's members of the week with it (fragments
@@ -397,7 +416,9 @@ CREATE UNLOGGED TABLE {{week_store:S}} AS
 SELECT s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
        {{week:L}}::timestamp AT TIME ZONE r.time_zone AS time, s.numerator, s.denominator,
        t.stage, t.deadline, t.comparison, t.threshold, t.in_force, t.due, t.met, t.short_by,
-       mu.name AS municipality_name, og.name AS org_name
+       mu.name AS municipality_name, og.name AS org_name,
+       coalesce((({{holidays:L}}::jsonb -> s.region_code) ->> 'holiday')::boolean, false) AS holiday,
+       ({{holidays:L}}::jsonb -> s.region_code) ->> 'holiday_kind' AS holiday_kind
 FROM ({{branches:S}}) s
 JOIN {{mart:I}}.region r ON r.region_code = s.region_code
 LEFT JOIN {{mart:I}}.municipality mu ON mu.municipality_id = s.municipality_id
@@ -406,7 +427,7 @@ LEFT JOIN (SELECT DISTINCT tt.indicator FROM @extschema@.target tt) ti ON ti.ind
 LEFT JOIN LATERAL @extschema@.target_status(
     ti.indicator, @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), {{week:L}}::date, s.region_code) t ON true$q$,
         jsonb_build_object('week_store', week_store, 'branches', array_to_string(branches, E'\nUNION ALL'),
-                           'week', w, 'mart', mart));
+                           'week', w, 'mart', mart, 'holidays', holidays::text));
     PERFORM set_config('parallel_tuple_cost', old_settings[1], true), set_config('parallel_setup_cost', old_settings[2], true),
             set_config('min_parallel_table_scan_size', old_settings[3], true),
             set_config('min_parallel_index_scan_size', old_settings[4], true),
@@ -418,7 +439,7 @@ INSERT INTO %1$s.store
 SELECT %2$L::date, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
        s.time, s.numerator, s.denominator,
        s.stage, s.deadline, s.comparison, s.threshold, s.in_force, s.due, s.met, s.short_by,
-       s.municipality_name, s.org_name
+       s.municipality_name, s.org_name, s.holiday, s.holiday_kind
 FROM %3$s s
 -- grouped as the store's indexes are (indicator, level): their inserts touch
 -- neighbouring pages, and a BI query for one indicator reads the week's pages of
@@ -452,21 +473,6 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.refresh_week(name, date) IS
 'Compute every indicator, platform and level of the week containing `week` in one pass over its activity and replace that week in the KPI store of views_schema, in one transaction (refreshes of the same week serialize). Records the refresh in refresh_log; returns the rows stored (0, storing nothing, for a week outside the mart''s activity, as the live views). Its work tables are unlogged tables views_schema.sferum_refresh_<pid>_* created and dropped inside the transaction (parallel workers can read them, no other session sees them): the caller needs CREATE on views_schema.';
 
-CREATE FUNCTION @extschema@.store_week(views_schema name, week date, OUT rows_stored bigint, OUT history_changed integer)
-RETURNS record
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
-SET jit = off
-AS $fn$
-BEGIN
-    rows_stored := @extschema@.refresh_week(views_schema, week);
-    -- the region level of the store is the history (baselines and target_met read it)
-    history_changed := @extschema@.history_from(views_schema, 'store', week);
-END
-$fn$;
-COMMENT ON FUNCTION @extschema@.store_week(name, date) IS
-'Internal: refresh_week() and then the week''s region level into indicator_history; returns the rows stored and the history rows inserted or changed.';
-
 CREATE FUNCTION @extschema@.refresh_targets(views_schema name, only_baselines boolean DEFAULT false,
                                             modulus integer DEFAULT 1, remainder integer DEFAULT 0)
 RETURNS bigint
@@ -484,9 +490,7 @@ DECLARE
     weeks_of_s text := '';      -- of the rows judged (s)
     weeks_of_r text := '';      -- of the region-level rows that tell which weeks to judge (r)
 BEGIN
-    IF views_schema IS NULL OR only_baselines IS NULL OR modulus IS NULL OR remainder IS NULL THEN
-        RAISE EXCEPTION 'views_schema, only_baselines, modulus and remainder must not be NULL' USING ERRCODE = '22004';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'only_baselines', only_baselines, 'modulus', modulus, 'remainder', remainder));
     IF modulus < 1 OR remainder < 0 OR remainder >= modulus THEN
         RAISE EXCEPTION 'modulus must be at least 1 and remainder from 0 to modulus - 1 (got modulus %, remainder %)', modulus, remainder
             USING ERRCODE = '22023',
@@ -555,106 +559,44 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.touches_baselines(date, date) IS
 'Internal: whether days from from_day to to_day fall in the school year of a baseline stage (target rule baseline_max): only then must the stored judgements be made again after refreshing them. NULL dates give false.';
 
-CREATE FUNCTION @extschema@.refresh_recent(views_schema name, weeks integer DEFAULT 4)
-RETURNS TABLE (week date, rows_stored bigint, duration_ms double precision)
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
-SET jit = off
-AS $fn$
-DECLARE
-    m text;
-    last_day date;
-    w date;
-    t timestamptz;
-BEGIN
-    IF views_schema IS NULL OR weeks IS NULL THEN
-        RAISE EXCEPTION 'views_schema and weeks must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF weeks < 1 OR weeks > 520 THEN
-        RAISE EXCEPTION 'weeks must be between 1 and 520 (got %)', weeks USING ERRCODE = '22023';
-    END IF;
-    SELECT s.mart_schema INTO m FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
-    IF m IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI views', views_schema
-            USING ERRCODE = '42P01', HINT = 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
-    EXECUTE format('SELECT max(a.day) FROM %I.activity_daily a', m) INTO last_day;
-    IF last_day IS NULL THEN
-        RETURN;
-    END IF;
-    -- the week of the latest data and the weeks before it: late rows land there
-    FOR w IN SELECT g::date FROM generate_series(@extschema@.week_start(last_day) - 7 * (weeks - 1),
-                                                  @extschema@.week_start(last_day), interval '7 days') g LOOP
-        t := clock_timestamp();
-        week := w;
-        rows_stored := (@extschema@.store_week(views_schema, w)).rows_stored;
-        duration_ms := extract(epoch FROM clock_timestamp() - t) * 1000;
-        RETURN NEXT;
-    END LOOP;
-    -- weeks stored before a baseline week changed were judged against the old baseline
-    IF @extschema@.touches_baselines(@extschema@.week_start(last_day) - 7 * (weeks - 1), last_day) THEN
-        PERFORM @extschema@.refresh_targets(views_schema, true);
-    END IF;
-END
-$fn$;
-COMMENT ON FUNCTION @extschema@.refresh_recent(name, integer) IS
-'Refresh the last `weeks` weeks (default 4) of the KPI store up to the week of the latest activity day, for data that arrives late; also stores their region level in indicator_history. The pg_cron job of the README. One row per week.';
-
 -- A procedure with a SET clause cannot COMMIT: the search_path is pinned with
 -- set_config() instead, again after every COMMIT (which ends its scope).
-CREATE PROCEDURE @extschema@.refresh_weeks(views_schema name, from_week date, to_week date, only_stale boolean DEFAULT true)
-LANGUAGE plpgsql
+
+CREATE FUNCTION @extschema@.refresh_holidays(views_schema name)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    w date;
-    t timestamptz;
+    mart name;
+    first_week date;
+    last_week date;
     n bigint;
-    m text;
-    log_rows bigint;
-    now_rows bigint;
 BEGIN
-    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
-    IF views_schema IS NULL OR from_week IS NULL OR to_week IS NULL OR only_stale IS NULL THEN
-        RAISE EXCEPTION 'views_schema, from_week, to_week and only_stale must not be NULL' USING ERRCODE = '22004';
+    PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema), ARRAY[views_schema]);
+    SELECT s.mart_schema INTO mart FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
+    IF mart IS NULL OR to_regclass(format('%I.store', views_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
+            USING ERRCODE = '42P01', HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
     END IF;
-    IF NOT isfinite(from_week) OR NOT isfinite(to_week) OR from_week > to_week THEN
-        RAISE EXCEPTION 'from_week and to_week must be finite dates with from_week <= to_week' USING ERRCODE = '22023';
+    IF to_regclass(format('%I.school_holiday', mart)) IS NULL THEN
+        PERFORM @extschema@.create_school_calendar(mart);
     END IF;
-    SELECT s.mart_schema INTO m FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
-    IF m IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI views', views_schema
-            USING ERRCODE = '42P01', HINT = 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
+    EXECUTE format('SELECT min(l.week_start), max(l.week_start) FROM %I.refresh_log l', views_schema) INTO first_week, last_week;
+    IF first_week IS NULL THEN
+        RETURN 0;
     END IF;
-    w := @extschema@.week_start(from_week);
-    LOOP
-        -- resume: a week refreshed from the same definitions and the same activity rows is kept
-        EXECUTE format('SELECT max(l.activity_rows) FILTER (WHERE l.fingerprint = %L) FROM %I.refresh_log l WHERE l.week_start = %L',
-                       @extschema@.definitions_fingerprint(), views_schema, w) INTO log_rows;
-        IF only_stale AND log_rows IS NOT NULL THEN
-            EXECUTE format('SELECT count(*) FROM %I.activity_daily a WHERE a.day BETWEEN %L AND %L', m, w, w + 6) INTO now_rows;
-        END IF;
-        IF only_stale AND log_rows IS NOT NULL AND log_rows = now_rows THEN
-            RAISE NOTICE 'week %: up to date, kept', w;
-        ELSE
-            t := clock_timestamp();
-            n := (@extschema@.store_week(views_schema, w)).rows_stored;
-            RAISE NOTICE 'week %: % rows in % ms', w, n, round(extract(epoch FROM clock_timestamp() - t) * 1000);
-        END IF;
-        COMMIT;
-        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
-        EXIT WHEN to_week - w < 7;
-        w := w + 7;
-    END LOOP;
-    -- weeks stored before a baseline week changed were judged against the old baseline
-    IF @extschema@.touches_baselines(from_week, to_week) THEN
-        n := @extschema@.refresh_targets(views_schema, true);
-        RAISE NOTICE 'targets judged again: % rows changed', n;
-    END IF;
-    -- statistics of the partitioned store, which autovacuum never analyzes (see backfill)
-    IF to_week > from_week THEN
-        EXECUTE format('ANALYZE %I.store', views_schema);
-    END IF;
+    -- only the rows whose flags change are written
+    EXECUTE @extschema@.render($q$
+UPDATE {{views:I}}.store s
+   SET holiday = hw.holiday, holiday_kind = hw.holiday_kind
+  FROM @extschema@.holiday_weeks({{mart:L}}, {{first:L}}, {{last:L}}) hw
+ WHERE s.week_start = hw.week_start AND s.region_code = hw.region_code
+   AND (s.holiday, s.holiday_kind) IS DISTINCT FROM (hw.holiday, hw.holiday_kind)$q$,
+        jsonb_build_object('views', views_schema, 'mart', mart, 'first', first_week, 'last', last_week));
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
 END
 $fn$;
-COMMENT ON PROCEDURE @extschema@.refresh_weeks(name, date, date, boolean) IS
-'Back-fill the KPI store week by week, committing each week (CALL it; a NOTICE per week with its time). Interrupted, it resumes: with only_stale (default) a week already refreshed from the same definitions and the same number of activity rows is kept.';
+COMMENT ON FUNCTION @extschema@.refresh_holidays(name) IS
+'Set the holiday flags (holiday, holiday_kind) of every stored week of views_schema from the mart''s school calendar as it is now: run it after loading or changing school_holiday (refresh_week sets them for the weeks it refreshes). Writes only the rows whose flags change; returns their number.';

@@ -73,7 +73,10 @@ BEGIN
             ('level_ru', 'Level in Russian.'),
             ('org_kind_ru', 'Organisation kind in Russian.'),
             ('share_pct', 'share in per cent (0-100).'),
-            ('status_ru', 'Status against the target in Russian: Выполнено, Не выполнено, Не выполнено, срок не наступил, Нет данных, Цель не задана, or Скрыто (small cell).')
+            ('status_ru', 'Status against the target in Russian: Выполнено, Не выполнено, Не выполнено, срок не наступил, Нет данных, Цель не задана, or Скрыто (small cell).'),
+            ('holiday', 'true when the week is a holiday week of the region: at least 3 of its Monday-Friday days in the mart''s school_holiday (false without a calendar).'),
+            ('holiday_kind', 'autumn, winter, spring, summer or other: the holiday of most of those days; NULL outside holiday weeks.'),
+            ('holiday_kind_ru', 'The holiday in Russian (Осенние каникулы, ...).')
         ) c(name, comment) ON c.name = a.attname
         WHERE a.attrelid = format('%I.%I', views_schema, view_name)::regclass AND a.attnum > 0
     LOOP
@@ -112,14 +115,10 @@ DECLARE
     level_ru_sql text;
     org_kind_ru_sql text;
     bodies_sql text;
+    holiday_kind_ru_sql text;
     region_sql text;
 BEGIN
-    IF mart_schema IS NULL OR views_schema IS NULL OR min_cell IS NULL THEN
-        RAISE EXCEPTION 'mart_schema, views_schema and min_cell must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF mart_schema = '' OR views_schema = '' THEN
-        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
-    END IF;
+    PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'views_schema', views_schema, 'min_cell', min_cell), ARRAY[mart_schema, views_schema]);
     IF min_cell < 0 THEN
         RAISE EXCEPTION 'min_cell must be >= 0 (got %)', min_cell
             USING ERRCODE = '22023', HINT = 'Use 0 to publish every figure unsuppressed.';
@@ -227,8 +226,9 @@ LEFT JOIN LATERAL @extschema@.target_status(
       FROM @extschema@.indicator_definition d;
     SELECT coalesce('CASE s.level ' || string_agg(format('WHEN %L THEN %L', l.code, l.ru), ' ' ORDER BY l.code) FILTER (WHERE l.kind = 'level') || ' END', 'NULL::text'),
            coalesce('CASE s.org_kind ' || string_agg(format('WHEN %L THEN %L', l.code, l.ru), ' ' ORDER BY l.code) FILTER (WHERE l.kind = 'org_kind') || ' END', 'NULL::text'),
-           coalesce(quote_literal(min(l.ru) FILTER (WHERE l.kind = 'group' AND l.code = 'regional_bodies')), 'NULL::text')
-      INTO level_ru_sql, org_kind_ru_sql, bodies_sql
+           coalesce(quote_literal(min(l.ru) FILTER (WHERE l.kind = 'group' AND l.code = 'regional_bodies')), 'NULL::text'),
+           coalesce('CASE s.holiday_kind ' || string_agg(format('WHEN %L THEN %L', l.code, l.ru), ' ' ORDER BY l.code) FILTER (WHERE l.kind = 'holiday') || ' END', 'NULL::text')
+      INTO level_ru_sql, org_kind_ru_sql, bodies_sql, holiday_kind_ru_sql
       FROM @extschema@.label l;
     -- region names (a handful, renamed once in a generation) as literals too; a
     -- region added to the mart after the views were built is looked up
@@ -241,7 +241,7 @@ LEFT JOIN LATERAL @extschema@.target_status(
     EXECUTE @extschema@.render($v$
 {{create_view:S}} {{views:I}}.indicators AS
 SELECT s.indicator, {{title_ru:S}} AS title_ru, {{title_en:S}} AS title_en, s.week_start, s.time, s.platform,
-       (s.platform = 'any' OR s.platform = CASE WHEN @extschema@.school_year(s.week_start) >= 2025 THEN 'national' ELSE 'vk' END) AS monitored,
+       (s.platform = 'any' OR s.platform = @extschema@.monitored_platform(s.week_start)) AS monitored,
        s.level, {{level_ru:S}} AS level_ru, s.region_code,
        {{region_name:S}} AS region_name,
        s.municipality_id, {{municipality_name:S}} AS municipality_name,
@@ -260,7 +260,8 @@ SELECT s.indicator, {{title_ru:S}} AS title_ru, {{title_en:S}} AS title_en, s.we
             WHEN s.target_met THEN 'Выполнено'
             WHEN s.target_due THEN 'Не выполнено'
             ELSE 'Не выполнено, срок не наступил' END AS status_ru,
-       x.suppressed
+       x.suppressed,
+       s.holiday, s.holiday_kind, {{holiday_kind_ru:S}} AS holiday_kind_ru
 FROM {{views:I}}.store s
 CROSS JOIN LATERAL (SELECT ({{person:S}} AND s.level <> 'region' AND s.denominator < {{min_cell:L}}) AS suppressed) x;
 
@@ -287,6 +288,7 @@ $v$,
         jsonb_build_object('create_view', create_view, 'views', views_schema,
                            'title_ru', title_ru_sql, 'title_en', title_en_sql, 'level_ru', level_ru_sql,
                            'org_kind_ru', org_kind_ru_sql, 'person', person_sql, 'region_name', region_sql,
+                           'holiday_kind_ru', holiday_kind_ru_sql,
                            'min_cell', min_cell,
                            'municipality_name', format($q$CASE WHEN s.municipality_id IS NOT NULL THEN s.municipality_name
                  WHEN s.level IN ('municipality', 'organisation') THEN %s END$q$, bodies_sql)));
@@ -331,8 +333,7 @@ WITH latest AS (
            CASE WHEN i.kind = 'milestone' THEN 'any'
                 WHEN NOT coalesce((SELECT d.per_platform FROM @extschema@.indicator_definition d
                                    WHERE d.indicator = i.indicator), false) THEN 'any'
-                WHEN @extschema@.school_year(l.week_start) >= 2025 THEN 'national'
-                ELSE 'vk' END AS platform
+                ELSE @extschema@.monitored_platform(l.week_start) END AS platform
     FROM latest l CROSS JOIN indicators i
     WHERE l.week_start IS NOT NULL
 ), val AS (
@@ -428,9 +429,8 @@ DECLARE
     rel record;
     failed integer := 0;
 BEGIN
-    IF views_schema = '' THEN
-        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
-    END IF;
+    -- NULL: every view set
+    PERFORM @extschema@.require_args('[]', ARRAY[views_schema]);
     IF views_schema IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM @extschema@.view_set s WHERE s.schema_name = views_schema) THEN
         RAISE EXCEPTION 'schema "%" holds no views made by sferum_kpi', views_schema

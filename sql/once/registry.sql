@@ -55,15 +55,16 @@ COMMENT ON COLUMN @extschema@.person_level_object.object_name IS 'Relation name.
 COMMENT ON COLUMN @extschema@.person_level_object.reason IS 'What person-level rows it holds.';
 
 CREATE TABLE @extschema@.label (
-    kind text NOT NULL CHECK (kind IN ('level', 'org_kind', 'group', 'verdict',
-                                       'quality_check', 'quality_fix', 'activity_status', 'rag')),
+    kind text NOT NULL CONSTRAINT label_kind_check
+                       CHECK (kind IN ('level', 'org_kind', 'group', 'verdict',
+                                       'quality_check', 'quality_fix', 'activity_status', 'rag', 'holiday')),
     code text NOT NULL,
     ru   text NOT NULL,
     en   text NOT NULL,
     PRIMARY KEY (kind, code)
 );
 COMMENT ON TABLE @extschema@.label IS 'Russian and English labels of the codes the views show (levels, organisation kinds, groups, forecast verdicts, red/amber/green, data-quality checks and what to fix, activity statuses of not_started).';
-COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group, verdict (forecast), rag (rankings), quality_check (title of a data_quality check), quality_fix (what to fix for that check) or activity_status (status of not_started).';
+COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group, verdict (forecast), rag (rankings), quality_check (title of a data_quality check), quality_fix (what to fix for that check), activity_status (status of not_started) or holiday (kind of school holiday).';
 COMMENT ON COLUMN @extschema@.label.code IS 'The code as the views show it.';
 COMMENT ON COLUMN @extschema@.label.ru IS 'Russian label.';
 COMMENT ON COLUMN @extschema@.label.en IS 'English label.';
@@ -127,6 +128,17 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 -- the statuses of <views>.not_started
 ('activity_status', 'not_started', 'Не начали работу', 'Not started'),
 ('activity_status', 'gone_quiet', 'Активность прекратилась', 'Gone quiet');
+-- school holidays (mart table school_holiday, 1.5)
+INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
+('holiday', 'autumn', 'Осенние каникулы', 'Autumn holidays'),
+('holiday', 'winter', 'Зимние каникулы', 'Winter holidays'),
+('holiday', 'spring', 'Весенние каникулы', 'Spring holidays'),
+('holiday', 'summer', 'Летние каникулы', 'Summer holidays'),
+('holiday', 'other', 'Каникулы', 'Holidays'),
+('quality_check', 'no_school_calendar', 'Не загружен календарь каникул', 'No school calendar loaded'),
+('quality_fix', 'no_school_calendar',
+ 'Загрузите каникулы региона в school_holiday (первый и последний день, вид) и выполните SELECT sferum_kpi.refresh_holidays(...): без календаря каникулярные недели не отмечены, прогноз строится по всем неделям, а молчание на каникулах считается прекращением активности.',
+ 'Load the region''s school holidays into school_holiday (first and last day, kind), then run SELECT sferum_kpi.refresh_holidays(...): without a calendar no week is a holiday week, forecasts fit every week and silence over the holidays counts as gone quiet.');
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.view_set', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.person_level_object', '');

@@ -5,3 +5,20 @@
 ALTER TABLE @extschema@.indicator_fragment
     DROP CONSTRAINT indicator_fragment_name_check,
     ADD CONSTRAINT indicator_fragment_name_check CHECK (name ~ '^[a-z][a-z0-9_]+$' AND name NOT IN ('mart', 'monday', 'sunday'));
+
+-- Labels of the school calendar (1.5): the kinds of holiday, the data-quality
+-- check of a region without one.
+ALTER TABLE @extschema@.label
+    DROP CONSTRAINT label_kind_check,
+    ADD CONSTRAINT label_kind_check CHECK (kind IN ('level', 'org_kind', 'group', 'verdict',
+                                                   'quality_check', 'quality_fix', 'activity_status', 'rag', 'holiday'));
+INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
+('holiday', 'autumn', 'Осенние каникулы', 'Autumn holidays'),
+('holiday', 'winter', 'Зимние каникулы', 'Winter holidays'),
+('holiday', 'spring', 'Весенние каникулы', 'Spring holidays'),
+('holiday', 'summer', 'Летние каникулы', 'Summer holidays'),
+('holiday', 'other', 'Каникулы', 'Holidays'),
+('quality_check', 'no_school_calendar', 'Не загружен календарь каникул', 'No school calendar loaded'),
+('quality_fix', 'no_school_calendar',
+ 'Загрузите каникулы региона в school_holiday (первый и последний день, вид) и выполните SELECT sferum_kpi.refresh_holidays(...): без календаря каникулярные недели не отмечены, прогноз строится по всем неделям, а молчание на каникулах считается прекращением активности.',
+ 'Load the region''s school holidays into school_holiday (first and last day, kind), then run SELECT sferum_kpi.refresh_holidays(...): without a calendar no week is a holiday week, forecasts fit every week and silence over the holidays counts as gone quiet.');

@@ -37,3 +37,10 @@ SELECT count(*) FILTER (WHERE school_year(d::date) <>
 FROM generate_series('1990-01-01'::date, '2030-12-31'::date, '1 day') AS d;
 SELECT school_year('infinity'::date);
 SELECT school_year(NULL);
+
+-- the monitored platform (spec §5): vk up to school year 2024/2025, national from
+-- 2025/2026; the week of 01.09.2025 (Monday) is the first national one
+SELECT d, monitored_platform(d) AS platform
+FROM (VALUES (date '2024-09-02'), (date '2025-08-25'), (date '2025-08-31'), (date '2025-09-01'), (date '2026-05-25'), (NULL)) v(d);
+-- inlined into a caller's query (the views call it per row): no function call in the plan
+EXPLAIN (VERBOSE, COSTS OFF) SELECT monitored_platform(d) FROM (VALUES (date '2025-09-01')) v(d);
