@@ -9,13 +9,17 @@
 -- one week of it.
 --
 -- Model: ordinary least squares of the weekly share on the week index over the
--- last N weeks (GUC sferum_kpi.forecast_weeks, default 8) up to and including
--- the week that have a share (not 0/0, not suppressed), only weeks of the same
--- school year: the monitored platform changes with the school year (vk up to
+-- last N school weeks (GUC sferum_kpi.forecast_weeks, default 8) up to and
+-- including the week that have a share (not 0/0, not suppressed) and are not
+-- holiday weeks of the region (1.5: a holiday week's figures never move a
+-- forecast; in a holiday week the forecast stands on the school week before),
+-- only weeks of the same school year: the monitored platform changes with the school year (vk up to
 -- 2024/2025, national from 2025/2026), so a trend across 1 September would mix
 -- two measurements.  A straight line over the last two months is what a region
 -- can explain and check by hand; it is refitted every week.  The fit is
--- extended to the week of the stage's deadline; the range is the 80 % OLS
+-- extended to the stage's result week (stage_result_week: the last complete
+-- week whose Sunday is on or before the deadline); from that week on the
+-- verdict is the stage's final result, never a forecast.  The range is the 80 % OLS
 -- prediction interval of a single week's share there,
 --   yhat +/- t(0.90; n-2) * s * sqrt(1 + 1/n + (x0 - mean x)^2 / Sxx),
 -- s^2 = residual sum of squares / (n-2): it widens with the scatter, with few
@@ -104,11 +108,12 @@ SELECT i.indicator, i.title_ru, g.level, wk.region_code, g.municipality_id,
        CASE WHEN g.level = 'municipality' AND g.municipality_id IS NULL THEN rb.ru ELSE mu.name END AS municipality_name,
        g.platform, wk.week_start, g.share, g.stage, g.deadline, g.threshold,
        p.projected_share, p.projected_low, p.projected_high,
-       CASE WHEN g.share IS NOT NULL AND g.threshold IS NOT NULL AND NOT j.met
+       CASE WHEN NOT r.final AND g.share IS NOT NULL AND g.threshold IS NOT NULL AND NOT j.met
             THEN 100 * (g.threshold - g.share) / greatest(h.weeks_left, 1) END AS needed_weekly_gain_pp,
        j.verdict, vl.ru AS verdict_ru,
        g.comparison, g.in_force, g.weeks_used, h.weeks_left,
-       CASE WHEN g.weeks_used >= 3 THEN 100 * g.slope END AS slope_pp_per_week, g.suppressed
+       CASE WHEN g.weeks_used >= 3 THEN 100 * g.slope END AS slope_pp_per_week, g.suppressed,
+       g.basis_week, rwk.result_week, r.result_share, r.result_met
 FROM ({{weeks:S}}) wk
 -- the indicators of the build as a list: the planner then knows how many there
 -- are (the catalog is rarely analyzed; a wrong guess makes it JIT-compile)
@@ -123,7 +128,12 @@ CROSS JOIN LATERAL (
            bool_or(s.target_in_force) FILTER (WHERE s.week_start = wk.week_start) AS in_force,
            bool_or(s.target_met) FILTER (WHERE s.week_start = wk.week_start) AS met_stored,
            bool_or(s.suppressed) FILTER (WHERE s.week_start = wk.week_start) AS suppressed,
-           min(s.y) FILTER (WHERE s.week_start = wk.week_start) AS share,
+           -- the standing: the share of the latest school week up to this one
+           -- (in a holiday week, the school week before it)
+           (array_agg(s.y ORDER BY s.week_start DESC) FILTER (WHERE NOT s.holiday))[1] AS share,
+           max(s.week_start) FILTER (WHERE NOT s.holiday) AS basis_week,
+           -- the holiday weeks of the school year so far (the stage's result week moves off them)
+           array_agg(s.week_start) FILTER (WHERE s.holiday) AS holiday_weeks,
            (count(*) FILTER (WHERE s.used))::integer AS weeks_used,
            regr_slope(s.y, s.x) FILTER (WHERE s.used) AS slope,
            regr_intercept(s.y, s.x) FILTER (WHERE s.used) AS intercept,
@@ -131,14 +141,15 @@ CROSS JOIN LATERAL (
            regr_sxx(s.y, s.x) FILTER (WHERE s.used) AS sxx,
            regr_syy(s.y, s.x) FILTER (WHERE s.used) AS syy,
            regr_sxy(s.y, s.x) FILTER (WHERE s.used) AS sxy
-    -- used: one of the last N weeks with a share (N read once per query)
+    -- used: one of the last N school weeks with a share (N read once per
+    -- query); holiday weeks never count, whatever their figures
     FROM (SELECT t.*,
-                 coalesce(t.y IS NOT NULL
-                          AND row_number() OVER (PARTITION BY t.platform, t.level, t.municipality_id, t.y IS NULL
+                 coalesce(t.y IS NOT NULL AND NOT t.holiday
+                          AND row_number() OVER (PARTITION BY t.platform, t.level, t.municipality_id, t.y IS NULL OR t.holiday
                                                  ORDER BY t.week_start DESC) <= (SELECT @extschema@.forecast_weeks()),
                           false) AS used
           FROM (SELECT h.week_start, h.platform, h.level, h.municipality_id, h.target_stage, h.target_deadline,
-                       h.target_threshold, h.target_comparison, h.target_in_force, h.target_met, x.suppressed,
+                       h.target_threshold, h.target_comparison, h.target_in_force, h.target_met, x.suppressed, h.holiday,
                        CASE WHEN h.denominator > 0 AND NOT x.suppressed
                             THEN LEAST(h.numerator, h.denominator)::double precision / h.denominator END AS y,
                        ((h.week_start - wk.week_start) / 7)::double precision AS x
@@ -152,9 +163,37 @@ CROSS JOIN LATERAL (
     GROUP BY s.platform, s.level, s.municipality_id
     HAVING min(s.target_stage) FILTER (WHERE s.week_start = wk.week_start) IS NOT NULL
 ) g
--- whole weeks from this week to the deadline's week; 0 when the stage is due
--- this week or overdue (the last stage goes on applying after its deadline)
-CROSS JOIN LATERAL (SELECT greatest(0, (@extschema@.week_start(g.deadline) - wk.week_start) / 7) AS weeks_left) h
+-- The stage's result week (spec §5): the last complete week whose Sunday is
+-- on or before the deadline, or the school week before it when that is a
+-- holiday week; the stage's result is final from that week on, read from the
+-- store's row of that week (judged against this stage), and is never a
+-- forecast.  The horizon: whole weeks from this week to the result week.
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN rw.nominal = ANY (g.holiday_weeks)
+                THEN (SELECT max(w.d) FROM generate_series((rw.nominal - 7)::timestamp, (rw.nominal - 364)::timestamp,
+                                                           interval '-7 days') AS w(d)
+                       WHERE NOT (w.d::date = ANY (g.holiday_weeks)))::date
+                ELSE rw.nominal END AS result_week
+    FROM (SELECT @extschema@.stage_result_week(g.deadline) AS nominal) rw
+) rwk
+CROSS JOIN LATERAL (SELECT greatest(0, (rwk.result_week - wk.week_start) / 7) AS weeks_left) h
+CROSS JOIN LATERAL (
+    SELECT wk.week_start >= rwk.result_week AS final, rs.share AS result_share, rs.met AS result_met
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (
+        SELECT CASE WHEN s.denominator > 0 AND NOT x.suppressed
+                    THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
+               CASE WHEN NOT x.suppressed THEN ts.met END AS met
+        FROM {{views:I}}.store s
+        CROSS JOIN LATERAL (SELECT coalesce(i.unit = 'person' AND s.level <> 'region'
+                                            AND s.denominator < {{min_cell:L}}, false) AS suppressed) x
+        CROSS JOIN LATERAL @extschema@.target_status(i.indicator,
+            @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), g.deadline, wk.region_code) ts
+        WHERE wk.week_start >= rwk.result_week
+          AND s.indicator = i.indicator AND s.level = g.level AND s.week_start = rwk.result_week
+          AND s.region_code = wk.region_code AND s.municipality_id IS NOT DISTINCT FROM g.municipality_id
+          AND s.platform = CASE WHEN i.per_platform THEN @extschema@.monitored_platform(rwk.result_week) ELSE 'any' END) rs ON true
+) r
 CROSS JOIN LATERAL (
     SELECT CASE WHEN g.weeks_used >= 3 THEN g.intercept + g.slope * h.weeks_left END AS yhat,
            CASE WHEN g.weeks_used >= 3
@@ -176,10 +215,15 @@ CROSS JOIN LATERAL (
                 ELSE greatest(0, least(1, e.yhat + e.half)) END AS projected_high
 ) p
 CROSS JOIN LATERAL (
-    SELECT coalesce(g.met_stored, CASE WHEN g.comparison = '>' THEN g.share > g.threshold
+    SELECT coalesce(CASE WHEN g.basis_week = wk.week_start THEN g.met_stored END,
+                    CASE WHEN g.comparison = '>' THEN g.share > g.threshold
                                        ELSE g.share >= g.threshold END, false) AS met,
-           CASE WHEN g.threshold IS NULL OR g.share IS NULL OR g.weeks_used < 3 THEN 'unknown'
-                WHEN coalesce(g.met_stored, CASE WHEN g.comparison = '>' THEN g.share > g.threshold
+           CASE WHEN r.final AND r.result_met THEN 'deadline_met'
+                WHEN r.final AND NOT r.result_met THEN 'deadline_missed'
+                WHEN r.final THEN 'deadline_no_data'
+                WHEN g.threshold IS NULL OR g.share IS NULL OR g.weeks_used < 3 THEN 'unknown'
+                WHEN coalesce(CASE WHEN g.basis_week = wk.week_start THEN g.met_stored END,
+                              CASE WHEN g.comparison = '>' THEN g.share > g.threshold
                                                  ELSE g.share >= g.threshold END) THEN 'met'
                 WHEN CASE WHEN g.comparison = '>' THEN p.projected_low > g.threshold
                           ELSE p.projected_low >= g.threshold END THEN 'on_track'
@@ -219,11 +263,20 @@ LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$
                CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator, x.share, x.suppressed,
                s.target_stage, s.target_comparison, s.target_threshold,
                CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met,
-               CASE WHEN x.share IS NOT NULL
+               -- the regional bodies keep their row at the municipality level but
+               -- are not ranked among the municipalities (1.5)
+               CASE WHEN x.share IS NOT NULL AND NOT x.unranked
                     THEN rank() OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code,
-                                                   x.share IS NULL
+                                                   x.share IS NULL OR x.unranked
                                       ORDER BY x.share DESC) END AS rank,
-               count(x.share) OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code) AS ranked,
+               count(x.share) FILTER (WHERE NOT x.unranked)
+                   OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code) AS ranked,
+               -- how many other ranked groups have the same share (a list cut at
+               -- a rank cuts no tie when it shows them too)
+               CASE WHEN x.share IS NOT NULL AND NOT x.unranked
+                    THEN count(*) OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code,
+                                                     x.unranked, x.share) - 1 END AS tied,
+               x.unranked,
                -- green: meets the stage (exact, as target_met); amber: at most 10
                -- percentage points below its threshold (exact in numeric); red:
                -- further below; grey: no share (0/0 or suppressed) or no judgement
@@ -237,7 +290,7 @@ LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$
         CROSS JOIN LATERAL (
             SELECT coalesce(sd.unit = 'person' AND s.level <> 'region' AND s.denominator < {{min_cell:L}}, false) AS suppressed) x0
         CROSS JOIN LATERAL (
-            SELECT x0.suppressed,
+            SELECT x0.suppressed, s.level = 'municipality' AND s.municipality_id IS NULL AS unranked,
                    CASE WHEN s.denominator > 0 AND NOT x0.suppressed
                         THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share) x$v$;
     EXECUTE @extschema@.render($v$
@@ -249,18 +302,22 @@ SELECT r.indicator, d.title_ru, r.week_start, r.platform, r.level, lv.ru AS leve
        r.org_kind, k.ru AS org_kind_ru, r.org_id, og.name AS org_name,
        r.numerator, r.denominator, r.share, 100 * r.share AS share_pct, r.previous_share, r.change_pp,
        r.rank, r.ranked, r.previous_rank,
-       CASE WHEN r.change_pp > 0 AND r.rise <= 5 THEN 'top'
+       CASE WHEN r.unranked THEN NULL
+            WHEN r.change_pp > 0 AND r.rise <= 5 THEN 'top'
             WHEN r.change_pp < 0 AND r.fall <= 5 THEN 'bottom' END AS mover,
        r.rag, rg.ru AS rag_ru,
-       r.suppressed, r.target_stage, r.target_comparison, r.target_threshold, r.target_met
+       r.suppressed, r.target_stage, r.target_comparison, r.target_threshold, r.target_met,
+       r.tied
 FROM (
     SELECT wk.week_start, c.indicator, c.platform, c.level, c.region_code, c.municipality_id, c.org_kind, c.org_id,
-           c.numerator, c.denominator, c.share, c.suppressed, c.rank, c.ranked, c.rag,
+           c.numerator, c.denominator, c.share, c.suppressed, c.rank, c.ranked, c.rag, c.tied, c.unranked,
            c.target_stage, c.target_comparison, c.target_threshold, c.target_met,
            c.previous_share, c.previous_rank, c.change_pp,
-           rank() OVER (PARTITION BY wk.week_start, c.indicator, c.platform, c.level, c.region_code, c.change_pp > 0
+           rank() OVER (PARTITION BY wk.week_start, c.indicator, c.platform, c.level, c.region_code,
+                                     c.change_pp > 0 AND NOT c.unranked
                         ORDER BY c.change_pp DESC) AS rise,
-           rank() OVER (PARTITION BY wk.week_start, c.indicator, c.platform, c.level, c.region_code, c.change_pp < 0
+           rank() OVER (PARTITION BY wk.week_start, c.indicator, c.platform, c.level, c.region_code,
+                                     c.change_pp < 0 AND NOT c.unranked
                         ORDER BY c.change_pp) AS fall
     FROM (SELECT DISTINCT l.week_start FROM {{views:I}}.refresh_log l) wk
     CROSS JOIN LATERAL (
@@ -286,11 +343,11 @@ LEFT JOIN @extschema@.label rg ON rg.kind = 'rag' AND rg.code = r.rag$v$,
         args || jsonb_build_object('ranked', @extschema@.render(ranked_sql, args)));
 
     EXECUTE format('COMMENT ON VIEW %s.forecast IS %L', v,
-        'At this pace, will we meet the stage? Every computed indicator for the region and each municipality (the regional bodies as their own group) with a target stage, on the monitored platform, at the latest complete week of the region. Model: ordinary least squares of the weekly share on the week over the last sferum_kpi.forecast_weeks (default 8) weeks with a share of the same school year, extended to the deadline''s week, with an 80 % prediction interval (t quantile, n-2 degrees of freedom); shares and bounds clamped to [0, 1]. Verdict: unknown (no threshold, no share or fewer than 3 weeks), met, on_track (projected_low meets the stage), at_risk (projected_share or projected_high does), off_track. Aggregates only.');
+        'At this pace, will we meet the stage? Every computed indicator for the region and each municipality (the regional bodies as their own group) with a target stage, on the monitored platform, at the latest complete week of the region. Model: ordinary least squares of the weekly share on the week over the last sferum_kpi.forecast_weeks (default 8) school weeks with a share of the same school year (holiday weeks never count, whatever their figures), extended to the stage''s result week, with an 80 % prediction interval (t quantile, n-2 degrees of freedom); shares and bounds clamped to [0, 1]. Verdict: unknown (no threshold, no share or fewer than 3 weeks), met, on_track (projected_low meets the stage), at_risk (projected_share or projected_high does), off_track; from the stage''s result week on, the final result instead: deadline_met, deadline_missed or deadline_no_data (never off_track once the deadline has passed). Aggregates only.');
     EXECUTE format('COMMENT ON VIEW %s.forecast_by_week IS %L', v,
         'The forecast as it stood at every stored week of every region (columns and model as forecast; sferum_kpi.forecast(views_schema, week) reads one week). WHERE week_start = ... reads only that week''s school year up to it.');
     EXECUTE format('COMMENT ON VIEW %s.rankings IS %L', v,
-        'Who holds the region back, who moved: per stored week, indicator and monitored platform, the municipalities (regional bodies as their own group), organisations and organisation kinds of each region ranked by share (highest first, ties share a rank; no share: unranked), with the change from the week before, the 5 largest rises (top) and falls (bottom) of the week and level, and red/amber/green against the stage of the week (green meets it, amber at most 10 percentage points below, red further below, grey no share or no judgement). WHERE week_start = ... AND indicator = ... AND level = ... reads that week and the week before only. Aggregates only.');
+        'Who holds the region back, who moved: per stored week, indicator and monitored platform, the municipalities (regional bodies as their own group), organisations and organisation kinds of each region ranked by share (highest first, equal shares share a rank: rank(), 1, 2, 2, 4; tied says how many others share it; no share: unranked; the regional bodies keep their row but are not ranked among the municipalities), with the change from the week before, the 5 largest rises (top) and falls (bottom) of the week and level, and red/amber/green against the stage of the week (green meets it, amber at most 10 percentage points below, red further below, grey no share or no judgement). WHERE week_start = ... AND indicator = ... AND level = ... reads that week and the week before only. Aggregates only.');
     FOR col IN
         SELECT c.relname, a.attname, x.comment
         FROM pg_class c
@@ -311,21 +368,25 @@ LEFT JOIN @extschema@.label rg ON rg.kind = 'rag' AND rg.code = r.rag$v$,
             ('week_start', 'Monday of the week (forecast: the latest complete week of the region).'),
             ('numerator', 'Units counted; NULL when suppressed.'),
             ('denominator', 'Population of the group.'),
-            ('share', 'The week''s share, min(numerator, denominator) / denominator; NULL when the denominator is 0 or the cell is suppressed.'),
+            ('share', 'The week''s share, min(numerator, denominator) / denominator; NULL when the denominator is 0 or the cell is suppressed. In forecast: the share of the latest school week up to this week (basis_week; in a holiday week the school week before it).'),
+            ('basis_week', 'The school week whose share the forecast stands on: this week, or in a holiday week the last school week before it.'),
+            ('result_week', 'The week the stage is judged on (spec §5): the last complete week whose Sunday is on or before the deadline, or the school week before it when that is a holiday week.'),
+            ('result_share', 'The share in the result week, once this week has reached it; NULL before (or without data, or suppressed).'),
+            ('result_met', 'Whether the result week''s share meets the stage (exact, against this stage): the final result once this week has reached the result week.'),
             ('share_pct', 'share in per cent (0-100).'),
             ('stage', 'Target stage of the week (the earliest deadline on or after its Monday; the last stage after it).'),
             ('deadline', 'Deadline of that stage.'),
             ('threshold', 'Threshold of that stage (the baseline for baseline stages); NULL while the baseline is not judged.'),
             ('comparison', '>= or > (strict).'),
             ('in_force', 'false while the stage awaits its normative acts.'),
-            ('projected_share', 'The least-squares line at the deadline''s week, clamped to [0, 1]; the week''s share when the deadline''s week has come; NULL when the verdict is unknown for lack of a share or of 3 weeks.'),
+            ('projected_share', 'The least-squares line at the result week, clamped to [0, 1]; the share when the result week has come; NULL when the verdict is unknown for lack of a share or of 3 weeks.'),
             ('projected_low', 'Lower bound of the 80 % prediction interval at the deadline''s week (t quantile, n-2 degrees of freedom), clamped to [0, 1].'),
             ('projected_high', 'Upper bound of the 80 % prediction interval at the deadline''s week, clamped to [0, 1].'),
             ('needed_weekly_gain_pp', 'Percentage points per week still needed from the week''s share to reach the threshold by the deadline''s week: 100 * (threshold - share) / weeks_left (the whole gap when no week is left); NULL when met or unknown.'),
-            ('verdict', 'unknown (threshold unknown, share NULL or fewer than 3 usable weeks), met (the week''s share meets the stage), on_track (projected_low meets it), at_risk (projected_share or projected_high meets it), off_track (even projected_high does not).'),
+            ('verdict', 'Before the result week: unknown (threshold unknown, share NULL or fewer than 3 usable weeks), met (the share meets the stage), on_track (projected_low meets it), at_risk (projected_share or projected_high meets it), off_track (even projected_high does not). From the result week on, the final result: deadline_met, deadline_missed, deadline_no_data.'),
             ('verdict_ru', 'The verdict in Russian (sferum_kpi.label, kind verdict).'),
-            ('weeks_used', 'Weeks the line was fitted to: those with a share, of the week''s school year, up to the week, at most sferum_kpi.forecast_weeks.'),
-            ('weeks_left', 'Whole weeks from this week to the week of the deadline; 0 when the stage is due this week or overdue.'),
+            ('weeks_used', 'School weeks the line was fitted to: those with a share, not holiday weeks, of the week''s school year, up to the week, at most sferum_kpi.forecast_weeks.'),
+            ('weeks_left', 'Whole weeks from this week to the stage''s result week; 0 from the result week on.'),
             ('slope_pp_per_week', 'Slope of the fitted line, percentage points per week; NULL with fewer than 3 weeks.'),
             ('suppressed', 'true when the group is a small cell: fewer people than min_cell below the region level; its shares are withheld and the verdict is unknown.'),
             ('previous_share', 'Share of the same group and platform the week before.'),
@@ -333,7 +394,8 @@ LEFT JOIN @extschema@.label rg ON rg.kind = 'rag' AND rg.code = r.rag$v$,
             ('rank', 'Rank within the region, week, indicator, platform and level by share, highest first; equal shares share a rank (1, 2, 2, 4); NULL without a share.'),
             ('ranked', 'How many groups of that region, week, indicator, platform and level were ranked.'),
             ('previous_rank', 'The group''s rank the week before.'),
-            ('mover', 'top: among the 5 largest rises (change_pp > 0) of the region, week, indicator and level; bottom: among the 5 largest falls; ties with the fifth count too; NULL otherwise.'),
+            ('mover', 'top: among the 5 largest rises (change_pp > 0) of the region, week, indicator and level; bottom: among the 5 largest falls; ties with the fifth count too; NULL otherwise (and for the regional bodies, never ranked among municipalities).'),
+            ('tied', 'How many other ranked groups of the same region, week, indicator, platform and level have exactly this share (they share its rank); NULL when not ranked.'),
             ('rag', 'green: meets the stage; amber: below it by at most 10 percentage points; red: further below; grey: no share or no judgement (no target, baseline unknown).'),
             ('rag_ru', 'rag in Russian (sferum_kpi.label, kind rag).'),
             ('target_stage', 'Target stage of the week.'),
@@ -361,6 +423,11 @@ RETURNS TABLE (indicator text, title_ru text, level text, region_code text, muni
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
+DECLARE
+    cols constant text := 'f.indicator, f.title_ru, f.level, f.region_code, f.municipality_id, f.municipality_name, '
+                          'f.platform, f.week_start, f.share, f.stage, f.deadline, f.threshold, f.projected_share, '
+                          'f.projected_low, f.projected_high, f.needed_weekly_gain_pp, f.verdict, f.verdict_ru, '
+                          'f.comparison, f.in_force, f.weeks_used, f.weeks_left, f.slope_pp_per_week, f.suppressed';
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema), ARRAY[views_schema]);
     IF NOT isfinite(week) THEN
@@ -371,11 +438,13 @@ BEGIN
             USING ERRCODE = '42P01',
                   HINT = 'Create the KPI views with sferum_kpi.create_kpi_views(mart_schema, views_schema), or run sferum_kpi.rebuild_views(views_schema) for views made before the forecasts.';
     END IF;
-    -- the views, not the store: a BI role that grant_reader let read them can call this
+    -- the views, not the store: a BI role that grant_reader let read them can
+    -- call this.  The columns of 1.4 (the views have gained some since: a
+    -- function's result type cannot change in an update without dropping it)
     IF week IS NULL THEN
-        RETURN QUERY EXECUTE format('SELECT * FROM %I.forecast', views_schema);
+        RETURN QUERY EXECUTE format('SELECT %s FROM %I.forecast f', cols, views_schema);
     ELSE
-        RETURN QUERY EXECUTE format('SELECT * FROM %I.forecast_by_week f WHERE f.week_start = $1', views_schema)
+        RETURN QUERY EXECUTE format('SELECT %s FROM %I.forecast_by_week f WHERE f.week_start = $1', cols, views_schema)
             USING @extschema@.week_start(week);
     END IF;
 END

@@ -394,13 +394,15 @@ BEGIN
 SELECT wk.week_start, n.region_code, n.municipality_id,
        CASE WHEN n.municipality_id IS NULL THEN rb.ru ELSE mu.name END AS municipality_name,
        n.org_id, og.name AS org_name, n.org_kind, k.ru AS org_kind_ru,
-       n.status, st.ru AS status_ru, n.people, n.last_active_week, n.silent_weeks
+       n.status, st.ru AS status_ru, n.people, n.last_active_week, n.silent_weeks, n.indicators, n.holiday
 FROM (SELECT DISTINCT l.week_start FROM {{views:I}}.refresh_log l) wk
 CROSS JOIN LATERAL (
     WITH silent AS (
         -- organisations in scope this week with no activity in any of the
         -- indicators, and enough people to be listed (small cells are not)
-        SELECT s.region_code, s.municipality_id, s.org_id, s.org_kind, max(s.denominator) AS people
+        SELECT s.region_code, s.municipality_id, s.org_id, s.org_kind, max(s.denominator) AS people,
+               -- the indicators whose scope holds the organisation (its rows)
+               string_agg(s.indicator, ', ' ORDER BY s.indicator) AS indicators, bool_or(s.holiday) AS holiday
         FROM {{views:I}}.store s
         WHERE s.week_start = wk.week_start AND s.level = 'organisation' AND s.indicator IN ({{indicators:S}})
           AND s.platform = @extschema@.monitored_platform(wk.week_start)
@@ -408,7 +410,7 @@ CROSS JOIN LATERAL (
         HAVING max(s.numerator) = 0 AND max(s.denominator) >= {{min_cell:L}}
     ), earlier AS (
         -- their earlier weeks in the store, each judged on its own monitored platform
-        SELECT p.org_id, p.week_start, max(p.numerator) > 0 AS active,
+        SELECT p.org_id, p.week_start, max(p.numerator) > 0 AS active, bool_or(p.holiday) AS holiday,
                p.week_start >= make_date(@extschema@.school_year(wk.week_start), 9, 1) AS this_year
         FROM {{views:I}}.store p
         WHERE p.week_start < wk.week_start AND p.level = 'organisation' AND p.indicator IN ({{indicators:S}})
@@ -419,8 +421,10 @@ CROSS JOIN LATERAL (
         SELECT e.org_id,
                max(e.week_start) FILTER (WHERE e.active) AS last_active_week,
                max(e.last_active_this_year) AS last_active_this_year,
-               -- the stored weeks of the school year since the last active one
-               count(*) FILTER (WHERE e.this_year AND e.week_start > coalesce(e.last_active_this_year, '-infinity'))
+               -- the stored school weeks of the school year since the last
+               -- active one: silence in a holiday week never counts
+               count(*) FILTER (WHERE e.this_year AND NOT e.holiday
+                                  AND e.week_start > coalesce(e.last_active_this_year, '-infinity'))
                    AS silent_before
         FROM (SELECT e.*, max(e.week_start) FILTER (WHERE e.active AND e.this_year) OVER (PARTITION BY e.org_id)
                               AS last_active_this_year
@@ -429,7 +433,8 @@ CROSS JOIN LATERAL (
     )
     SELECT c.region_code, c.municipality_id, c.org_id, c.org_kind, c.people, h.last_active_week,
            CASE WHEN h.last_active_this_year IS NULL THEN 'not_started' ELSE 'gone_quiet' END AS status,
-           (1 + coalesce(h.silent_before, 0))::integer AS silent_weeks
+           (CASE WHEN c.holiday THEN 0 ELSE 1 END + coalesce(h.silent_before, 0))::integer AS silent_weeks,
+           c.indicators, c.holiday
     FROM silent c
     LEFT JOIN history h ON h.org_id = c.org_id
 ) n
@@ -442,7 +447,7 @@ WHERE n.status = 'not_started' OR n.silent_weeks >= @extschema@.quality_setting(
         jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema,
                            'indicators', activity_indicators, 'min_cell', min_cell));
     EXECUTE format('COMMENT ON VIEW %s.not_started IS %L', v, format(
-        'Per stored week, the organisations in scope with no activity on the monitored platform (vk up to school year 2024/2025, national from 2025/2026): numerator 0 in every store row of organisation level of the indicators that count people per platform (%s) whose scope holds the organisation. not_started: no activity this week nor in any earlier week of the school year; gone_quiet: active earlier in the school year, silent for the last sferum_kpi.quiet_weeks stored weeks (default 2). Organisations with fewer than %s people in scope are not listed (small cells).',
+        'Per stored week, the organisations in scope with no activity on the monitored platform (vk up to school year 2024/2025, national from 2025/2026): numerator 0 in every store row of organisation level of the indicators that count people per platform (%s) whose scope holds the organisation. not_started: no activity this week nor in any earlier week of the school year; gone_quiet: active earlier in the school year, silent for the last sferum_kpi.quiet_weeks stored school weeks (default 2; holiday weeks never count as silence). The column indicators says which indicators hold the organisation. Organisations with fewer than %s people in scope are not listed (small cells).',
         (SELECT string_agg(d.indicator, ', ' ORDER BY d.indicator) FROM @extschema@.indicator_definition d
           WHERE d.unit = 'person' AND d.per_platform), min_cell));
     FOR col IN SELECT * FROM (VALUES
@@ -458,7 +463,9 @@ WHERE n.status = 'not_started' OR n.silent_weeks >= @extschema@.quality_setting(
         ('status_ru', 'Status in Russian.'),
         ('people', 'People in scope: the largest denominator of the organisation''s rows that week (for learners_parents_weekly the statistical form''s pupils x 2).'),
         ('last_active_week', 'Latest earlier stored week with activity on that week''s monitored platform, in any school year; NULL = never in the store.'),
-        ('silent_weeks', 'Stored weeks of this school year without activity, up to and including this one, since the last active week (not_started: every stored week of the school year so far).')) c(name, comment) LOOP
+        ('silent_weeks', 'Stored school weeks of this school year without activity, up to and including this one, since the last active week (not_started: every stored school week of the school year so far); holiday weeks never count as silence.'),
+        ('indicators', 'The indicators whose scope holds the organisation and that it has no activity in (a kindergarten is listed for the 2023 teacher indicators, never for the roadmap''s).'),
+        ('holiday', 'true when this week is a holiday week of the region: a silent organisation is then never gone_quiet.')) c(name, comment) LOOP
         EXECUTE format('COMMENT ON COLUMN %s.not_started.%I IS %L', v, col.name, col.comment);
     END LOOP;
 END

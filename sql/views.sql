@@ -386,6 +386,7 @@ LEFT JOIN LATERAL @extschema@.target_status(CASE WHEN v.kind = 'milestone' THEN 
         'One row per region and indicator: the latest complete week of the weekly KPI store on the monitored platform (milestones: the latest loaded counts) against the target stage for that week, with the previous week, the change and an 8-week trend.');
     PERFORM @extschema@.build_forecast_views(mart_schema, views_schema, min_cell, or_replace);
     PERFORM @extschema@.build_quality_views(mart_schema, views_schema, min_cell, or_replace);
+    PERFORM @extschema@.build_answer_views(mart_schema, views_schema, min_cell, or_replace);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.build_kpi_views(name, name, integer, boolean) IS

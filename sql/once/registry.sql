@@ -57,14 +57,15 @@ COMMENT ON COLUMN @extschema@.person_level_object.reason IS 'What person-level r
 CREATE TABLE @extschema@.label (
     kind text NOT NULL CONSTRAINT label_kind_check
                        CHECK (kind IN ('level', 'org_kind', 'group', 'verdict',
-                                       'quality_check', 'quality_fix', 'activity_status', 'rag', 'holiday')),
+                                       'quality_check', 'quality_fix', 'activity_status', 'rag', 'holiday',
+                                                   'stage_status', 'action_reason')),
     code text NOT NULL,
     ru   text NOT NULL,
     en   text NOT NULL,
     PRIMARY KEY (kind, code)
 );
 COMMENT ON TABLE @extschema@.label IS 'Russian and English labels of the codes the views show (levels, organisation kinds, groups, forecast verdicts, red/amber/green, data-quality checks and what to fix, activity statuses of not_started).';
-COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group, verdict (forecast), rag (rankings), quality_check (title of a data_quality check), quality_fix (what to fix for that check), activity_status (status of not_started) or holiday (kind of school holiday).';
+COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group, verdict (forecast), rag (rankings), quality_check (title of a data_quality check), quality_fix (what to fix for that check), activity_status (status of not_started), holiday (kind of school holiday), stage_status (stage_results) or action_reason (action_list).';
 COMMENT ON COLUMN @extschema@.label.code IS 'The code as the views show it.';
 COMMENT ON COLUMN @extschema@.label.ru IS 'Russian label.';
 COMMENT ON COLUMN @extschema@.label.en IS 'English label.';
@@ -130,6 +131,19 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('activity_status', 'gone_quiet', 'Активность прекратилась', 'Gone quiet');
 -- school holidays (mart table school_holiday, 1.5)
 INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
+('verdict', 'deadline_met', 'Срок истёк — выполнено', 'Deadline passed: met'),
+('verdict', 'deadline_missed', 'Срок истёк — не выполнено', 'Deadline passed: not met'),
+('verdict', 'deadline_no_data', 'Срок истёк — нет данных на срок', 'Deadline passed: no data for it'),
+('stage_status', 'deadline_met', 'Срок истёк — выполнено', 'Deadline passed: met'),
+('stage_status', 'deadline_missed', 'Срок истёк — не выполнено', 'Deadline passed: not met'),
+('stage_status', 'deadline_no_data', 'Срок истёк — нет данных на срок', 'Deadline passed: no data for it'),
+('stage_status', 'upcoming', 'Срок не наступил', 'Deadline not reached'),
+('action_reason', 'not_connected', 'Не подключена к Сферуму', 'Not connected'),
+('action_reason', 'not_active', 'Статус организации не «Активна»', 'Not «active»'),
+('action_reason', 'no_ejournal', 'Электронный журнал не подключён', 'No e-journal connected'),
+('action_reason', 'not_started', 'Не начали работу на платформе', 'Not started on the platform'),
+('action_reason', 'gone_quiet', 'Прекратившие активность', 'Gone quiet'),
+('action_reason', 'below_stage', 'Больше всего не хватает до этапа', 'Furthest below the stage'),
 ('holiday', 'autumn', 'Осенние каникулы', 'Autumn holidays'),
 ('holiday', 'winter', 'Зимние каникулы', 'Winter holidays'),
 ('holiday', 'spring', 'Весенние каникулы', 'Spring holidays'),

@@ -11,8 +11,22 @@ ALTER TABLE @extschema@.indicator_fragment
 ALTER TABLE @extschema@.label
     DROP CONSTRAINT label_kind_check,
     ADD CONSTRAINT label_kind_check CHECK (kind IN ('level', 'org_kind', 'group', 'verdict',
-                                                   'quality_check', 'quality_fix', 'activity_status', 'rag', 'holiday'));
+                                                   'quality_check', 'quality_fix', 'activity_status', 'rag', 'holiday',
+                                                   'stage_status', 'action_reason'));
 INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
+('verdict', 'deadline_met', 'Срок истёк — выполнено', 'Deadline passed: met'),
+('verdict', 'deadline_missed', 'Срок истёк — не выполнено', 'Deadline passed: not met'),
+('verdict', 'deadline_no_data', 'Срок истёк — нет данных на срок', 'Deadline passed: no data for it'),
+('stage_status', 'deadline_met', 'Срок истёк — выполнено', 'Deadline passed: met'),
+('stage_status', 'deadline_missed', 'Срок истёк — не выполнено', 'Deadline passed: not met'),
+('stage_status', 'deadline_no_data', 'Срок истёк — нет данных на срок', 'Deadline passed: no data for it'),
+('stage_status', 'upcoming', 'Срок не наступил', 'Deadline not reached'),
+('action_reason', 'not_connected', 'Не подключена к Сферуму', 'Not connected'),
+('action_reason', 'not_active', 'Статус организации не «Активна»', 'Not «active»'),
+('action_reason', 'no_ejournal', 'Электронный журнал не подключён', 'No e-journal connected'),
+('action_reason', 'not_started', 'Не начали работу на платформе', 'Not started on the platform'),
+('action_reason', 'gone_quiet', 'Прекратившие активность', 'Gone quiet'),
+('action_reason', 'below_stage', 'Больше всего не хватает до этапа', 'Furthest below the stage'),
 ('holiday', 'autumn', 'Осенние каникулы', 'Autumn holidays'),
 ('holiday', 'winter', 'Зимние каникулы', 'Winter holidays'),
 ('holiday', 'spring', 'Весенние каникулы', 'Spring holidays'),

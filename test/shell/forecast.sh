@@ -40,32 +40,40 @@ weeks=$(q -c "SELECT count(DISTINCT week_start) FROM kpi.store")
 forecast_oracle() {
     q -v n="$1" <<'SQL'
 SET sferum_kpi.forecast_weeks = :n;
+-- holiday weeks read from the mart's calendar by hand: 3 or more weekdays in a holiday
+CREATE TEMP TABLE hol AS
+SELECT w::date AS week_start,
+       (SELECT count(DISTINCT d) FROM m.school_holiday h, generate_series(w, w + interval '4 days', interval '1 day') d
+         WHERE d::date BETWEEN h.first_day AND h.last_day) >= 3 AS holiday
+FROM generate_series(timestamp '2024-09-02', timestamp '2026-12-28', interval '7 days') w;
 -- gk names a group of a week (the municipality may be NULL: the regional bodies)
 CREATE TEMP TABLE cur AS   -- the groups of each stored week with a target stage, on the monitored platform
 SELECT concat_ws('|', s.week_start, s.indicator, s.level, coalesce(s.municipality_id::text, 'regional')) AS gk,
        s.week_start, s.indicator, s.level, s.region_code, s.municipality_id, s.platform, s.target_stage,
-       s.target_deadline, s.target_threshold, s.target_comparison, s.target_met,
+       s.target_deadline, s.target_threshold, s.target_comparison, s.target_met, d.per_platform,
        d.unit = 'person' AND s.level = 'municipality' AND s.denominator < 5 AS small,
-       CASE WHEN s.denominator > 0 AND NOT (d.unit = 'person' AND s.level = 'municipality' AND s.denominator < 5)
-            THEN least(s.numerator, s.denominator)::float8 / s.denominator END AS share,
-       -- whole weeks to the Monday of the deadline's ISO week, at least 0
-       greatest(0, (s.target_deadline - (extract(isodow FROM s.target_deadline)::integer - 1) - s.week_start) / 7) AS left_,
+       -- the stage's result week: the Monday before the last Sunday on or before the deadline
+       s.target_deadline - (extract(isodow FROM s.target_deadline)::integer % 7) - 6 AS nominal,
        -- 1 September of the week's school year
        make_date(extract(year FROM s.week_start)::integer - (extract(month FROM s.week_start) < 9)::integer, 9, 1) AS sy_start
 FROM kpi.store s JOIN sferum_kpi.indicator_definition d USING (indicator)
 WHERE s.level IN ('region', 'municipality') AND s.target_stage IS NOT NULL
   AND s.platform = CASE WHEN NOT d.per_platform THEN 'any' WHEN s.week_start >= '2025-09-01' THEN 'national' ELSE 'vk' END;
-ANALYZE cur;
-CREATE TEMP TABLE pts AS   -- the weeks with a share of the same school year up to the week; the last N of them
-SELECT * FROM (
-    SELECT c.gk, ((h.week_start - c.week_start) / 7)::float8 AS x, least(h.numerator, h.denominator)::float8 / h.denominator AS y,
-           rank() OVER (PARTITION BY c.gk ORDER BY h.week_start DESC) AS k
-    FROM cur c
-    JOIN kpi.store h ON h.indicator = c.indicator AND h.level = c.level AND h.platform = c.platform
-     AND h.region_code = c.region_code AND coalesce(h.municipality_id, -1) = coalesce(c.municipality_id, -1)
-     AND h.org_id IS NULL AND h.org_kind IS NULL AND h.week_start BETWEEN c.sy_start AND c.week_start
-    JOIN sferum_kpi.indicator_definition d ON d.indicator = h.indicator
-    WHERE h.denominator > 0 AND NOT (d.unit = 'person' AND h.level = 'municipality' AND h.denominator < 5)) u
+-- each group's weekly shares of its school year up to the week, with the holiday flag
+CREATE TEMP TABLE hist AS
+SELECT c.gk, h.week_start, coalesce(ho.holiday, false) AS holiday, ((h.week_start - c.week_start) / 7)::float8 AS x,
+       CASE WHEN h.denominator > 0 AND NOT (d.unit = 'person' AND h.level = 'municipality' AND h.denominator < 5)
+            THEN least(h.numerator, h.denominator)::float8 / h.denominator END AS y
+FROM cur c
+JOIN kpi.store h ON h.indicator = c.indicator AND h.level = c.level AND h.platform = c.platform
+ AND h.region_code = c.region_code AND coalesce(h.municipality_id, -1) = coalesce(c.municipality_id, -1)
+ AND h.org_id IS NULL AND h.org_kind IS NULL AND h.week_start BETWEEN c.sy_start AND c.week_start
+JOIN sferum_kpi.indicator_definition d ON d.indicator = h.indicator
+LEFT JOIN hol ho ON ho.week_start = h.week_start;
+ANALYZE cur; ANALYZE hist;
+CREATE TEMP TABLE pts AS   -- the school weeks with a share; the last N of them
+SELECT * FROM (SELECT gk, x, y, rank() OVER (PARTITION BY gk ORDER BY week_start DESC) AS k
+               FROM hist WHERE y IS NOT NULL AND NOT holiday) u
 WHERE k <= :n;
 ANALYZE pts;
 CREATE TEMP TABLE fit AS   -- b = (n Sxy - Sx Sy) / (n Sxx - Sx^2), a = (Sy - b Sx) / n
@@ -73,28 +81,59 @@ SELECT gk, n, sx, sxx, b, (sy - b * sx) / n AS a
 FROM (SELECT gk, count(*) AS n, sum(x) AS sx, sum(y) AS sy, sum(x * x) AS sxx, sum(x * y) AS sxy,
              CASE WHEN count(*) >= 3 THEN (count(*) * sum(x * y) - sum(x) * sum(y)) / (count(*) * sum(x * x) - sum(x) ^ 2) END AS b
       FROM pts GROUP BY gk) s;
+CREATE TEMP TABLE basis AS   -- the latest school week up to the week: the forecast stands on it
+SELECT DISTINCT ON (gk) gk, week_start AS basis_week, y AS share FROM hist WHERE NOT holiday ORDER BY gk, week_start DESC;
+CREATE TEMP TABLE res AS   -- the result week (off a holiday week) and, once reached, the result there
+SELECT c.gk, r.result_week, c.week_start >= r.result_week AS final,
+       CASE WHEN c.week_start >= r.result_week AND rs.denominator > 0 AND NOT rs.small
+            THEN CASE WHEN c.target_comparison = '>' THEN least(rs.numerator, rs.denominator) > rs.target_threshold::numeric * rs.denominator
+                      ELSE least(rs.numerator, rs.denominator) >= rs.target_threshold::numeric * rs.denominator END END AS result_met
+FROM cur c
+-- (known as a holiday week only once stored: a week of the school year up to this one)
+CROSS JOIN LATERAL (SELECT CASE WHEN c.nominal BETWEEN c.sy_start AND c.week_start
+                                 AND (SELECT holiday FROM hol WHERE week_start = c.nominal)
+                                THEN (SELECT max(week_start) FROM hol WHERE week_start < c.nominal AND NOT holiday)
+                                ELSE c.nominal END AS result_week) r
+LEFT JOIN LATERAL (
+    SELECT h.numerator, h.denominator, h.target_threshold,
+           (d.unit = 'person' AND h.level = 'municipality' AND h.denominator < 5) AS small
+    FROM kpi.store h JOIN sferum_kpi.indicator_definition d ON d.indicator = h.indicator
+    WHERE h.indicator = c.indicator AND h.level = c.level AND h.week_start = r.result_week
+      AND h.region_code = c.region_code AND coalesce(h.municipality_id, -1) = coalesce(c.municipality_id, -1)
+      AND h.org_id IS NULL AND h.org_kind IS NULL
+      AND h.platform = CASE WHEN NOT c.per_platform THEN 'any' WHEN r.result_week >= '2025-09-01' THEN 'national' ELSE 'vk' END) rs ON true;
 CREATE TEMP TABLE judged AS
 SELECT o.*,
-       CASE WHEN target_threshold IS NULL OR share IS NULL OR n < 3 THEN 'unknown'
-            WHEN target_met THEN 'met'
+       CASE WHEN final AND result_met THEN 'deadline_met'
+            WHEN final AND NOT result_met THEN 'deadline_missed'
+            WHEN final THEN 'deadline_no_data'
+            WHEN target_threshold IS NULL OR share IS NULL OR n < 3 THEN 'unknown'
+            WHEN met THEN 'met'
             WHEN (target_comparison = '>=' AND proj[2] >= target_threshold) OR (target_comparison = '>' AND proj[2] > target_threshold) THEN 'on_track'
             WHEN (target_comparison = '>=' AND proj[3] >= target_threshold) OR (target_comparison = '>' AND proj[3] > target_threshold) THEN 'at_risk'
             ELSE 'off_track' END AS verdict,
-       CASE WHEN share IS NOT NULL AND target_threshold IS NOT NULL AND NOT target_met
+       CASE WHEN NOT final AND share IS NOT NULL AND target_threshold IS NOT NULL AND NOT met
             THEN 100 * (target_threshold - share) / greatest(left_, 1) END AS needed
 FROM (
-    SELECT c.*, coalesce(f.n, 0) AS n, f.b,
-           CASE WHEN coalesce(f.n, 0) < 3 OR c.share IS NULL THEN NULL
-                WHEN c.left_ = 0 THEN ARRAY[c.share, c.share, c.share]
-                ELSE ARRAY[greatest(0, least(1, f.a + f.b * c.left_)),
-                           greatest(0, least(1, f.a + f.b * c.left_ - hw.half)),
-                           greatest(0, least(1, f.a + f.b * c.left_ + hw.half))] END AS proj
+    SELECT c.*, b.basis_week, b.share, r.result_week, r.final, r.result_met, coalesce(f.n, 0) AS n, f.b,
+           greatest(0, (r.result_week - c.week_start) / 7) AS left_,
+           coalesce(CASE WHEN b.basis_week = c.week_start THEN c.target_met END,
+                    CASE WHEN c.target_comparison = '>' THEN b.share > c.target_threshold ELSE b.share >= c.target_threshold END,
+                    false) AS met,
+           CASE WHEN coalesce(f.n, 0) < 3 OR b.share IS NULL THEN NULL
+                WHEN r.result_week <= c.week_start THEN ARRAY[b.share, b.share, b.share]
+                ELSE ARRAY[greatest(0, least(1, f.a + f.b * lw.l)),
+                           greatest(0, least(1, f.a + f.b * lw.l - hw.half)),
+                           greatest(0, least(1, f.a + f.b * lw.l + hw.half))] END AS proj
     FROM cur c
+    JOIN res r USING (gk)
+    LEFT JOIN basis b USING (gk)
     LEFT JOIN fit f USING (gk)
+    CROSS JOIN LATERAL (SELECT greatest(0, (r.result_week - c.week_start) / 7) AS l) lw
     -- s^2 = the sum of the squared residuals / (n - 2)
-    LEFT JOIN (SELECT p.gk, sum((p.y - f2.a - f2.b * p.x) ^ 2) AS sse FROM pts p JOIN fit f2 USING (gk) GROUP BY p.gk) r USING (gk)
-    CROSS JOIN LATERAL (SELECT CASE WHEN f.n >= 3 THEN sferum_kpi.forecast_t90((f.n - 2)::integer) * sqrt(r.sse / (f.n - 2))
-                                    * sqrt(1 + 1.0 / f.n + (c.left_ - f.sx / f.n) ^ 2 / (f.sxx - f.sx * f.sx / f.n)) END AS half) hw) o;
+    LEFT JOIN (SELECT p.gk, sum((p.y - f2.a - f2.b * p.x) ^ 2) AS sse FROM pts p JOIN fit f2 USING (gk) GROUP BY p.gk) e USING (gk)
+    CROSS JOIN LATERAL (SELECT CASE WHEN f.n >= 3 THEN sferum_kpi.forecast_t90((f.n - 2)::integer) * sqrt(e.sse / (f.n - 2))
+                                    * sqrt(1 + 1.0 / f.n + (lw.l - f.sx / f.n) ^ 2 / (f.sxx - f.sx * f.sx / f.n)) END AS half) hw) o;
 CREATE TEMP TABLE viewed AS
 SELECT concat_ws('|', f.week_start, f.indicator, f.level, coalesce(f.municipality_id::text, 'regional')) AS gk, f.*
 FROM kpi.forecast_by_week f;
@@ -104,7 +143,8 @@ SELECT (SELECT count(*) FROM judged),
         WHERE j.gk IS NULL OR f.gk IS NULL
            OR f.platform <> j.platform OR f.stage <> j.target_stage OR f.weeks_used <> j.n OR f.weeks_left <> j.left_
            OR f.verdict <> j.verdict OR f.suppressed <> j.small
-           OR f.share IS DISTINCT FROM j.share
+           OR f.share IS DISTINCT FROM j.share OR f.basis_week IS DISTINCT FROM j.basis_week
+           OR f.result_week IS DISTINCT FROM j.result_week
            OR abs(coalesce(f.slope_pp_per_week - 100 * j.b, 0)) > 1e-9 OR (f.slope_pp_per_week IS NULL) <> (j.b IS NULL)
            OR (f.projected_share IS NULL) <> (j.proj IS NULL)
            OR abs(f.projected_share - j.proj[1]) > 1e-9 OR abs(f.projected_low - j.proj[2]) > 1e-9
@@ -133,6 +173,28 @@ same=$(q -c "SELECT count(*) FROM ((SELECT * FROM kpi.forecast EXCEPT SELECT f.*
 [[ $same == 0 ]] || fail "forecast differs from forecast_by_week at the latest complete week ($same rows)"
 echo "ok: forecast = forecast_by_week at the latest complete week"
 
+# ---- a holiday week's figures never move a forecast: the autumn holiday week's
+# stored numerators set to 0, then to the denominator, leave every forecast of
+# every week as it was; with the week not marked a holiday, the same change moves them
+hw=$(q -c "SELECT min(week_start) FROM kpi.store WHERE holiday AND week_start >= '2025-09-01'")
+[[ -n $hw ]] || fail "no holiday week stored in 2025/2026"
+fp() { q -c "SELECT md5(string_agg(f::text, E'\n' ORDER BY f::text)) FROM kpi.forecast_by_week f"; }
+before=$(fp)
+q -c "UPDATE kpi.store SET numerator = 0 WHERE week_start = '$hw'" >/dev/null
+zero=$(fp)
+q -c "UPDATE kpi.store SET numerator = denominator WHERE week_start = '$hw'" >/dev/null
+full=$(fp)
+[[ $before == "$zero" && $before == "$full" ]] || fail "a holiday week's figures moved the forecasts ($hw)"
+q -c "UPDATE kpi.store SET holiday = false, holiday_kind = NULL WHERE week_start = '$hw'" >/dev/null
+unmarked_full=$(fp)
+q -c "UPDATE kpi.store SET numerator = 0 WHERE week_start = '$hw'" >/dev/null
+unmarked_zero=$(fp)
+[[ $unmarked_full != "$unmarked_zero" && $unmarked_full != "$before" ]] ||
+    fail "the same change to a school week left the forecasts as they were: the test proves nothing"
+q -c "SET client_min_messages = warning" -c "SELECT sferum_kpi.snapshot_week('kpi', '$hw')" >/dev/null
+[[ $(fp) == "$before" ]] || fail "refreshing $hw did not give the forecasts back"
+echo "ok: the holiday week $hw at 0 % and at 100 % leaves every forecast as it was; unmarked, the same change moves them"
+
 # ---- rankings = the oracle, every week
 read -r rows differing movers ranked_levels <<<"$(q <<'SQL' | tail -1 | tr '|' ' '
 -- part: the groups ranked together (week, indicator, platform, level, region); grp: one group over the weeks
@@ -143,15 +205,20 @@ SELECT s.week_start, s.indicator, s.platform, s.level, s.region_code, s.municipa
                  coalesce(s.org_kind, '-'), coalesce(s.org_id::text, '-')) AS grp,
        CASE WHEN s.denominator > 0 AND NOT (d.unit = 'person' AND s.denominator < 5)
             THEN least(s.numerator, s.denominator)::float8 / s.denominator END AS share,
-       s.target_threshold, s.target_met, s.numerator, s.denominator
+       s.target_threshold, s.target_met, s.numerator, s.denominator,
+       s.level = 'municipality' AND s.municipality_id IS NULL AS bodies
 FROM kpi.store s JOIN sferum_kpi.indicator_definition d USING (indicator)
 WHERE s.level IN ('municipality', 'organisation', 'org_kind');
 CREATE INDEX ON base (part, share);
 ANALYZE base;
--- rank = 1 + the number of groups with a larger share; groups without a share are not ranked
+-- rank = 1 + the number of groups with a larger share; groups without a share
+-- and the regional bodies are not ranked; tied = the others with the same share
 CREATE TEMP TABLE ranked AS
-SELECT b.*, CASE WHEN b.share IS NOT NULL THEN 1 + (SELECT count(*) FROM base o WHERE o.part = b.part AND o.share > b.share) END AS rk,
-       (SELECT count(*) FROM base o WHERE o.part = b.part AND o.share IS NOT NULL) AS ranked_o
+SELECT b.*, CASE WHEN b.share IS NOT NULL AND NOT b.bodies
+                 THEN 1 + (SELECT count(*) FROM base o WHERE o.part = b.part AND NOT o.bodies AND o.share > b.share) END AS rk,
+       (SELECT count(*) FROM base o WHERE o.part = b.part AND NOT o.bodies AND o.share IS NOT NULL) AS ranked_o,
+       CASE WHEN b.share IS NOT NULL AND NOT b.bodies
+            THEN (SELECT count(*) FROM base o WHERE o.part = b.part AND NOT o.bodies AND o.share = b.share) - 1 END AS tied_o
 FROM base b;
 -- the week before: the same group 7 days earlier; the monitored platform of the week
 CREATE TEMP TABLE cur AS
@@ -164,8 +231,9 @@ ANALYZE cur;
 CREATE TEMP TABLE oracle AS
 SELECT c.*,
        -- among the 5 largest rises (falls): fewer than 5 larger ones
-       CASE WHEN c.change_o > 0 AND (SELECT count(*) FROM cur o WHERE o.part = c.part AND o.change_o > c.change_o) < 5 THEN 'top'
-            WHEN c.change_o < 0 AND (SELECT count(*) FROM cur o WHERE o.part = c.part AND o.change_o < c.change_o) < 5 THEN 'bottom'
+       CASE WHEN c.bodies THEN NULL
+            WHEN c.change_o > 0 AND (SELECT count(*) FROM cur o WHERE o.part = c.part AND NOT o.bodies AND o.change_o > c.change_o) < 5 THEN 'top'
+            WHEN c.change_o < 0 AND (SELECT count(*) FROM cur o WHERE o.part = c.part AND NOT o.bodies AND o.change_o < c.change_o) < 5 THEN 'bottom'
        END AS mover_o,
        CASE WHEN c.share IS NULL OR c.target_threshold IS NULL OR c.target_met IS NULL THEN 'grey'
             WHEN c.target_met THEN 'green'
@@ -183,7 +251,7 @@ SELECT (SELECT count(*) FROM viewed),
            OR r.rank IS DISTINCT FROM o.rk OR r.previous_rank IS DISTINCT FROM o.prev_rank_o
            OR r.ranked <> o.ranked_o OR r.share IS DISTINCT FROM o.share
            OR r.previous_share IS DISTINCT FROM o.prev_share OR r.change_pp IS DISTINCT FROM o.change_o
-           OR r.mover IS DISTINCT FROM o.mover_o OR r.rag <> o.rag_o),
+           OR r.mover IS DISTINCT FROM o.mover_o OR r.rag <> o.rag_o OR r.tied IS DISTINCT FROM o.tied_o),
        (SELECT count(*) FROM viewed WHERE mover IS NOT NULL),
        (SELECT string_agg(DISTINCT level, ',') FROM viewed WHERE rank > 1);
 SQL

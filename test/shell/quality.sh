@@ -34,9 +34,9 @@ for src in "kpi.data_quality" "sferum_kpi.data_quality('kpi', '-infinity', 'infi
     got=$(q -c "SELECT count(*) || ' rows, ' || count(DISTINCT \"check\") || ' checks, ' || sum(count) || ' found: '
                        || coalesce(string_agg(\"check\" || ' ' || count, ', ') FILTER (WHERE count <> 0), '')
                 FROM $src")
-    [[ $got == "8 rows, 8 checks, 0 found: " ]] || fail "the generated mart is not clean by $src: $got"
+    [[ $got == "9 rows, 9 checks, 0 found: " ]] || fail "the generated mart is not clean by $src: $got"
 done
-echo "ok: the generated mart is clean (8 checks, count 0 each, window and whole mart)"
+echo "ok: the generated mart is clean (9 checks, count 0 each, window and whole mart)"
 read -r from_day to_day <<<"$(q -F ' ' -c "SELECT DISTINCT checked_from, checked_to FROM kpi.data_quality")"
 [[ $from_day == 2025-09-15 && $to_day == infinity ]] || fail "window $from_day .. $to_day, want 2025-09-15 (4 weeks to 2025-10-12) .. infinity"
 
@@ -122,6 +122,7 @@ activity_without_membership|$rname (region $region)|3|1
 activity_without_membership|people unknown to the registry (no person row)|2|1
 numerator_above_form|$name1 (org_id $org1): learners_parents_weekly|$want1|
 activity_outside_membership|$rname (region $region)|2|1
+no_school_calendar||0|
 EOF
 )
 got=$(q -c "SELECT \"check\", object, count, people FROM kpi.data_quality" | LC_ALL=C sort)
@@ -131,8 +132,8 @@ $got
 want
 $want"
 echo "ok: one planted error of each kind reported with the count and object computed from the mart (numerator above the form by $want1)"
-# the worst first: errors, then warnings, then info
-order=$(q -c "SELECT string_agg(severity, ',' ORDER BY n) FROM (SELECT severity, row_number() OVER () AS n FROM kpi.data_quality) x")
+# the worst first: errors, then warnings, then info (checks that found nothing come after them)
+order=$(q -c "SELECT string_agg(severity, ',' ORDER BY n) FROM (SELECT severity, count, row_number() OVER () AS n FROM kpi.data_quality) x WHERE count > 0")
 [[ $order =~ ^(error,)+(warning,)+info$ ]] || fail "data_quality is not ordered worst first: $order"
 # planted errors outside a range are not in it (the feed gap of 10-08 is after 2025-10-05)
 got=$(q -c "SELECT string_agg(\"check\" || ' ' || count, ', ' ORDER BY \"check\", count) FROM sferum_kpi.data_quality('kpi', '2025-09-15', '2025-10-05') WHERE count > 0 AND \"check\" IN ('feed_gap_day', 'future_day')")
@@ -142,7 +143,7 @@ echo "ok: data_quality(views, from, to) checks only its range"
 # ---- not_started = a plain-SQL oracle, every week, K = 1, 2, 3
 q <<'SQL' >/dev/null
 CREATE VIEW public.oracle_org_week AS
-SELECT s.org_id, s.week_start, bool_or(s.numerator > 0) AS active, max(s.denominator) AS people,
+SELECT s.org_id, s.week_start, bool_or(s.numerator > 0) AS active, max(s.denominator) AS people, bool_or(s.holiday) AS holiday,
        -- school year of a Monday: its year, less one before September
        extract(year FROM s.week_start - interval '8 months')::integer AS sy
 FROM kpi.store s JOIN sferum_kpi.indicator_definition d ON d.indicator = s.indicator AND d.unit = 'person'
@@ -154,7 +155,7 @@ SELECT x.week_start, x.org_id, x.people,
        CASE WHEN x.last_in_year IS NULL THEN 'not_started' ELSE 'gone_quiet' END AS status,
        x.last_active AS last_active_week,
        (SELECT count(*) FROM public.oracle_org_week y
-         WHERE y.org_id = x.org_id AND y.sy = x.sy AND y.week_start <= x.week_start
+         WHERE y.org_id = x.org_id AND y.sy = x.sy AND y.week_start <= x.week_start AND NOT y.holiday
            AND (x.last_in_year IS NULL OR y.week_start > x.last_in_year))::integer AS silent_weeks
 FROM (SELECT w.*,
              (SELECT max(y.week_start) FROM public.oracle_org_week y
@@ -177,9 +178,19 @@ SELECT (SELECT count(*) FROM ((SELECT * FROM v EXCEPT ALL SELECT * FROM o) UNION
 SQL
 )"
     [[ $differing == 0 ]] || fail "K=$k: not_started differs from the oracle in $differing rows"
-    ((quiet > 0 && listed > quiet && fresh_year > 0)) || fail "K=$k: the data hold too little: $listed rows, $quiet gone_quiet, $fresh_year active last year only"
+    # K = 1 must find some; with K >= 2 the summer and the autumn holidays no longer count as silence
+    (((k > 1 || quiet > 0) && listed > quiet && fresh_year > 0)) || fail "K=$k: the data hold too little: $listed rows, $quiet gone_quiet, $fresh_year active last year only"
     echo "ok: K=$k: not_started = oracle ($listed rows, $quiet gone_quiet, $fresh_year not started in 2025/2026 after activity in 2024/2025)"
 done
+
+# ---- silence in a holiday week is never gone quiet: the same store without its holiday flags lists more
+quiet_with=$(q -c "SET sferum_kpi.quiet_weeks = 2" -c "SELECT count(*) FROM kpi.not_started WHERE status = 'gone_quiet'" | tail -1)
+q -c "UPDATE kpi.store SET holiday = false, holiday_kind = NULL WHERE holiday" >/dev/null
+quiet_without=$(q -c "SET sferum_kpi.quiet_weeks = 2" -c "SELECT count(*) FROM kpi.not_started WHERE status = 'gone_quiet'" | tail -1)
+restored=$(q -c "SELECT sferum_kpi.refresh_holidays('kpi')")
+((quiet_without > quiet_with && restored > 0)) ||
+    fail "holiday weeks: $quiet_with gone_quiet with the flags, $quiet_without without ($restored rows restored)"
+echo "ok: K=2: $quiet_with gone_quiet over school weeks; $quiet_without if the holiday weeks counted as silence"
 
 # ---- one week read: for WHERE week_start = X the per-week part runs once (not for every stored week)
 loops=$(q <<'SQL'
@@ -226,5 +237,5 @@ got=$(q -c "SET ROLE $role" -c "SELECT (SELECT count(*) FROM kpi.data_quality) >
 if q -c "SET ROLE $role" -c "SELECT count(*) FROM m.activity_daily" >/dev/null 2>&1; then fail "the BI role reads the mart"; fi
 types=$(q -c "SELECT string_agg(DISTINCT format_type(a.atttypid, a.atttypmod), ',' ORDER BY format_type(a.atttypid, a.atttypmod))
               FROM pg_attribute a WHERE a.attrelid IN ('kpi.data_quality'::regclass, 'kpi.not_started'::regclass) AND a.attnum > 0")
-[[ $types == "bigint,date,integer,text" ]] || fail "column types: $types"
+[[ $types == "bigint,boolean,date,integer,text" ]] || fail "column types: $types"
 echo "ok: a grant_reader role reads data_quality and not_started (plain types: $types), not the mart"

@@ -7,8 +7,9 @@
 -- x = -10 is 2025-08-25 (school year 2024/2025, monitored platform vk),
 -- x = -9 is 2025-09-01 ... x = 0 is 2025-11-03 (the latest complete week) and
 -- x = 1 is 2025-11-10 (stored, not complete).  Stage 2 of staff_weekly_writers
--- (>= 0.75) and learners_parents_weekly (>= 0.30) is due 2025-12-30, whose week
--- starts 2025-12-29: weeks_left at x = 0 is 56 / 7 = 8.
+-- (>= 0.75) and learners_parents_weekly (>= 0.30) is due 2025-12-30 (a Tuesday):
+-- it is judged on the last complete week before it, 2025-12-22 (1.5, spec §5),
+-- so weeks_left at x = 0 is 49 / 7 = 7.
 SET search_path = public, sferum_kpi;
 SELECT create_mart('fc');
 INSERT INTO fc.region VALUES ('F1', 'Forecast region', 'Europe/Moscow');
@@ -101,33 +102,32 @@ FROM generate_series(-11, 1) x;
 ANALYZE fc_kpi.store, fc_kpi.refresh_log;
 
 -- ==== forecast at the latest complete week, 2025-11-03 (not 2025-11-10: incomplete)
--- By hand (N = 8; every interval is yhat +/- t(0.90; n-2) s sqrt(1 + 1/n + (8 - mean x)^2 / Sxx)):
+-- By hand (N = 8; every interval is yhat +/- t(0.90; n-2) s sqrt(1 + 1/n + (7 - mean x)^2 / Sxx)):
 --  G1 region: the last 8 usable weeks are x = -7..0 (the two 0.10 of September are older), on the line:
---     slope 0.03 (3 pp/week), yhat(8) = 0.61 + 8 * 0.03 = 0.85, s = 0, so low = high = 0.85 >= 0.75: on_track;
---     needed (0.75 - 0.61) * 100 / 8 = 1.75 pp/week
+--     slope 0.03 (3 pp/week), yhat(7) = 0.61 + 7 * 0.03 = 0.82, s = 0, so low = high = 0.82 >= 0.75: on_track;
+--     needed (0.75 - 0.61) * 100 / 7 = 2 pp/week
 --  G2 Beta: 6 usable weeks x = -5..0, y = .2 .2 .2 .3 .4 .5: mean x -2.5, mean y 0.3, Sxx 17.5, Sxy 1.1,
 --     slope 1.1 / 17.5 = 0.0628571 (6.285714 pp), intercept 0.3 + 2.5 * 0.0628571 = 0.4571429,
 --     Syy 0.08, SSE 0.08 - 1.21 / 17.5 = 0.0108571, s = sqrt(0.0108571 / 4) = 0.0520988, t(4) = 1.5332063,
---     yhat(8) = 0.4571429 + 0.5028571 = 0.96, half = 1.5332063 * 0.0520988 * sqrt(1 + 1/6 + 10.5^2 / 17.5)
---     = 0.0798782 * 2.7325202 = 0.2182688: low 0.7417312 < 0.75 <= 0.96, high 1.1782688 -> 1: at_risk;
---     needed (0.75 - 0.50) * 100 / 8 = 3.125
+--     yhat(7) = 0.4571429 + 0.44 = 0.8971429, half = 1.5332063 * 0.0520988 * sqrt(1 + 1/6 + 9.5^2 / 17.5)
+--     = 0.0798782 * 2.5147186 = 0.2008712: low 0.6962717 < 0.75 <= 0.897, high 1.098 -> 1: at_risk;
+--     needed (0.75 - 0.50) * 100 / 7 = 3.5714
 --  G3 Alpha: 4 usable weeks x = -3..0 (the suppressed weeks do not count), y = .50 .54 .56 .60:
 --     mean x -1.5, mean y 0.55, Sxx 5, Sxy 0.16, slope 0.032, intercept 0.598, residuals -.002 .006 -.006 .002,
---     SSE 0.00008, s = sqrt(0.00004) = 0.0063246, t(2) = 1.8856181, yhat(8) = 0.598 + 0.256 = 0.854,
---     half = 1.8856181 * 0.0063246 * sqrt(1 + 1/4 + 9.5^2 / 5) = 0.0119257 * 4.3931765 = 0.0523917:
---     low 0.8016083 >= 0.75: on_track; needed (0.75 - 0.60) * 100 / 8 = 1.875
---  G4 Gamma: G3 less 0.10: yhat 0.754, low 0.7016083, high 0.8063917: at_risk (projected_share meets it)
---  G5 regional bodies: G3 less 0.13: yhat 0.724 < 0.75, high 0.7763917 >= 0.75: at_risk (only the high bound)
+--     SSE 0.00008, s = sqrt(0.00004) = 0.0063246, t(2) = 1.8856181, yhat(7) = 0.598 + 0.224 = 0.822,
+--     half = 1.8856181 * 0.0063246 * sqrt(1 + 1/4 + 8.5^2 / 5) = 0.0119257 * 3.9623226 = 0.0472535:
+--     low 0.7747465 >= 0.75: on_track; needed (0.75 - 0.60) * 100 / 7 = 2.1429
+--  G4 Gamma: G3 less 0.10: yhat 0.722, low 0.6747465, high 0.7692535: at_risk (only the high bound meets it)
+--  G5 regional bodies: G3 less 0.13: yhat 0.692, high 0.7392535 < 0.75: off_track
 --  G6 learners region: y = .25 .21 .19 .15 (x = -3..0): slope -0.032, intercept 0.152, same residual scatter
---     as G3, yhat(8) = 0.152 - 0.256 = -0.104 -> 0, low -0.1563917 -> 0, high -0.0516083 -> 0 (clamped at 0):
---     off_track; needed (0.30 - 0.15) * 100 / 8 = 1.875
---  G7 learners Alpha: flat 0.20 over 8 weeks: slope 0, s = 0, everything 0.20 < 0.30: off_track; needed 1.25
+--     as G3, yhat(7) = 0.152 - 0.224 = -0.072 -> 0, low and high below 0 too -> 0 (clamped at 0):
+--     off_track; needed (0.30 - 0.15) * 100 / 7 = 2.1429
+--  G7 learners Alpha: flat 0.20 over 8 weeks: slope 0, s = 0, everything 0.20 < 0.30: off_track; needed 1.4286
 --  G8 learners Gamma: 4 people this week: suppressed, shares NULL, unknown (8 usable earlier weeks)
---  G9 active_teachers region: 0.25 against "> 0.25", stage 2023-05-31 overdue (weeks_left 0): the projection is
---     the week's share, 0.25, not above 0.25: off_track; needed (0.25 - 0.25) / 1 = 0
---  G10 active_teachers Alpha: 0.26 > 0.25: met (needed NULL)
---  G11 orgs_connected Alpha: 3/3 >= 1 (organisations: never suppressed): met
---  G12 officials region: 2 usable weeks: unknown (needed (1 - 0.6) * 100 / 8 = 5)
+--  G9 active_teachers region: stage 2023-05-31 long passed: its result week (2023-05-22) is not stored, so the
+--     verdict is final, deadline_no_data («Срок истёк — нет данных на срок»), never off_track; needed NULL
+--  G10 active_teachers Alpha, G11 orgs_connected Alpha: the same (2023 deadlines): deadline_no_data
+--  G12 officials region: 2 usable weeks: unknown (needed (1 - 0.6) * 100 / 7 = 5.7143)
 --  G13 officials Beta: 0/0: unknown
 --  no rows: the vk rows (not monitored), ejournal_connected (no target), the org_kind and organisation rows
 SELECT indicator, level, municipality_id AS mun, municipality_name, platform, week_start, round(share::numeric, 4) AS share,
@@ -141,12 +141,12 @@ ORDER BY indicator, level DESC, municipality_id NULLS LAST;
 SELECT verdict, count(*) FROM fc_kpi.forecast GROUP BY verdict ORDER BY verdict;
 -- forecast() without a week is the view; with the week, the same rows
 SELECT (SELECT count(*) FROM forecast('fc_kpi')) AS rows,
-       (SELECT count(*) FROM (SELECT * FROM forecast('fc_kpi') EXCEPT SELECT * FROM fc_kpi.forecast) d) AS not_in_view,
-       (SELECT count(*) FROM (SELECT * FROM fc_kpi.forecast EXCEPT SELECT * FROM forecast('fc_kpi', '2025-11-05')) d) AS not_at_week;
+       (SELECT count(*) FROM (SELECT * FROM forecast('fc_kpi') EXCEPT SELECT f.indicator, f.title_ru, f.level, f.region_code, f.municipality_id, f.municipality_name, f.platform, f.week_start, f.share, f.stage, f.deadline, f.threshold, f.projected_share, f.projected_low, f.projected_high, f.needed_weekly_gain_pp, f.verdict, f.verdict_ru, f.comparison, f.in_force, f.weeks_used, f.weeks_left, f.slope_pp_per_week, f.suppressed FROM fc_kpi.forecast f) d) AS not_in_view,
+       (SELECT count(*) FROM (SELECT * FROM forecast('fc_kpi') EXCEPT SELECT * FROM forecast('fc_kpi', '2025-11-05')) d) AS not_at_week;
 
 -- ==== N from sferum_kpi.forecast_weeks
--- N = 3, G2 Beta: x = -2..0, y = .3 .4 .5: slope 0.10 (10 pp/week), s = 0, yhat(8) = 0.5 + 0.8 = 1.3 -> 1
--- (clamped at 1), low = high = 1 >= 0.75: on_track.  G1: x = -2..0 still on the line: 0.85 as before.
+-- N = 3, G2 Beta: x = -2..0, y = .3 .4 .5: slope 0.10 (10 pp/week), s = 0, yhat(7) = 0.5 + 0.7 = 1.2 -> 1
+-- (clamped at 1), low = high = 1 >= 0.75: on_track.  G1: x = -2..0 still on the line: 0.82 as before.
 SET sferum_kpi.forecast_weeks = 3;
 SELECT indicator, municipality_name, round(projected_share::numeric, 7) AS projected, round(projected_low::numeric, 7) AS low,
        round(projected_high::numeric, 7) AS high, verdict, weeks_used AS n, round(slope_pp_per_week::numeric, 6) AS slope_pp
@@ -155,7 +155,7 @@ ORDER BY level DESC;
 -- N = 10, G1: all 10 weeks of the school year, x = -9..0, y = .10 .10 .40 .43 .46 .49 .52 .55 .58 .61:
 -- mean x -4.5, mean y 0.424, Sxx 82.5, Sxy = sum (x + 4.5) y = -0.45 - 0.35 - 1.0 - 0.645 - 0.23 + 0.245
 -- + 0.78 + 1.375 + 2.03 + 2.745 = 4.5, slope 4.5 / 82.5 = 0.0545455 (5.454545 pp/week),
--- intercept 0.424 + 4.5 * 0.0545455 = 0.6694545, yhat(8) = 0.6694545 + 0.4363636 = 1.1058182 -> 1
+-- intercept 0.424 + 4.5 * 0.0545455 = 0.6694545, yhat(7) = 0.6694545 + 0.3818182 = 1.0512727 -> 1
 SET sferum_kpi.forecast_weeks = '10';
 SELECT indicator, weeks_used AS n, round(slope_pp_per_week::numeric, 6) AS slope_pp, round(projected_share::numeric, 7) AS projected
 FROM fc_kpi.forecast WHERE indicator = 'staff_weekly_writers' AND level = 'region';
@@ -177,11 +177,11 @@ SELECT forecast_weeks();
 RESET sferum_kpi.forecast_weeks;
 
 -- ==== the school-year boundary: at 2025-09-15 only 2025-09-01, 09-08 and 09-15 count, not the vk-year
--- weeks of August (G1 had 0.95 there).  Stage 1 (2025-10-01, week of 2025-09-29: 2 weeks left) against the
--- baseline 0.62.  G1: x = -2..0, y = .10 .10 .40: mean x -1, mean y 0.2, Sxx 2, Sxy 0.3, slope 0.15,
--- intercept 0.35, SSE 0.06 - 0.09 / 2 = 0.015, s = 0.1224745, t(1) = 3.0776835, yhat(2) = 0.65,
--- half = 3.0776835 * 0.1224745 * sqrt(1 + 1/3 + 9/2) = 0.3769387 * 2.4152295 = 0.9103937:
--- low -0.26 -> 0, high 1.56 -> 1, 0.65 >= 0.62: at_risk; needed (0.62 - 0.40) * 100 / 2 = 11.
+-- weeks of August (G1 had 0.95 there).  Stage 1 (2025-10-01, judged on the week of 2025-09-22: 1 week left)
+-- against the baseline 0.62.  G1: x = -2..0, y = .10 .10 .40: mean x -1, mean y 0.2, Sxx 2, Sxy 0.3, slope 0.15,
+-- intercept 0.35, SSE 0.06 - 0.09 / 2 = 0.015, s = 0.1224745, t(1) = 3.0776835, yhat(1) = 0.5,
+-- half = 3.0776835 * 0.1224745 * sqrt(1 + 1/3 + 4/2) = 0.3769387 * 1.8257419 = 0.6881948:
+-- low -0.19 -> 0, high 1.19 -> 1 >= 0.62 > 0.5: at_risk; needed (0.62 - 0.40) * 100 / 1 = 22.
 -- G2 Beta: 0/0 that week; G3 Alpha suppressed; G7 learners Alpha: baseline unknown -> unknown.
 SELECT indicator, level, municipality_name, week_start, round(share::numeric, 4) AS share, stage, threshold,
        round(projected_share::numeric, 7) AS projected, round(projected_low::numeric, 7) AS low,
@@ -257,9 +257,9 @@ SELECT org_name, municipality_name, org_kind, numerator AS num, denominator AS d
 FROM fc_kpi.rankings
 WHERE week_start = '2025-11-03' AND indicator = 'staff_weekly_writers' AND level = 'organisation'
 ORDER BY rank NULLS LAST, org_id;
--- municipalities (regional bodies as their own group): Alpha .60, Beta .50, Gamma .50, regional bodies .47:
--- ranks 1 2 2 4; the week before .56 .40 .46 .43 (ranks 1 4 2 3); all four rose (+4 +10 +4 +4): all top; all
--- below 0.65: red.  Org kinds: spo 139/200 = .695 (rank 1, was 115/200 = .575: rank 1), general .60 (rank 2,
+-- municipalities: Alpha .60, Beta .50, Gamma .50 ranked 1 2 2 (3 ranked); the regional bodies (.47) keep
+-- their row but are not ranked among them (1.5); the week before .56 .40 .46 (ranks 1 3 2); the three rose
+-- (+4 +10 +4): all top (the regional bodies are no mover); all below 0.65: red.  Org kinds: spo 139/200 = .695 (rank 1, was 115/200 = .575: rank 1), general .60 (rank 2,
 -- was .57: 2).  learners: Alpha .20 ranked alone, Gamma suppressed (4 people); ejournal_connected has no
 -- target (grey); officials Beta 0/0 (unranked, grey)
 SELECT indicator, level, level_ru, coalesce(municipality_name, org_kind_ru) AS grp, share_pct, round(change_pp::numeric, 6) AS change_pp,
@@ -278,17 +278,19 @@ WITH base AS (
     SELECT s.week_start, s.indicator, s.platform, s.level, s.region_code, s.municipality_id, s.org_kind, s.org_id,
            CASE WHEN s.denominator > 0 AND NOT (d.unit = 'person' AND s.denominator < 5)
                 THEN least(s.numerator, s.denominator)::float8 / s.denominator END AS share,
-           s.target_threshold, s.target_met, s.numerator, s.denominator
+           s.target_threshold, s.target_met, s.numerator, s.denominator,
+           -- the regional bodies keep their row but are never ranked among municipalities
+           s.level = 'municipality' AND s.municipality_id IS NULL AS bodies
     FROM fc_kpi.store s JOIN indicator_definition d USING (indicator)
     WHERE s.level IN ('municipality', 'organisation', 'org_kind')
 ), ranked AS (
     SELECT b.*, (SELECT count(*) FROM base o WHERE o.week_start = b.week_start AND o.indicator = b.indicator
                    AND o.platform = b.platform AND o.level = b.level AND o.region_code = b.region_code
-                   AND o.share > b.share) + 1 AS rk
+                   AND NOT o.bodies AND o.share > b.share) + 1 AS rk
     FROM base b
 ), cur AS (
-    SELECT c.*, CASE WHEN c.share IS NOT NULL THEN c.rk END AS rank_o, p.share AS prev_share,
-           CASE WHEN p.share IS NOT NULL THEN p.rk END AS prev_rank_o, 100 * (c.share - p.share) AS change_o
+    SELECT c.*, CASE WHEN c.share IS NOT NULL AND NOT c.bodies THEN c.rk END AS rank_o, p.share AS prev_share,
+           CASE WHEN p.share IS NOT NULL AND NOT p.bodies THEN p.rk END AS prev_rank_o, 100 * (c.share - p.share) AS change_o
     FROM ranked c
     LEFT JOIN ranked p ON p.week_start = c.week_start - 7 AND p.indicator = c.indicator AND p.platform = c.platform
          AND p.level = c.level AND p.region_code = c.region_code AND p.municipality_id IS NOT DISTINCT FROM c.municipality_id
@@ -296,23 +298,30 @@ WITH base AS (
     WHERE c.platform IN ('any', CASE WHEN school_year(c.week_start) >= 2025 THEN 'national' ELSE 'vk' END)
 ), oracle AS (
     SELECT c.*,
-           CASE WHEN c.change_o > 0 AND (SELECT count(*) FROM cur o WHERE o.week_start = c.week_start AND o.indicator = c.indicator
-                      AND o.platform = c.platform AND o.level = c.level AND o.region_code = c.region_code AND o.change_o > c.change_o) < 5 THEN 'top'
+           CASE WHEN c.bodies THEN NULL
+                WHEN c.change_o > 0 AND (SELECT count(*) FROM cur o WHERE o.week_start = c.week_start AND o.indicator = c.indicator
+                      AND o.platform = c.platform AND o.level = c.level AND o.region_code = c.region_code
+                      AND NOT o.bodies AND o.change_o > c.change_o) < 5 THEN 'top'
                 WHEN c.change_o < 0 AND (SELECT count(*) FROM cur o WHERE o.week_start = c.week_start AND o.indicator = c.indicator
-                      AND o.platform = c.platform AND o.level = c.level AND o.region_code = c.region_code AND o.change_o < c.change_o) < 5 THEN 'bottom'
+                      AND o.platform = c.platform AND o.level = c.level AND o.region_code = c.region_code
+                      AND NOT o.bodies AND o.change_o < c.change_o) < 5 THEN 'bottom'
            END AS mover_o,
            CASE WHEN c.share IS NULL OR c.target_threshold IS NULL OR c.target_met IS NULL THEN 'grey'
                 WHEN c.target_met THEN 'green'
                 WHEN 100 * least(c.numerator, c.denominator) >= (100 * c.target_threshold::numeric - 10) * c.denominator THEN 'amber'
                 ELSE 'red' END AS rag_o,
-           count(c.share) OVER (PARTITION BY c.week_start, c.indicator, c.platform, c.level, c.region_code) AS ranked_o
+           count(c.share) FILTER (WHERE NOT c.bodies) OVER (PARTITION BY c.week_start, c.indicator, c.platform, c.level, c.region_code) AS ranked_o,
+           CASE WHEN c.share IS NOT NULL AND NOT c.bodies
+                THEN (SELECT count(*) FROM cur o WHERE o.week_start = c.week_start AND o.indicator = c.indicator
+                        AND o.platform = c.platform AND o.level = c.level AND o.region_code = c.region_code
+                        AND NOT o.bodies AND o.share = c.share) - 1 END AS tied_o
     FROM cur c
 )
 SELECT count(*) AS rows_compared,
        count(*) FILTER (WHERE r.rank IS DISTINCT FROM o.rank_o OR r.previous_rank IS DISTINCT FROM o.prev_rank_o
                            OR r.ranked <> o.ranked_o OR r.share IS DISTINCT FROM o.share
                            OR r.previous_share IS DISTINCT FROM o.prev_share OR r.change_pp IS DISTINCT FROM o.change_o
-                           OR r.mover IS DISTINCT FROM o.mover_o OR r.rag <> o.rag_o) AS differing,
+                           OR r.mover IS DISTINCT FROM o.mover_o OR r.rag <> o.rag_o OR r.tied IS DISTINCT FROM o.tied_o) AS differing,
        (SELECT count(*) FROM fc_kpi.rankings) AS rankings_rows
 FROM oracle o
 JOIN fc_kpi.rankings r ON r.week_start = o.week_start AND r.indicator = o.indicator AND r.platform = o.platform

@@ -212,6 +212,13 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('refresh_holidays NULL',                      '22004', $$SELECT refresh_holidays(NULL)$$),
 ('refresh_holidays no store',                  '42P01', $$SELECT refresh_holidays('hardening_mart')$$),
 ('refresh_holidays empty store',               'ok',    $$SELECT refresh_holidays('hardening_kpi')$$),
+-- stage results and the organisations to call (1.5)
+('stage_result_week NULL',                     'ok',    $$SELECT stage_result_week(NULL) IS NULL$$),
+('stage_result_week a Sunday deadline',        'ok',    $$SELECT stage_result_week('2025-12-28') = '2025-12-22'$$),
+('stage_result_week infinity',                 'ok',    $$SELECT stage_result_week('infinity')$$),
+('build_answer_views NULL',                    '22004', $$SELECT build_answer_views('hardening_mart', NULL, 5, false)$$),
+('build_answer_views no store',                '42P01', $$SELECT build_answer_views('hardening_mart', 'hardening_mart', 5, false)$$),
+('build_answer_views again in place',          'ok',    $$SELECT build_answer_views('hardening_mart', 'hardening_kpi', 5, true)$$),
 -- monitored_platform(date)
 ('monitored_platform NULL',                    'ok',    $$SELECT monitored_platform(NULL) IS NULL$$),
 ('monitored_platform infinity',                '22008',   $$SELECT monitored_platform('infinity')$$),
