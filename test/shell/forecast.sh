@@ -195,6 +195,57 @@ q -c "SET client_min_messages = warning" -c "SELECT sferum_kpi.snapshot_week('kp
 [[ $(fp) == "$before" ]] || fail "refreshing $hw did not give the forecasts back"
 echo "ok: the holiday week $hw at 0 % and at 100 % leaves every forecast as it was; unmarked, the same change moves them"
 
+# ---- stage_results = a plain reading of the store: every stage whose result week is stored, for the
+# region and each municipality; baselines as the best vk week of 2024/2025 (exact fractions)
+read -r judged differing stage1 <<<"$(q <<'SQL' | tail -1 | tr '|' ' '
+CREATE TEMP TABLE hol2 AS
+SELECT w::date AS week_start,
+       (SELECT count(DISTINCT d) FROM m.school_holiday h, generate_series(w, w + interval '4 days', interval '1 day') d
+         WHERE d::date BETWEEN h.first_day AND h.last_day) >= 3 AS holiday
+FROM generate_series(timestamp '2024-09-02', timestamp '2026-12-28', interval '7 days') w;
+CREATE TEMP TABLE st_o AS
+SELECT t.indicator, t.stage, t.deadline, t.rule, t.threshold, t.comparison, d.per_platform, d.unit,
+       -- the Monday of the last complete week on or before the deadline, the school week before a holiday week
+       CASE WHEN (SELECT holiday FROM hol2 WHERE week_start = t.deadline - (extract(isodow FROM t.deadline)::integer % 7) - 6)
+            THEN (SELECT max(week_start) FROM hol2 WHERE NOT holiday
+                   AND week_start < t.deadline - (extract(isodow FROM t.deadline)::integer % 7) - 6)
+            ELSE t.deadline - (extract(isodow FROM t.deadline)::integer % 7) - 6 END AS rw
+FROM sferum_kpi.target t JOIN sferum_kpi.indicator_definition d USING (indicator)
+WHERE t.kind = 'computed' AND t.region_code IS NULL;
+CREATE TEMP TABLE best AS   -- the region's best vk week of school year 2024/2025, as a fraction
+SELECT DISTINCT ON (s.indicator) s.indicator, least(s.numerator, s.denominator) AS bn, s.denominator AS bd
+FROM kpi.store s
+WHERE s.level = 'region' AND s.platform = 'vk' AND s.denominator > 0 AND s.week_start BETWEEN '2024-09-01' AND '2025-08-31'
+ORDER BY s.indicator, least(s.numerator, s.denominator)::numeric / s.denominator DESC;
+CREATE TEMP TABLE oracle_st AS
+SELECT o.indicator, o.stage, s.level, s.municipality_id,
+       CASE WHEN o.unit = 'person' AND s.level <> 'region' AND s.denominator < 5 THEN NULL
+            WHEN o.rule = 'fixed' AND o.comparison = '>' THEN least(s.numerator, s.denominator) > o.threshold * s.denominator
+            WHEN o.rule = 'fixed' THEN least(s.numerator, s.denominator) >= o.threshold * s.denominator
+            WHEN b.bd IS NULL THEN NULL
+            ELSE least(s.numerator, s.denominator)::numeric * b.bd >= b.bn::numeric * s.denominator END AS met_o
+FROM st_o o
+JOIN kpi.store s ON s.indicator = o.indicator AND s.week_start = o.rw AND s.level IN ('region', 'municipality')
+ AND s.platform = CASE WHEN NOT o.per_platform THEN 'any' WHEN o.rw >= '2025-09-01' THEN 'national' ELSE 'vk' END
+LEFT JOIN best b ON b.indicator = o.indicator;
+SELECT (SELECT count(*) FROM oracle_st),
+       (SELECT count(*) FROM oracle_st o FULL JOIN kpi.stage_results r
+          ON r.indicator = o.indicator AND r.stage = o.stage AND r.level = o.level
+         AND r.municipality_id IS NOT DISTINCT FROM o.municipality_id
+        WHERE (o.indicator IS NULL AND r.status IN ('deadline_met', 'deadline_missed'))
+           OR (r.indicator IS NULL)
+           OR (o.indicator IS NOT NULL AND r.met IS DISTINCT FROM o.met_o)
+           OR (o.indicator IS NOT NULL AND r.status <> CASE WHEN o.met_o THEN 'deadline_met' WHEN NOT o.met_o THEN 'deadline_missed'
+                                                            ELSE 'deadline_no_data' END)),
+       (SELECT string_agg(r.indicator || ' ' || r.status, ', ' ORDER BY r.indicator) FROM kpi.stage_results r
+         WHERE r.stage = 1 AND r.deadline = '2025-10-01' AND r.level = 'region');
+SQL
+)"
+[[ $differing == 0 && $judged -gt 10 ]] || fail "stage_results: $differing of $judged judged rows differ from the store read by hand"
+[[ $stage1 =~ ^learners_parents_weekly\ deadline_(met|missed),\ staff_weekly_writers\ deadline_(met|missed)$ ]] ||
+    fail "roadmap stage 1 (01.10.2025) of the region: $stage1"
+echo "ok: stage_results = the store read by hand on $judged judged rows; roadmap stage 1 (01.10.2025): $stage1"
+
 # ---- rankings = the oracle, every week
 read -r rows differing movers ranked_levels <<<"$(q <<'SQL' | tail -1 | tr '|' ' '
 -- part: the groups ranked together (week, indicator, platform, level, region); grp: one group over the weeks

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The weekly report for the regional authority (issue 12) on a generated region
-# (scale 0.05, its schools spread over 13 municipalities, one region and one
+# (scale 0.05, its schools spread over 13 municipalities (and the regional bodies), one region and one
 # municipality named with < > & and quotes), back-filled:
 #   - scripts/report writes the page (default name and -o), prints its path, and
 #     fails clearly (unknown region, bad week, no store); --help;
@@ -51,17 +51,17 @@ region_name=$'Область <b>«Тест»</b> & "кавычки" \'апост
 muni_name=$'Город <i>N</i> & "Сад" \'1\' &amp; &lt;'
 org_name=$'Школа <b>№1</b> & "Ромашка" \'тест\' </td>'
 
-# ---- a region: scale 0.05, its organisations over 13 municipalities
+# ---- a region: scale 0.05, its organisations over 13 municipalities and the regional bodies
 psql_q -c "CREATE DATABASE $db"
 q -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('m')" >/dev/null
 psql_q -d "$db" -v mart=m -v scale="$scale" -v seed=12 -v region=65 -v region_name="$region_name" \
     -f scripts/generate_region.sql >/dev/null
 q -v muni="$muni_name" -v org="$org_name" >/dev/null <<'SQL'
 INSERT INTO m.municipality (municipality_id, region_code, name)
-SELECT 100 + k, '65', 'Район № ' || k FROM generate_series(1, 11) k;
+SELECT 100 + k, '65', 'Район № ' || k FROM generate_series(1, 12) k;
 UPDATE m.municipality SET name = :'muni' WHERE municipality_id = 1;
-UPDATE m.organisation SET municipality_id = 100 + org_id % 13
- WHERE municipality_id IS NOT NULL AND org_id % 13 BETWEEN 1 AND 11 AND kind <> 'omsu';
+UPDATE m.organisation SET municipality_id = 100 + org_id % 14
+ WHERE municipality_id IS NOT NULL AND org_id % 14 BETWEEN 1 AND 12 AND kind <> 'omsu';
 -- a region of the mart with no week in the store
 INSERT INTO m.region (region_code, name, time_zone) VALUES ('99', 'Пустой регион', 'Europe/Moscow');
 -- three schools that never started (no activity of their people at all), the
