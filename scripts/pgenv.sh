@@ -12,7 +12,7 @@
 # unless KEEP=1.  Call start_cluster in the script's own shell, not in $(...),
 # or the trap belongs to the subshell.
 
-# PG_MAJOR picks the server: 15 (Debian 12, the default) or 17 (Debian 13).
+# PG_MAJOR picks the server: 15 (Debian 12, the default), 17 (Debian 13) or 18 (Debian unstable).
 # test/run runs a major that this host's Debian does not ship in a Debian
 # root of its own (scripts/root.sh), where this file is sourced again.
 PG_MAJOR=${PG_MAJOR:-15}

@@ -2,7 +2,7 @@
 # root.sh — Debian roots (chroot) for another PostgreSQL major or a clean
 # install test.  Source it; do not execute it.  Needs root and debootstrap.
 #
-#   root_suite MAJOR           Debian suite that ships PostgreSQL MAJOR: 15 bookworm, 17 trixie
+#   root_suite MAJOR           Debian suite that ships PostgreSQL MAJOR: 15 bookworm, 17 trixie, 18 sid
 #   root_ensure MAJOR          the cached pristine root for MAJOR (created when missing); prints its path
 #   root_copy MAJOR            a throwaway copy of it, removed on exit, in $ROOT_DIR
 #                              (call it in the script's own shell, not in $(...),
@@ -48,7 +48,8 @@ root_suite() {
     case $1 in
         15) echo bookworm ;;
         17) echo trixie ;;
-        *) root_die "no Debian suite known for PostgreSQL $1 (15: bookworm, 17: trixie)" ;;
+        18) echo sid ;;
+        *) root_die "no Debian suite known for PostgreSQL $1 (15: bookworm, 17: trixie, 18: sid)" ;;
     esac
 }
 
@@ -95,6 +96,8 @@ root_security_mirror() {
 _root_sources() {
     local suite=$1
     echo "deb $(root_mirror) $suite main"
+    # unstable has no updates or security suites
+    [[ $suite == sid ]] && return
     echo "deb $(root_mirror) $suite-updates main"
     echo "deb $(root_security_mirror) $suite-security main"
 }
@@ -141,10 +144,17 @@ root_ensure() {
     chmod 755 "$dir.new/usr/sbin/policy-rc.d"
     mkdir -p "$dir.new/etc/postgresql-common"
     echo "create_main_cluster = false" >"$dir.new/etc/postgresql-common/createcluster.conf"
+    # unstable's snapshot on the mirror may be past its Valid-Until date
+    [[ $suite == sid ]] && echo 'Acquire::Check-Valid-Until "false";' >"$dir.new/etc/apt/apt.conf.d/99sferum-kpi-valid-until"
     t0=$SECONDS
+    # postgresql-common's maintainer scripts (newer ones) need /proc
+    mount -t proc proc "$dir.new/proc" || root_die "cannot mount /proc in $dir.new"
+    local rc=0
     # shellcheck disable=SC2046  # one word per package
-    if ! root_run "$dir.new" sh -c 'apt-get update -q && apt-get install -y -q --no-install-recommends "$@" && apt-get clean' \
-        sh $(_root_packages "$major") >>"$SFERUM_ROOT_CACHE/$suite-pg$major.log" 2>&1 </dev/null; then
+    root_run "$dir.new" sh -c 'apt-get update -q && apt-get install -y -q --no-install-recommends "$@" && apt-get clean' \
+        sh $(_root_packages "$major") >>"$SFERUM_ROOT_CACHE/$suite-pg$major.log" 2>&1 </dev/null || rc=$?
+    umount "$dir.new/proc" || umount -l "$dir.new/proc"
+    if ((rc != 0)); then
         tail -n 30 "$SFERUM_ROOT_CACHE/$suite-pg$major.log" >&2
         root_die "package install in $dir.new failed (log: $SFERUM_ROOT_CACHE/$suite-pg$major.log)"
     fi
