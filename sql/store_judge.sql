@@ -111,8 +111,10 @@ BEGIN
         RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
             USING ERRCODE = '42P01', HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
     END IF;
+    -- the mart's tables are the DBA's: a missing calendar is reported, never made here
     IF to_regclass(format('%I.school_holiday', mart)) IS NULL THEN
-        PERFORM @extschema@.create_school_calendar(mart);
+        RAISE EXCEPTION 'data mart "%" has no school calendar', mart
+            USING ERRCODE = '42P01', HINT = format('SELECT sferum_kpi.create_school_calendar(%L) creates the table school_holiday; load the holidays into it, then refresh.', mart);
     END IF;
     EXECUTE format('SELECT min(l.week_start), max(l.week_start) FROM %I.refresh_log l', views_schema) INTO first_week, last_week;
     IF first_week IS NULL THEN

@@ -212,6 +212,7 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('refresh_holidays NULL',                      '22004', $$SELECT refresh_holidays(NULL)$$),
 ('refresh_holidays no store',                  '42P01', $$SELECT refresh_holidays('hardening_mart')$$),
 ('refresh_holidays empty store',               'ok',    $$SELECT refresh_holidays('hardening_kpi')$$),
+('refresh_holidays mart without a calendar',   '42P01', $$DO $d$ BEGIN ALTER TABLE hardening_mart.school_holiday RENAME TO old_calendar; PERFORM refresh_holidays('hardening_kpi'); END $d$ $$),
 -- stage results and the organisations to call (1.5)
 ('stage_result_week NULL',                     'ok',    $$SELECT stage_result_week(NULL) IS NULL$$),
 ('stage_result_week a Sunday deadline',        'ok',    $$SELECT stage_result_week('2025-12-28') = '2025-12-22'$$),
