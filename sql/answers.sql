@@ -113,7 +113,7 @@ LEFT JOIN @extschema@.label sl ON sl.kind = 'stage_status' AND sl.code = j.statu
     EXECUTE format('COMMENT ON VIEW %I.stage_results IS %L', views_schema,
         'Each stage''s result at its deadline: for the region and each municipality (the regional bodies as their own group), every stage of every computed indicator, judged on the stage''s result week (the last complete week whose Sunday is on or before the deadline, or the school week before it when that is a holiday week) on the platform monitored then. Final once the deadline has passed (deadline_met, deadline_missed, deadline_no_data), never a forecast; before it, upcoming with the days left. Aggregates only; small cells below the region level are withheld.');
     EXECUTE @extschema@.render($v$
-{{create_view:S}} {{views:I}}.action_list AS
+{{create_view:S}} {{views:I}}.live_action_list AS
 SELECT wk.week_start, a.region_code, a.municipality_id,
        CASE WHEN a.municipality_id IS NULL THEN rb.ru ELSE mu.name END AS municipality_name,
        a.org_id, og.name AS org_name, a.org_kind, k.ru AS org_kind_ru,
@@ -191,7 +191,7 @@ ORDER BY wk.week_start, a.people_short DESC NULLS LAST, a.reason, a.org_id$v$,
                            'target_ru', $t$s.indicator || ': ' || replace(s.target_comparison, '>=', '≥') || ' '
                                 || replace(to_char(100 * s.target_threshold, 'FM990.0'), '.', ',') || ' % к '
                                 || to_char(s.target_deadline, 'DD.MM.YYYY')$t$));
-    EXECUTE format('COMMENT ON VIEW %I.action_list IS %L', views_schema,
+    EXECUTE format('COMMENT ON VIEW %I.live_action_list IS %L', views_schema,
         'The organisations to call, per stored week, most people short first: not connected, not «активна» (detail_ru says which condition fails), no e-journal, not started or gone quiet on the monitored platform (school weeks only), or among the 5 furthest below their stage in people per municipality and indicator. An organisation is listed for an indicator only when that indicator''s scope holds it; indicators and targets_ru say which. Organisations with fewer than min_cell people are not listed as silent or below their stage (small cells).');
     FOR col IN SELECT * FROM (VALUES
         ('week_start', 'Monday of the stored week.'),
@@ -209,8 +209,9 @@ ORDER BY wk.week_start, a.people_short DESC NULLS LAST, a.reason, a.org_id$v$,
         ('targets_ru', 'The stage of the week of each of those indicators: comparison, threshold and deadline.'),
         ('people', 'People in scope (not_started, gone_quiet: the largest denominator; below_stage: the indicator''s denominator).'),
         ('people_short', 'How many more people would meet the stage (the largest of its indicators); NULL for the organisation statuses.')) c(name, comment) LOOP
-        EXECUTE format('COMMENT ON COLUMN %I.action_list.%I IS %L', views_schema, col.name, col.comment);
+        EXECUTE format('COMMENT ON COLUMN %I.live_action_list.%I IS %L', views_schema, col.name, col.comment);
     END LOOP;
+    PERFORM @extschema@.stored_answer(views_schema, 'action_list', 't.week_start, t."position"', or_replace);
 
     FOR col IN SELECT * FROM (VALUES
         ('indicator', 'Indicator code.'),
@@ -243,4 +244,4 @@ ORDER BY wk.week_start, a.people_short DESC NULLS LAST, a.reason, a.org_id$v$,
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.build_answer_views(name, name, integer, boolean) IS
-'Internal: write the views stage_results and action_list of a KPI view set (build_kpi_views runs it, after the quality views: action_list reads not_started); or_replace re-creates them in place (rebuild_views).';
+'Internal: write the views stage_results, live_action_list and action_list (over the table refresh_answers() fills from live_action_list; stored_answer) of a KPI view set (build_kpi_views runs it, after the quality views: live_action_list reads not_started); or_replace re-creates them in place (rebuild_views).';

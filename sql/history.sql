@@ -40,6 +40,8 @@ SET search_path = pg_catalog, pg_temp
 -- JIT-compiling the union of every indicator's plan costs seconds and saves nothing here
 SET jit = off
 AS $fn$
+DECLARE
+    n integer;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'week', week));
     IF to_regclass(format('%I.all_indicators', views_schema)) IS NULL THEN
@@ -48,7 +50,10 @@ BEGIN
     END IF;
     -- 1.4: every level into the store, its region level into the history
     IF to_regclass(format('%I.store', views_schema)) IS NOT NULL THEN
-        RETURN (@extschema@.store_week(views_schema, week)).history_changed;
+        n := (@extschema@.store_week(views_schema, week)).history_changed;
+        -- the week's answers and the later weeks' (their silence counts this one)
+        PERFORM @extschema@.refresh_answers(views_schema, @extschema@.week_start(week));
+        RETURN n;
     END IF;
     -- views made before 1.4 and not rebuilt yet: the region level of the live views
     RETURN @extschema@.history_from(views_schema, 'all_indicators', week);
@@ -67,6 +72,7 @@ DECLARE
     w date;
     t timestamptz;
 BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema));
     IF from_week IS NULL OR to_week IS NULL OR from_week > to_week THEN
         RAISE EXCEPTION 'from_week and to_week must be dates with from_week <= to_week'
             USING ERRCODE = '22023';
@@ -79,7 +85,10 @@ BEGIN
     LOOP
         week := w;
         t := clock_timestamp();
-        rows_changed := @extschema@.snapshot_week(views_schema, w);
+        -- the store's week (its answers once, at the end), or the history of views made before 1.4
+        rows_changed := CASE WHEN to_regclass(format('%I.store', views_schema)) IS NOT NULL
+                             THEN (@extschema@.store_week(views_schema, w)).history_changed
+                             ELSE @extschema@.snapshot_week(views_schema, w) END;
         RAISE NOTICE 'week %: % history rows changed in % ms', w, rows_changed,
                      round(extract(epoch FROM clock_timestamp() - t) * 1000);
         RETURN NEXT;
@@ -87,9 +96,11 @@ BEGIN
         w := w + 7;
     END LOOP;
     -- weeks stored before a baseline week changed were judged against the old baseline
-    IF to_regclass(format('%I.store', views_schema)) IS NOT NULL
-       AND @extschema@.touches_baselines(from_week, to_week) THEN
-        PERFORM @extschema@.refresh_targets(views_schema, true);
+    IF to_regclass(format('%I.store', views_schema)) IS NOT NULL THEN
+        -- refresh_targets stores every week's answers when it changed a judgement
+        IF NOT @extschema@.touches_baselines(from_week, to_week) OR @extschema@.refresh_targets(views_schema, true) = 0 THEN
+            PERFORM @extschema@.refresh_answers(views_schema, @extschema@.week_start(from_week));
+        END IF;
     END IF;
     -- statistics of the store as a whole: autovacuum analyzes its partitions but
     -- never the partitioned table, whose estimates BI queries over several
@@ -153,8 +164,11 @@ BEGIN
         RETURN NEXT;
     END LOOP;
     -- weeks stored before a baseline week changed were judged against the old baseline
-    IF @extschema@.touches_baselines(@extschema@.week_start(last_day) - 7 * (weeks - 1), last_day) THEN
-        PERFORM @extschema@.refresh_targets(views_schema, true);
+    -- (refresh_targets stores every week's answers when it changed a judgement)
+    IF NOT @extschema@.touches_baselines(@extschema@.week_start(last_day) - 7 * (weeks - 1), last_day)
+       OR @extschema@.refresh_targets(views_schema, true) = 0 THEN
+        -- the answers of these weeks and the later ones
+        PERFORM @extschema@.refresh_answers(views_schema, @extschema@.week_start(last_day) - 7 * (weeks - 1));
     END IF;
 END
 $fn$;
@@ -204,9 +218,17 @@ BEGIN
         w := w + 7;
     END LOOP;
     -- weeks stored before a baseline week changed were judged against the old baseline
+    n := 0;
     IF @extschema@.touches_baselines(from_week, to_week) THEN
         n := @extschema@.refresh_targets(views_schema, true);
         RAISE NOTICE 'targets judged again: % rows changed', n;
+    END IF;
+    -- the answers of these weeks and the later ones (refresh_targets stored them
+    -- all when it changed a judgement)
+    IF n = 0 THEN
+        t := clock_timestamp();
+        PERFORM @extschema@.refresh_answers(views_schema, @extschema@.week_start(from_week));
+        RAISE NOTICE 'answers stored in % ms', round(extract(epoch FROM clock_timestamp() - t) * 1000);
     END IF;
     -- statistics of the partitioned store, which autovacuum never analyzes (see backfill)
     IF to_week > from_week THEN

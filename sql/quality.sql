@@ -356,14 +356,14 @@ BEGIN
 
     -- data_quality: the window is the last quality_weeks weeks up to the latest
     -- activity day that is not in the future of any region, and every day after
-    EXECUTE format('%s %s.data_quality AS %s', create_view, v, @extschema@.quality_sql(mart_schema, views_schema,
+    EXECUTE format('%s %s.live_data_quality AS %s', create_view, v, @extschema@.quality_sql(mart_schema, views_schema,
         @extschema@.render($r$
 (SELECT @extschema@.week_start(max(w.day)) - 7 * (@extschema@.quality_setting('sferum_kpi.quality_weeks', 4, 1, 520) - 1)
    FROM {{mart:I}}.activity_daily w
   WHERE w.day <= (SELECT max((pg_catalog.now() AT TIME ZONE wr.time_zone)::date) FROM {{mart:I}}.region wr))$r$,
             jsonb_build_object('mart', mart_schema)),
         NULL));
-    EXECUTE format('COMMENT ON VIEW %s.data_quality IS %L', v,
+    EXECUTE format('COMMENT ON VIEW %s.live_data_quality IS %L', v,
         'Data-quality checks of the mart and the KPI store, for the DBA after every load: one row per check and offending object, the worst first; a check that finds nothing shows one row with count 0. Activity is checked over the last sferum_kpi.quality_weeks weeks (default 4) up to the latest activity day that is not in the future, and every day after it; sferum_kpi.data_quality(views_schema, from_day, to_day) checks any range. Aggregates only: no person id.');
     FOR col IN SELECT * FROM (VALUES
         ('check', 'Check code: numerator_above_form, activity_without_membership, activity_outside_membership, org_without_municipality, school_without_stat_form, feed_gap_day, duplicate_day, future_day, no_school_calendar.'),
@@ -381,8 +381,9 @@ BEGIN
         ('fix_ru', 'What to fix, in Russian.'),
         ('checked_from', 'First day of the checked range.'),
         ('checked_to', 'Last day of the checked range (infinity: every day after checked_from).')) c(name, comment) LOOP
-        EXECUTE format('COMMENT ON COLUMN %s.data_quality.%I IS %L', v, col.name, col.comment);
+        EXECUTE format('COMMENT ON COLUMN %s.live_data_quality.%I IS %L', v, col.name, col.comment);
     END LOOP;
+    PERFORM @extschema@.stored_answer(views_schema, 'data_quality', 't."position"', or_replace);
 
     -- not_started: activity of an organisation = the organisation-level store rows
     -- of the indicators that count people per platform, on the monitored platform
@@ -390,7 +391,7 @@ BEGIN
       INTO activity_indicators
       FROM @extschema@.indicator_definition d WHERE d.unit = 'person' AND d.per_platform;
     EXECUTE @extschema@.render($v$
-{{create_view:S}} {{views:I}}.not_started AS
+{{create_view:S}} {{views:I}}.live_not_started AS
 SELECT wk.week_start, n.region_code, n.municipality_id,
        CASE WHEN n.municipality_id IS NULL THEN rb.ru ELSE mu.name END AS municipality_name,
        n.org_id, og.name AS org_name, n.org_kind, k.ru AS org_kind_ru,
@@ -446,7 +447,7 @@ LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodi
 WHERE n.status = 'not_started' OR n.silent_weeks >= @extschema@.quality_setting('sferum_kpi.quiet_weeks', 2, 1, 520)$v$,
         jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema,
                            'indicators', activity_indicators, 'min_cell', min_cell));
-    EXECUTE format('COMMENT ON VIEW %s.not_started IS %L', v, format(
+    EXECUTE format('COMMENT ON VIEW %s.live_not_started IS %L', v, format(
         'Per stored week, the organisations in scope with no activity on the monitored platform (vk up to school year 2024/2025, national from 2025/2026): numerator 0 in every store row of organisation level of the indicators that count people per platform (%s) whose scope holds the organisation. not_started: no activity this week nor in any earlier week of the school year; gone_quiet: active earlier in the school year, silent for the last sferum_kpi.quiet_weeks stored school weeks (default 2; holiday weeks never count as silence). The column indicators says which indicators hold the organisation. Organisations with fewer than %s people in scope are not listed (small cells).',
         (SELECT string_agg(d.indicator, ', ' ORDER BY d.indicator) FROM @extschema@.indicator_definition d
           WHERE d.unit = 'person' AND d.per_platform), min_cell));
@@ -466,9 +467,10 @@ WHERE n.status = 'not_started' OR n.silent_weeks >= @extschema@.quality_setting(
         ('silent_weeks', 'Stored school weeks of this school year without activity, up to and including this one, since the last active week (not_started: every stored school week of the school year so far); holiday weeks never count as silence.'),
         ('indicators', 'The indicators whose scope holds the organisation and that it has no activity in (a kindergarten is listed for the 2023 teacher indicators, never for the roadmap''s).'),
         ('holiday', 'true when this week is a holiday week of the region: a silent organisation is then never gone_quiet.')) c(name, comment) LOOP
-        EXECUTE format('COMMENT ON COLUMN %s.not_started.%I IS %L', v, col.name, col.comment);
+        EXECUTE format('COMMENT ON COLUMN %s.live_not_started.%I IS %L', v, col.name, col.comment);
     END LOOP;
+    PERFORM @extschema@.stored_answer(views_schema, 'not_started', 't.week_start, t."position"', or_replace);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.build_quality_views(name, name, integer, boolean) IS
-'Internal: write the views data_quality and not_started of a KPI view set (build_kpi_views runs it); or_replace re-creates them in place (rebuild_views).';
+'Internal: write the views live_data_quality and live_not_started of a KPI view set, and data_quality and not_started over the tables refresh_answers() fills from them (stored_answer; build_kpi_views runs it); or_replace re-creates them in place (rebuild_views).';

@@ -73,11 +73,16 @@ UPDATE %1$I.store s
            @extschema@.kpi_ratio(LEAST(s.numerator, s.denominator), s.denominator), s.week_start, s.region_code$a$,
         weeks_of_s, weeks_of_r);
     GET DIAGNOSTICS n = ROW_COUNT;
+    -- the answers read the judgements (action_list: below_stage, people short);
+    -- sessions sharing the work (modulus > 1) leave it to the caller, once
+    IF n > 0 AND modulus = 1 THEN
+        PERFORM @extschema@.refresh_answers(views_schema);
+    END IF;
     RETURN n;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.refresh_targets(name, boolean, integer, integer) IS
-'Judge every value of the KPI store again against the target catalog as it is now (after a DBA edited targets, or once the baseline weeks are all stored: backfill does it for the baseline stages; only_baselines judges only the baseline stages whose threshold changed). Writes only the rows whose judgement changed; returns their number. With modulus and remainder, only the weeks whose number since Monday 2000-01-03 leaves that remainder: sessions with each remainder of the same modulus share the work side by side.';
+'Judge every value of the KPI store again against the target catalog as it is now (after a DBA edited targets, or once the baseline weeks are all stored: backfill does it for the baseline stages; only_baselines judges only the baseline stages whose threshold changed). Writes only the rows whose judgement changed and then stores the answers again (refresh_answers; not with modulus > 1: call it once after the sessions); returns the rows changed. With modulus and remainder, only the weeks whose number since Monday 2000-01-03 leaves that remainder: sessions with each remainder of the same modulus share the work side by side.';
 
 CREATE FUNCTION @extschema@.touches_baselines(from_day date, to_day date)
 RETURNS boolean
@@ -129,8 +134,12 @@ UPDATE {{views:I}}.store s
    AND (s.holiday, s.holiday_kind) IS DISTINCT FROM (hw.holiday, hw.holiday_kind)$q$,
         jsonb_build_object('views', views_schema, 'mart', mart, 'first', first_week, 'last', last_week));
     GET DIAGNOSTICS n = ROW_COUNT;
+    -- silence in a holiday week never counts (not_started, action_list)
+    IF n > 0 THEN
+        PERFORM @extschema@.refresh_answers(views_schema);
+    END IF;
     RETURN n;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.refresh_holidays(name) IS
-'Set the holiday flags (holiday, holiday_kind) of every stored week of views_schema from the mart''s school calendar as it is now: run it after loading or changing school_holiday (refresh_week sets them for the weeks it refreshes). Writes only the rows whose flags change; returns their number.';
+'Set the holiday flags (holiday, holiday_kind) of every stored week of views_schema from the mart''s school calendar as it is now: run it after loading or changing school_holiday (refresh_week sets them for the weeks it refreshes). Writes only the rows whose flags change, then stores the answers again when some did (refresh_answers); returns the rows changed.';

@@ -326,6 +326,8 @@ LEFT JOIN LATERAL @extschema@.target_status(CASE WHEN v.kind = 'milestone' THEN 
     PERFORM @extschema@.build_forecast_views(mart_schema, views_schema, min_cell, or_replace);
     PERFORM @extschema@.build_quality_views(mart_schema, views_schema, min_cell, or_replace);
     PERFORM @extschema@.build_answer_views(mart_schema, views_schema, min_cell, or_replace);
+    -- the answers stored at refresh time, computed anew by the new views
+    PERFORM @extschema@.refresh_answers(views_schema);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.build_kpi_views(name, name, integer, boolean) IS

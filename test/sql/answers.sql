@@ -28,17 +28,24 @@ SELECT count(*) FILTER (WHERE reason_ru IS NULL) AS unlabelled,
             WHERE s.week_start = a.week_start AND s.level = 'organisation' AND s.org_id = a.org_id AND s.indicator = i)) AS out_of_scope,
        count(*) FILTER (WHERE org_id = 14) AS private_listed
 FROM tiny_kpi.action_list a;
+-- the setting applies when the answers are stored (refresh_answers, run by every refresh)
 SET sferum_kpi.quiet_weeks = 1;
+SELECT answer, rows_stored FROM refresh_answers('tiny_kpi');
 SELECT week_start, org_name, reason, detail_ru, indicators FROM tiny_kpi.action_list WHERE reason = 'gone_quiet';
-RESET sferum_kpi.quiet_weeks;
--- W2 a holiday week of the region: silence there is never gone quiet
+-- W2 a holiday week of the region: silence there is never gone quiet (refresh_holidays stores the answers again)
 INSERT INTO tiny.school_holiday VALUES ('T1', '2024-09-09', '2024-09-13', 'other');
 SELECT refresh_holidays('tiny_kpi');
-SET sferum_kpi.quiet_weeks = 1;
 SELECT count(*) AS gone_quiet_in_holidays FROM tiny_kpi.action_list WHERE reason = 'gone_quiet';
 RESET sferum_kpi.quiet_weeks;
 DELETE FROM tiny.school_holiday;
 SELECT refresh_holidays('tiny_kpi');
+-- the stored answers are the live ones, row for row and in order
+SELECT (SELECT count(*) FROM (SELECT week_start, org_id, reason, indicators, people_short FROM tiny_kpi.action_list
+                              EXCEPT ALL SELECT week_start, org_id, reason, indicators, people_short FROM tiny_kpi.live_action_list) d) AS stored_not_live,
+       (SELECT count(*) FROM (SELECT week_start, org_id, reason, indicators, people_short FROM tiny_kpi.live_action_list
+                              EXCEPT ALL SELECT week_start, org_id, reason, indicators, people_short FROM tiny_kpi.action_list) d) AS live_not_stored,
+       (SELECT array_agg(org_id ORDER BY ord) FROM (SELECT org_id, row_number() OVER () AS ord FROM tiny_kpi.action_list) x)
+       = (SELECT array_agg(org_id ORDER BY ord) FROM (SELECT org_id, row_number() OVER () AS ord FROM tiny_kpi.live_action_list) x) AS same_order;
 
 -- ==== stage_results: the 2023 and 2025 deadlines have passed (today is after 2025), their result
 -- weeks are not stored (2023-05-22 ..., 2025-09-22, 2025-12-22): deadline_no_data, the groups of the

@@ -60,6 +60,7 @@ SELECT week_start, bool_and(holiday) AS holiday, min(holiday_kind) AS kind FROM 
 -- a region without a calendar: no holiday week, and data_quality says so once per region
 DELETE FROM tiny.school_holiday WHERE region_code = 'T1';
 SELECT count(*) FILTER (WHERE holiday) AS holiday_weeks FROM holiday_weeks('tiny', '2024-09-02', '2024-09-30') WHERE region_code = 'T1';
+SELECT answer FROM refresh_answers('tiny_kpi');
 SELECT "check", object, count, region_code FROM tiny_kpi.data_quality WHERE "check" = 'no_school_calendar';
 
 -- DROP EXTENSION keeps the calendar (the DBA's table, never a member)

@@ -83,17 +83,22 @@ SELECT count(*) AS differing FROM (
     (SELECT "check", object, count, people, first_day, detail FROM data_quality('qk', '2025-09-01', 'infinity')
      EXCEPT ALL SELECT "check", object, count, people, first_day, detail FROM qk.data_quality)) d;
 -- one week (W4 only): the gap of 09-24 and the W4 checks; W1 and W2 activity is outside
+-- (the settings apply where the checks run: the live view, or refresh_answers)
 SET sferum_kpi.quality_weeks = 1;
-SELECT "check", object, count, checked_from FROM qk.data_quality WHERE "check" IN ('feed_gap_day', 'activity_without_membership', 'activity_outside_membership');
+SELECT "check", object, count, checked_from FROM qk.live_data_quality WHERE "check" IN ('feed_gap_day', 'activity_without_membership', 'activity_outside_membership');
 SET sferum_kpi.quality_weeks = 'four';
-SELECT count(*) FROM qk.data_quality;
+SELECT count(*) FROM qk.live_data_quality;
+SELECT count(*) FROM refresh_answers('qk');
 SET sferum_kpi.quality_weeks = 0;
-SELECT count(*) FROM qk.data_quality;
+SELECT count(*) FROM qk.live_data_quality;
 RESET sferum_kpi.quality_weeks;
 
 -- future days (in the region's time zone): one activity row 30 days ahead, one chat row 10 days ahead
 INSERT INTO qm.activity_daily VALUES (101, (now() AT TIME ZONE 'Europe/Moscow')::date + 30, 'vk', 1, 0);
 INSERT INTO qm.chat_daily VALUES (1, (now() AT TIME ZONE 'Europe/Moscow')::date + 10, 2);
+-- data_quality shows the checks of the last refresh until the answers are stored again
+SELECT "check", count, stored_at <= now() AS stored_before FROM qk.data_quality WHERE "check" = 'future_day';
+SELECT answer FROM refresh_answers('qk');
 SELECT object, count, people, first_day - (now() AT TIME ZONE 'Europe/Moscow')::date AS days_ahead
 FROM qk.data_quality WHERE "check" = 'future_day';
 -- the future is no feed gap, and the window still ends at 09-28 (the latest day not in the future)
@@ -207,6 +212,9 @@ SELECT w, i, 'any', 'organisation', 'N1', 1, 'general', 2, w::timestamp AT TIME 
 FROM unnest('{2025-08-11,2025-08-18,2025-08-25,2025-09-01,2025-09-08,2025-09-15,2025-09-22}'::date[]) w,
      unnest('{staff_using,national_only_users}'::text[]) i;
 
+-- a hand-built store: its answers are stored as a refresh would (refresh_answers)
+SELECT answer, rows_stored FROM refresh_answers('ns');
+
 -- By hand, quiet_weeks K = 2 (default):
 --  2 Never: not_started every week; people 40; last_active NULL; silent = stored weeks of its school year so far:
 --    S1..S3 -> 1, 2, 3; A1..A4 -> 1, 2, 3, 4
@@ -219,13 +227,22 @@ FROM unnest('{2025-08-11,2025-08-18,2025-08-25,2025-09-01,2025-09-08,2025-09-15,
 SELECT week_start, org_id, org_name, org_kind_ru, municipality_name, status, status_ru, people, last_active_week, silent_weeks
 FROM ns.not_started ORDER BY week_start, org_id;
 -- K = 1: every silent week after an active one lists; K = 3: gone_quiet only from 3 silent weeks
+-- (the live view; the stored one follows the setting of the session that refreshes)
 SET sferum_kpi.quiet_weeks = 1;
-SELECT week_start, org_id, status, silent_weeks FROM ns.not_started WHERE org_id IN (3, 5) ORDER BY org_id, week_start;
+SELECT week_start, org_id, status, silent_weeks FROM ns.live_not_started WHERE org_id IN (3, 5) ORDER BY org_id, week_start;
 SET sferum_kpi.quiet_weeks = 3;
+SELECT week_start, org_id, status, silent_weeks FROM ns.live_not_started WHERE org_id IN (3, 5) ORDER BY org_id, week_start;
+SELECT answer, rows_stored FROM refresh_answers('ns', '2025-09-15');
 SELECT week_start, org_id, status, silent_weeks FROM ns.not_started WHERE org_id IN (3, 5) ORDER BY org_id, week_start;
 SET sferum_kpi.quiet_weeks = -1;
-SELECT count(*) FROM ns.not_started;
+SELECT count(*) FROM ns.live_not_started;
+SELECT count(*) FROM refresh_answers('ns');
 RESET sferum_kpi.quiet_weeks;
+SELECT answer, rows_stored FROM refresh_answers('ns');
+-- stored = live, row for row
+SELECT (SELECT count(*) FROM (SELECT * FROM ns.live_not_started EXCEPT ALL SELECT week_start, region_code, municipality_id, municipality_name, org_id, org_name,
+                              org_kind, org_kind_ru, status, status_ru, people, last_active_week, silent_weeks, indicators, holiday FROM ns.not_started) d) AS live_not_stored,
+       (SELECT count(*) FROM ns.not_started) = (SELECT count(*) FROM ns.live_not_started) AS same_count;
 -- a BI filter on one week gives that week's rows
 SELECT org_id, status, silent_weeks FROM ns.not_started WHERE week_start = '2025-09-15' ORDER BY org_id;
 
