@@ -19,7 +19,10 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "mb/pg_wchar.h"
@@ -32,6 +35,8 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/snapshot.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "sferum_kpi.h"
 
@@ -479,6 +484,34 @@ choose_stage(const char *indicator, DateADT as_of, const char *region)
 }
 
 /*
+ * The owner of sferum_kpi.indicator_history: the baseline is read as that role
+ * (below), as PostgreSQL's own foreign-key checks read the referenced table as
+ * its owner.  A BI role reads the store's views, which judge shares against
+ * baselines, but is never granted the history itself (grant_reader); the only
+ * thing it learns is the baseline, a region's best weekly share, which the
+ * store's views show anyway.
+ */
+static Oid
+history_owner(void)
+{
+	Oid			relid;
+	HeapTuple	tup;
+	Oid			owner;
+
+	relid = get_relname_relid("indicator_history", get_namespace_oid("sferum_kpi", false));
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table sferum_kpi.indicator_history does not exist")));
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+/*
  * The baseline: the maximum weekly value of the indicator on the baseline
  * platform over the weeks of the baseline school year (a week belongs to the
  * school year of its Monday).  0/0 when the history has no such week.
@@ -496,6 +529,8 @@ lookup_baseline(const char *indicator, const char *region,
 	Oid			argtypes[5] = {TEXTOID, TEXTOID, TEXTOID, DATEOID, DATEOID};
 	int			ret;
 	bool		cacheable;
+	Oid			save_userid;
+	int			save_sec_context;
 
 	snprintf(year, sizeof(year), "%d", school_year);
 	key[0] = '\0';
@@ -514,6 +549,15 @@ lookup_baseline(const char *indicator, const char *region,
 	args[3] = DateADTGetDatum(date2j(school_year, 9, 1) - POSTGRES_EPOCH_JDATE);
 	args[4] = DateADTGetDatum(date2j(school_year + 1, 8, 31) - POSTGRES_EPOCH_JDATE);
 
+	/*
+	 * Read as the history's owner, in a restricted security context (no
+	 * temporary objects, no SET ROLE); an error on the way restores the user
+	 * with the (sub)transaction's abort.
+	 */
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(history_owner(),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	ret = SPI_execute_with_args("SELECT h.value FROM sferum_kpi.indicator_history h"
@@ -537,6 +581,7 @@ lookup_baseline(const char *indicator, const char *region,
 			result = *DatumGetKpiRatioP(d);
 	}
 	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 
 	if (cacheable)
 	{

@@ -75,6 +75,27 @@ SELECT stage, status, status_ru, days_left = 30 AS thirty_days_left, met IS NULL
 FROM tiny_kpi.stage_results WHERE indicator = 'orgs_connected' AND stage = 2 AND level = 'region';
 DELETE FROM target WHERE region_code = 'T1';
 
+-- a BI role reads a baseline stage's result: the baseline comes from indicator_history, which
+-- grant_reader never grants (target_status reads it as the history's owner), in a new session
+-- (no baseline cached); the same from forecast_by_week
+INSERT INTO target (indicator, stage, region_code, deadline, comparison, rule, baseline_platform, baseline_school_year,
+                    title_ru, title_en, source_document)
+VALUES ('staff_weekly_writers', 9, 'T1', '2024-09-15', '>=', 'baseline_max', 'vk', 2024, 'Тест', 'Test', 'test');
+CREATE ROLE answers_bi;
+SELECT grant_reader('answers_bi', 'tiny_kpi') > 0 AS granted;
+\c -
+SET ROLE answers_bi;
+SELECT stage, result_week, numerator, denominator,
+       round(threshold::numeric, 4) AS baseline, met, status
+FROM tiny_kpi.stage_results WHERE indicator = 'staff_weekly_writers' AND stage = 9 AND level = 'region';
+SELECT count(*) > 0 AS forecast_read FROM tiny_kpi.forecast_by_week;
+SELECT count(*) AS history_rows FROM sferum_kpi.indicator_history;
+RESET ROLE;
+SET search_path = public, sferum_kpi;
+DELETE FROM target WHERE region_code = 'T1';
+DROP OWNED BY answers_bi;
+DROP ROLE answers_bi;
+
 -- plain types for BI tools, every column commented
 SELECT c.relname, string_agg(DISTINCT format_type(a.atttypid, a.atttypmod), ',' ORDER BY format_type(a.atttypid, a.atttypmod)) AS types,
        count(*) = count(col_description(c.oid, a.attnum)) AS all_commented
