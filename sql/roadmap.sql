@@ -185,24 +185,34 @@ BEGIN
     IF setting IS NULL THEN
         RETURN NULL;
     END IF;
-    BEGIN
-        tbl := to_regclass(setting);
-    EXCEPTION WHEN invalid_name OR syntax_error THEN
-        tbl := NULL;
-    END;
+    -- no exception block (the function is parallel safe): every check before the
+    -- query; the name is looked up in the catalog (to_regclass would need USAGE
+    -- on the schema): schema.table, with quoted or plain identifiers
+    IF setting ~ '^\s*("([^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*\.\s*("([^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*$' THEN
+        SELECT c.oid INTO tbl FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = (parse_ident(setting))[1] AND c.relname = (parse_ident(setting))[2]
+           AND c.relkind IN ('r', 'p', 'v', 'm', 'f');
+    END IF;
     IF tbl IS NULL THEN
-        RAISE WARNING 'sferum_kpi.report_table = "%" names no table', setting
+        RAISE WARNING 'sferum_kpi.report_table = "%" names no table (schema.table)', setting
             USING HINT = 'Set it to the schema-qualified table holding the stored weekly reports (region_code, week_start).';
         RETURN NULL;
     END IF;
-    BEGIN
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s r WHERE r.region_code = $1 AND r.week_start BETWEEN $2 AND $3)', tbl)
-           INTO found USING region_code, @extschema@.week_start(from_day), to_day;
-    EXCEPTION WHEN insufficient_privilege OR undefined_column OR datatype_mismatch OR undefined_function THEN
-        RAISE WARNING 'stored weekly reports in % cannot be read: %', tbl, SQLERRM
-            USING HINT = 'The table needs columns region_code text and week_start date, and SELECT for the role reading the roadmap.';
+    IF (SELECT count(*) FROM pg_attribute a
+         WHERE a.attrelid = tbl AND NOT a.attisdropped
+           AND (a.attname = 'region_code' AND a.atttypid IN ('text'::regtype, 'varchar'::regtype)
+                OR a.attname = 'week_start' AND a.atttypid = 'date'::regtype)) <> 2 THEN
+        RAISE WARNING 'stored weekly reports in % cannot be read: it needs columns region_code text and week_start date', tbl;
         RETURN NULL;
-    END;
+    END IF;
+    IF NOT (has_schema_privilege((SELECT c.relnamespace FROM pg_class c WHERE c.oid = tbl), 'USAGE')
+            AND has_column_privilege(tbl, 'region_code', 'SELECT') AND has_column_privilege(tbl, 'week_start', 'SELECT')) THEN
+        RAISE WARNING 'stored weekly reports in % cannot be read: no USAGE on its schema or no SELECT on region_code and week_start for role %', tbl, current_user
+            USING HINT = 'GRANT USAGE on the schema and SELECT (region_code, week_start) on the table to the roles that read the roadmap.';
+        RETURN NULL;
+    END IF;
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s r WHERE r.region_code = $1 AND r.week_start BETWEEN $2 AND $3)', tbl)
+       INTO found USING region_code, @extschema@.week_start(from_day), to_day;
     RETURN found;
 END
 $fn$;

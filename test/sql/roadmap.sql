@@ -126,7 +126,14 @@ INSERT INTO rm.weekly_report VALUES ('50', '2025-11-03', '<html>');   -- a week 
 SET sferum_kpi.report_table = 'rm.weekly_report';
 SELECT week_start, item, status, days_overdue, evidence FROM rm_kpi.roadmap
 WHERE region_code = '50' AND item IN (11, 16) ORDER BY 1, 2;
+-- a setting that names no table, or a table without the columns: a WARNING, the item unknown
 SET sferum_kpi.report_table = 'rm.no_such_table';
+SELECT item, status FROM rm_kpi.roadmap WHERE region_code = '50' AND item = 16 AND week_start = '2025-12-01';
+SET sferum_kpi.report_table = 'rm.weekly_report; DROP TABLE rm.weekly_report';
+SELECT item, status FROM rm_kpi.roadmap WHERE region_code = '50' AND item = 16 AND week_start = '2025-12-01';
+SET sferum_kpi.report_table = 'rm.region';
+SELECT item, status FROM rm_kpi.roadmap WHERE region_code = '50' AND item = 16 AND week_start = '2025-12-01';
+SET sferum_kpi.report_table = ' "rm" . "weekly_report" ';
 SELECT item, status FROM rm_kpi.roadmap WHERE region_code = '50' AND item = 16 AND week_start = '2025-12-01';
 RESET sferum_kpi.report_table;
 
@@ -198,6 +205,15 @@ SET ROLE regress_roadmap_bi;
 SELECT count(*) AS bi_rows FROM rm_kpi.roadmap WHERE week_start = '2025-12-01';
 SELECT count(*) AS bi_closure FROM rm_kpi.vk_closure;
 SELECT pg_temp.try('SELECT count(*) FROM rm_kpi.vk_closure_week') AS table_not_granted;
+-- the stored reports are read with the reader's rights: without them a WARNING and the item unknown
+SET sferum_kpi.report_table = 'rm.weekly_report';
+SELECT item, status FROM rm_kpi.roadmap WHERE region_code = '50' AND item = 16 AND week_start = '2025-12-01';
+RESET ROLE;
+GRANT USAGE ON SCHEMA rm TO regress_roadmap_bi;
+GRANT SELECT (region_code, week_start) ON rm.weekly_report TO regress_roadmap_bi;
+SET ROLE regress_roadmap_bi;
+SELECT item, status FROM rm_kpi.roadmap WHERE region_code = '50' AND item = 16 AND week_start = '2025-12-01';
+RESET sferum_kpi.report_table;
 RESET ROLE;
 -- rebuild_views re-creates the roadmap views in place
 SELECT status FROM rebuild_views('rm_kpi');
