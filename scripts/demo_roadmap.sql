@@ -23,7 +23,10 @@ WHERE i.region_code = '50'
   AND NOT EXISTS (SELECT 1 FROM sferum_kpi.roadmap_item x WHERE x.region_code = r.region_code);
 
 -- what the authority reported by hand: meetings, publications, access; the rest
--- left unreported (unknown once their period has started)
+-- left unreported (unknown once their period has started).  A mart made before
+-- 1.5 and not updated has no roadmap_progress: nothing reported.
+SELECT to_regclass(format('%I.roadmap_progress', :'mart')) IS NOT NULL AS has_progress \gset
+\if :has_progress
 INSERT INTO :"mart".roadmap_progress (region_code, item, reported_on, status, evidence)
 SELECT r.region_code, p.item, p.reported_on, p.status, p.evidence
 FROM :"mart".region r
@@ -36,3 +39,4 @@ CROSS JOIN (VALUES
     (13, date '2025-11-25', 'done', 'Акция «Лучший классный чат»: итоги опубликованы')) AS p(item, reported_on, status, evidence)
 WHERE EXISTS (SELECT 1 FROM sferum_kpi.roadmap_item i WHERE i.region_code = r.region_code AND i.item = p.item)
 ON CONFLICT DO NOTHING;
+\endif

@@ -277,6 +277,7 @@ AS $fn$
 DECLARE
     create_view constant text := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
     col record;
+    progress text := '(SELECT NULL::text AS region_code, NULL::smallint AS item, NULL::date AS reported_on, NULL::text AS status, NULL::text AS evidence WHERE false)';
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'views_schema', views_schema,
                                                        'min_cell', min_cell, 'or_replace', or_replace),
@@ -285,9 +286,14 @@ BEGIN
         RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
             USING ERRCODE = '42P01', HINT = 'build_kpi_views() makes them first.';
     END IF;
-    IF to_regclass(format('%I.roadmap_progress', mart_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no table roadmap_progress', mart_schema
-            USING ERRCODE = '42P01', HINT = format('SELECT sferum_kpi.create_roadmap_progress(%L) creates it.', mart_schema);
+    -- a mart made before 1.5 and not updated (the extension created afresh over
+    -- it) has no roadmap_progress: no reported progress until it is made
+    IF to_regclass(format('%I.roadmap_progress', mart_schema)) IS NOT NULL THEN
+        progress := @extschema@.render('{{mart:I}}.roadmap_progress', jsonb_build_object('mart', mart_schema));
+    ELSE
+        RAISE WARNING 'data mart "%" has no table roadmap_progress: the roadmap shows no reported progress', mart_schema
+            USING HINT = format('SELECT sferum_kpi.create_roadmap_progress(%L); then SELECT * FROM sferum_kpi.rebuild_views(%L);',
+                                mart_schema, views_schema);
     END IF;
 
     EXECUTE @extschema@.render($v$
@@ -399,7 +405,7 @@ SELECT c.week_start, c.region_code, c.region_name, c.item, c.title_ru, c.respons
 FROM computed c
 -- the latest reported progress on or before Sunday
 LEFT JOIN LATERAL (
-    SELECT p.reported_on, p.status, p.evidence FROM {{mart:I}}.roadmap_progress p
+    SELECT p.reported_on, p.status, p.evidence FROM {{progress:S}} p
     WHERE p.region_code = c.region_code AND p.item = c.item AND p.reported_on <= c.sunday
     ORDER BY p.reported_on DESC LIMIT 1) p ON true
 CROSS JOIN LATERAL (
@@ -416,7 +422,7 @@ CROSS JOIN LATERAL (
 LEFT JOIN @extschema@.label rl ON rl.kind = 'roadmap_responsible' AND rl.code = c.responsible
 LEFT JOIN @extschema@.label kl ON kl.kind = 'roadmap_basis' AND kl.code = c.known_by
 LEFT JOIN @extschema@.label sl ON sl.kind = 'roadmap_status' AND sl.code = s.status$v$,
-        jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema));
+        jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema, 'progress', progress));
     EXECUTE format('COMMENT ON VIEW %I.roadmap IS %L', views_schema,
         'The region''s roadmap (sferum_kpi.roadmap_item) per stored week: every item with who answers for it, its period, its expected result and its status as of the week''s Sunday — done, in_progress, overdue (not done after its period), not_started (before its period) or unknown — computed from the data where it can be (stages of indicators, vk closure, stored weekly reports, milestone counts), else from the latest report in the mart''s roadmap_progress. A region without roadmap items has no rows.');
     FOR col IN SELECT * FROM (VALUES
