@@ -123,6 +123,9 @@ SELECT wk.week_start, a.region_code, a.municipality_id,
                 CASE WHEN NOT coalesce(og.data_filled_on <= wk.week_start + 6, false) THEN 'данные организации не заполнены' END,
                 CASE WHEN ta.teachers < 3 THEN format('добавлено педагогов: %s из 3', ta.teachers) END)
             WHEN a.reason IN ('not_started', 'gone_quiet') THEN format('без активности недель: %s', a.silent_weeks)
+            -- roadmap vk closure (sql/roadmap.sql): the counts ride in people_short's place, see the branch below
+            WHEN a.reason = 'vk_not_closed' THEN format('открытых чатов в VK Мессенджере: %s; писали или читали в VK Мессенджере после срока: %s',
+                                                        a.silent_weeks, a.people)
        END AS detail_ru,
        a.indicators, a.targets_ru, a.people, a.people_short
 FROM (SELECT DISTINCT l.week_start FROM {{views:I}}.refresh_log l) wk
@@ -171,6 +174,21 @@ CROSS JOIN LATERAL (
             AND s.target_met IS FALSE AND s.short_by > 0 AND s.numerator > 0
             AND s.denominator >= {{min_cell:L}}) b
     WHERE b.r <= 5
+    UNION ALL
+    -- ---- roadmap, 1.5 (sql/roadmap.sql): the vk closure item (item 17 of the
+    -- 2025 roadmap) after its deadline: organisations with a vk chat open on
+    -- the week's Sunday or members active on vk after the deadline, counted at
+    -- refresh time in vk_closure_week.  people = those members; the open chats
+    -- travel in silent_weeks (read only by detail_ru above).
+    SELECT v.region_code, o.municipality_id, v.org_id, o.kind, 'vk_not_closed', NULL::text,
+           (SELECT string_agg(format('мероприятие %s дорожной карты: %s к %s', i.item, i.title_ru, to_char(i.period_end, 'DD.MM.YYYY')),
+                              '; ' ORDER BY i.item)
+              FROM @extschema@.roadmap_item i WHERE i.region_code = v.region_code AND i.measure = 'vk_closure'),
+           v.vk_people, NULL::bigint, v.vk_chats_open::integer
+    FROM {{views:I}}.vk_closure_week v
+    JOIN {{mart:I}}.organisation o ON o.org_id = v.org_id
+    WHERE v.week_start = wk.week_start AND v.org_id IS NOT NULL
+    -- ---- end of the roadmap branch
 ) a
 LEFT JOIN {{mart:I}}.municipality mu ON mu.municipality_id = a.municipality_id
 LEFT JOIN {{mart:I}}.organisation og ON og.org_id = a.org_id
@@ -192,7 +210,7 @@ ORDER BY wk.week_start, a.people_short DESC NULLS LAST, a.reason, a.org_id$v$,
                                 || replace(to_char(100 * s.target_threshold, 'FM990.0'), '.', ',') || ' % к '
                                 || to_char(s.target_deadline, 'DD.MM.YYYY')$t$));
     EXECUTE format('COMMENT ON VIEW %I.live_action_list IS %L', views_schema,
-        'The organisations to call, per stored week, most people short first: not connected, not «активна» (detail_ru says which condition fails), no e-journal, not started or gone quiet on the monitored platform (school weeks only), or among the 5 furthest below their stage in people per municipality and indicator. An organisation is listed for an indicator only when that indicator''s scope holds it; indicators and targets_ru say which. Organisations with fewer than min_cell people are not listed as silent or below their stage (small cells).');
+        'The organisations to call, per stored week, most people short first: not connected, not «активна» (detail_ru says which condition fails), no e-journal, not started or gone quiet on the monitored platform (school weeks only), or among the 5 furthest below their stage in people per municipality and indicator, or (roadmap, 1.5) with a vk chat still open or vk activity after the vk closure deadline (vk_not_closed). An organisation is listed for an indicator only when that indicator''s scope holds it; indicators and targets_ru say which. Organisations with fewer than min_cell people are not listed as silent or below their stage (small cells).');
     FOR col IN SELECT * FROM (VALUES
         ('week_start', 'Monday of the stored week.'),
         ('region_code', 'Region code.'),
@@ -202,12 +220,12 @@ ORDER BY wk.week_start, a.people_short DESC NULLS LAST, a.reason, a.org_id$v$,
         ('org_name', 'Organisation name.'),
         ('org_kind', 'Organisation kind.'),
         ('org_kind_ru', 'Organisation kind in Russian.'),
-        ('reason', 'not_connected, not_active, no_ejournal, not_started, gone_quiet or below_stage.'),
+        ('reason', 'not_connected, not_active, no_ejournal, not_started, gone_quiet, below_stage or vk_not_closed (roadmap vk closure).'),
         ('reason_ru', 'The reason in Russian.'),
-        ('detail_ru', 'For not_active: which of the three conditions fails; for not_started and gone_quiet: the silent school weeks.'),
+        ('detail_ru', 'For not_active: which of the three conditions fails; for not_started and gone_quiet: the silent school weeks; for vk_not_closed: the vk chats open and the people active on vk after the deadline.'),
         ('indicators', 'The indicators (codes) that make the organisation matter: those whose scope holds it and that it falls short in.'),
         ('targets_ru', 'The stage of the week of each of those indicators: comparison, threshold and deadline.'),
-        ('people', 'People in scope (not_started, gone_quiet: the largest denominator; below_stage: the indicator''s denominator).'),
+        ('people', 'People in scope (not_started, gone_quiet: the largest denominator; below_stage: the indicator''s denominator; vk_not_closed: members active on vk after the deadline).'),
         ('people_short', 'How many more people would meet the stage (the largest of its indicators); NULL for the organisation statuses.')) c(name, comment) LOOP
         EXECUTE format('COMMENT ON COLUMN %I.live_action_list.%I IS %L', views_schema, col.name, col.comment);
     END LOOP;

@@ -156,7 +156,8 @@ SELECT md5(concat_ws(E'\n',
       WHERE p.pronamespace = '@extschema@'::regnamespace
         AND p.proname IN ('kpi_base_rows', 'expand_base_rows', 'expand_fragments', 'build_kpi_views', 'build_store', 'refresh_week',
                           'build_shard_views', 'build_national', 'comment_kpi_view',
-                          'build_quality_views', 'quality_sql', 'build_forecast_views', 'build_answer_views', 'stored_answer'))))
+                          'build_quality_views', 'quality_sql', 'build_forecast_views', 'build_answer_views', 'stored_answer',
+                          'build_roadmap_store', 'roadmap_refresh_week', 'build_roadmap_views'))))
 $fn$;
 COMMENT ON FUNCTION @extschema@.definitions_fingerprint() IS
 'md5 of the current indicator definitions (with their titles), fragments, labels and view builders. A view set whose recorded fingerprint (view_set.fingerprint) differs was built from older definitions: rebuild it with rebuild_views().';

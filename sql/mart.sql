@@ -176,10 +176,11 @@ COMMENT ON COLUMN {{mart:I}}.milestone_progress.done IS 'Units done (channels mo
 COMMENT ON COLUMN {{mart:I}}.milestone_progress.total IS 'All units.';
 $ddl$, jsonb_build_object('mart', mart_schema));
     PERFORM @extschema@.create_school_calendar(mart_schema);
+    PERFORM @extschema@.create_roadmap_progress(mart_schema);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.create_mart(name) IS
-'Create the reference data-mart tables (regions, municipalities, organisations, people, memberships, statistical forms, daily activity, chats, school holidays) in a schema. The tables are not extension members: DROP EXTENSION never drops them.';
+'Create the reference data-mart tables (regions, municipalities, organisations, people, memberships, statistical forms, daily activity, chats, school holidays, reported roadmap progress) in a schema. The tables are not extension members: DROP EXTENSION never drops them.';
 
 
 -- The school calendar (1.5): each region loads its own holidays.  A separate

@@ -479,6 +479,8 @@ FROM %3$s s
 ORDER BY s.indicator, s.level$q$,
         v, w, week_store);
     GET DIAGNOSTICS stored = ROW_COUNT;
+    -- the roadmap's vk closure counts of the week (sql/roadmap.sql, 1.5)
+    PERFORM @extschema@.roadmap_refresh_week(views_schema, w);
     EXECUTE format($q$
 INSERT INTO %1$s.refresh_log AS l
 SELECT %2$L::date, r.region_code, now(), %3$s, %4$s, (%9$L::jsonb ->> r.region_code)::date, %5$s,

@@ -325,7 +325,11 @@ LEFT JOIN LATERAL @extschema@.target_status(CASE WHEN v.kind = 'milestone' THEN 
         'One row per region and indicator: the latest complete week of the weekly KPI store on the monitored platform (milestones: the latest loaded counts) against the target stage for that week, with the previous week, the change and an 8-week trend.');
     PERFORM @extschema@.build_forecast_views(mart_schema, views_schema, min_cell, or_replace);
     PERFORM @extschema@.build_quality_views(mart_schema, views_schema, min_cell, or_replace);
+    -- the roadmap's refresh-time table first (action_list reads it), its views
+    -- after the answer views (roadmap reads stage_results): sql/roadmap.sql
+    PERFORM @extschema@.build_roadmap_store(views_schema);
     PERFORM @extschema@.build_answer_views(mart_schema, views_schema, min_cell, or_replace);
+    PERFORM @extschema@.build_roadmap_views(mart_schema, views_schema, min_cell, or_replace);
     -- the answers stored at refresh time, computed anew by the new views
     PERFORM @extschema@.refresh_answers(views_schema);
 END

@@ -58,14 +58,15 @@ CREATE TABLE @extschema@.label (
     kind text NOT NULL CONSTRAINT label_kind_check
                        CHECK (kind IN ('level', 'org_kind', 'group', 'verdict',
                                        'quality_check', 'quality_fix', 'activity_status', 'rag', 'holiday',
-                                                   'stage_status', 'action_reason')),
+                                                   'stage_status', 'action_reason',
+                                                   'roadmap_status', 'roadmap_basis', 'roadmap_responsible')),
     code text NOT NULL,
     ru   text NOT NULL,
     en   text NOT NULL,
     PRIMARY KEY (kind, code)
 );
 COMMENT ON TABLE @extschema@.label IS 'Russian and English labels of the codes the views show (levels, organisation kinds, groups, forecast verdicts, red/amber/green, data-quality checks and what to fix, activity statuses of not_started).';
-COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group, verdict (forecast), rag (rankings), quality_check (title of a data_quality check), quality_fix (what to fix for that check), activity_status (status of not_started), holiday (kind of school holiday), stage_status (stage_results) or action_reason (action_list).';
+COMMENT ON COLUMN @extschema@.label.kind IS 'What the code is: level, org_kind, group, verdict (forecast), rag (rankings), quality_check (title of a data_quality check), quality_fix (what to fix for that check), activity_status (status of not_started), holiday (kind of school holiday), stage_status (stage_results), action_reason (action_list), roadmap_status, roadmap_basis or roadmap_responsible (roadmap).';
 COMMENT ON COLUMN @extschema@.label.code IS 'The code as the views show it.';
 COMMENT ON COLUMN @extschema@.label.ru IS 'Russian label.';
 COMMENT ON COLUMN @extschema@.label.en IS 'English label.';
@@ -153,6 +154,21 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('quality_fix', 'no_school_calendar',
  'Загрузите каникулы региона в school_holiday (первый и последний день, вид) и выполните SELECT sferum_kpi.refresh_holidays(...): без календаря каникулярные недели не отмечены, прогноз строится по всем неделям, а молчание на каникулах считается прекращением активности.',
  'Load the region''s school holidays into school_holiday (first and last day, kind), then run SELECT sferum_kpi.refresh_holidays(...): without a calendar no week is a holiday week, forecasts fit every week and silence over the holidays counts as gone quiet.');
+
+-- the roadmap (1.5): statuses, how a status is known, who answers, the vk closure reason
+INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
+('roadmap_status', 'done', 'Выполнено', 'Done'),
+('roadmap_status', 'in_progress', 'Выполняется', 'In progress'),
+('roadmap_status', 'overdue', 'Просрочено', 'Overdue'),
+('roadmap_status', 'not_started', 'Срок не наступил', 'Not started'),
+('roadmap_status', 'unknown', 'Нет сведений', 'Unknown'),
+('roadmap_basis', 'data', 'По данным витрины', 'From the data'),
+('roadmap_basis', 'milestone', 'По отчётным показателям', 'From the milestone counts'),
+('roadmap_basis', 'manual', 'По отчёту исполнителя', 'Reported by hand'),
+('roadmap_responsible', 'roiv', 'РОИВ', 'Regional education authority'),
+('roadmap_responsible', 'vk', 'ВК', 'VK'),
+('roadmap_responsible', 'both', 'РОИВ, ВК', 'Regional education authority and VK'),
+('action_reason', 'vk_not_closed', 'Не закрыты чаты в VK Мессенджере', 'VK Messenger chats not closed');
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.view_set', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.person_level_object', '');

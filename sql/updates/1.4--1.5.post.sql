@@ -22,3 +22,24 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- The roadmap's reported progress (1.5): every data mart made before 1.5 gets
+-- its (empty) table roadmap_progress, released from the extension at once as
+-- school_holiday above.
+DO $$
+DECLARE
+    m record;
+BEGIN
+    FOR m IN SELECT n.nspname FROM pg_catalog.pg_namespace n
+              WHERE to_regclass(format('%I.region', n.nspname)) IS NOT NULL
+                AND to_regclass(format('%I.organisation', n.nspname)) IS NOT NULL
+                AND to_regclass(format('%I.activity_daily', n.nspname)) IS NOT NULL
+                AND to_regclass(format('%I.roadmap_progress', n.nspname)) IS NULL
+              ORDER BY n.nspname LOOP
+        PERFORM @extschema@.create_roadmap_progress(m.nspname);
+        EXECUTE format('ALTER EXTENSION sferum_kpi DROP TABLE %I.roadmap_progress', m.nspname);
+        RAISE WARNING 'data mart "%": table roadmap_progress added, empty', m.nspname
+            USING HINT = 'Record there the progress of the roadmap items reported by hand; then SELECT sferum_kpi.rebuild_views(views_schema) adds the views roadmap and vk_closure.';
+    END LOOP;
+END
+$$;

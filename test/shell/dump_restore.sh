@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # pg_dump / pg_restore keeps everything a DBA changed in the extension's catalog:
 # edited seed targets, added region targets, deleted seed targets, and history;
+# edited, added and deleted roadmap items (1.5) and the mart's reported progress;
 # and a data mart with its KPI views (unsuppressed and small-cell suppressed)
 # and their weekly store comes back with every view giving the same rows.
 set -euo pipefail
@@ -27,6 +28,10 @@ VALUES ('parents_meetings', 1, '2025-10-31', '>=', 1, 'Собрания', 'Meeti
 INSERT INTO sferum_kpi.indicator_history (region_code, indicator, platform, week, value)
 VALUES ('65', 'staff_weekly_writers', 'vk', '2024-11-11', '48/100'),
        ('65', 'staff_weekly_writers', 'national', '2025-11-10', '70/100');
+UPDATE sferum_kpi.roadmap_item SET title_ru = 'Доступ к витрине (ред.)' WHERE region_code = '50' AND item = 12;  -- edited seed
+DELETE FROM sferum_kpi.roadmap_item WHERE region_code = '50' AND item = 10;                               -- deleted seed
+INSERT INTO sferum_kpi.roadmap_item (region_code, item, title_ru, responsible, period_start, period_end, result_ru, known_by)
+VALUES ('T1', 1, 'Совещание', 'roiv', '2024-09-01', '2024-09-30', 'Проведено', 'manual');                 -- another region's
 SQL
 
 # a data mart, its KPI views, a week of history computed from them
@@ -36,6 +41,7 @@ SET client_min_messages = warning;
 SELECT sferum_kpi.create_kpi_views('tiny', 'tiny_pub');
 SELECT count(*) FROM sferum_kpi.backfill('tiny_kpi', '2024-09-02', '2024-09-09');
 SELECT count(*) FROM sferum_kpi.backfill('tiny_pub', '2024-09-02', '2024-09-09');
+INSERT INTO tiny.roadmap_progress VALUES ('T1', 1, '2024-09-05', 'done', 'протокол');
 SQL
 
 "$bin/pg_dump" -Fc -d "$src" -f "$dump"
@@ -47,6 +53,10 @@ SELECT 'target', indicator, stage, region_code, deadline, comparison, rule, thre
        baseline_school_year, in_force, kind, seeded
 FROM sferum_kpi.target ORDER BY indicator, stage, region_code;
 SELECT 'retired', indicator, stage, region_code FROM sferum_kpi.target_retired ORDER BY 2, 3;
+SELECT 'roadmap', r.* FROM sferum_kpi.roadmap_item r ORDER BY region_code, item;
+SELECT 'roadmap_retired', region_code, item FROM sferum_kpi.roadmap_item_retired ORDER BY 2, 3;
+SELECT 'progress', p.* FROM tiny.roadmap_progress p ORDER BY 2, 3, 4;
+SELECT 'roadmap_view', v.* FROM tiny_kpi.roadmap v ORDER BY week_start, region_code, item;
 SELECT 'history', region_code, indicator, platform, week, value FROM sferum_kpi.indicator_history ORDER BY 2, 3, 4, 5;
 SELECT 'view', k.* FROM tiny_kpi.all_indicators k ORDER BY indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id;
 SELECT 'pub', k.* FROM tiny_pub.all_indicators k ORDER BY indicator, week_start, platform, level, region_code, municipality_id, org_kind, org_id;
@@ -73,9 +83,12 @@ fi
 grep -q '^target|staff_weekly_writers|2||2025-12-30|>=|fixed|0.80|||t|computed|f$' <<<"$after" ||
     { echo "edited seed target missing after restore"; echo "$after"; exit 1; }
 ! grep -q '^target|spo_registered' <<<"$after" || { echo "deleted seed came back after restore"; exit 1; }
+grep -q '^roadmap|50|12|Доступ к витрине (ред.)|' <<<"$after" && grep -q '^roadmap|T1|1|' <<<"$after" &&
+    ! grep -q '^roadmap|50|10|' <<<"$after" && [[ $(grep -c '^roadmap|50|' <<<"$after") == 16 ]] &&
+    grep -q '^roadmap_view|2024-09-02|T1|.*|done|' <<<"$after" || { echo "roadmap edits lost in the restore"; grep '^roadmap' <<<"$after"; exit 1; }
 grep -q '^met|f|t|t$' <<<"$after" || { echo "target_met on the restored catalog: $(grep '^met' <<<"$after")"; exit 1; }
 (($(grep -c '^view' <<<"$after") > 100 && $(grep -c '^pub|.*|t|' <<<"$after") > 10 && $(grep -c '^store' <<<"$after") > 100)) ||
     { echo "KPI views missing or not suppressed after restore"; exit 1; }
 echo "dump/restore: $(grep -c '^target' <<<"$after") targets, $(grep -c '^history' <<<"$after") history rows," \
      "$(grep -c '^view' <<<"$after") + $(grep -c '^pub' <<<"$after") KPI view rows, $(grep -c '^store' <<<"$after") store rows," \
-     "$(grep -c '^dashboard' <<<"$after") dashboard rows identical"
+     "$(grep -c '^dashboard' <<<"$after") dashboard rows, $(grep -c '^roadmap|' <<<"$after") roadmap items identical"
