@@ -36,3 +36,15 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('quality_fix', 'no_school_calendar',
  'Загрузите каникулы региона в school_holiday (первый и последний день, вид) и выполните SELECT sferum_kpi.refresh_holidays(...): без календаря каникулярные недели не отмечены, прогноз строится по всем неделям, а молчание на каникулах считается прекращением активности.',
  'Load the region''s school holidays into school_holiday (first and last day, kind), then run SELECT sferum_kpi.refresh_holidays(...): without a calendar no week is a holiday week, forecasts fit every week and silence over the holidays counts as gone quiet.');
+
+-- The weekly report by section (1.5, sql/report/): every section is f(ctx jsonb);
+-- the 1.4 sections, the chart without holidays and the top/bottom rankings go.
+DROP FUNCTION @extschema@.report_chart_svg(date[], double precision[], double precision[], date, double precision, double precision, double precision, double precision, text);
+DROP FUNCTION @extschema@.report_dashboard(name, text, date);
+DROP FUNCTION @extschema@.report_charts(name, text, date, jsonb);
+DROP FUNCTION @extschema@.report_forecast(name, text, date, jsonb);
+DROP FUNCTION @extschema@.report_rankings(name, text, date);
+DROP FUNCTION @extschema@.report_not_started(name, jsonb, integer);
+DROP FUNCTION @extschema@.report_data_quality(name, jsonb);
+DROP FUNCTION @extschema@.report_summary(name, text, date, jsonb, jsonb, jsonb);
+DROP FUNCTION @extschema@.report_verdict_class(text);
