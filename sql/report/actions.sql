@@ -97,7 +97,7 @@ BEGIN
     IF max_rows < 0 THEN
         RAISE EXCEPTION 'max_rows must be 0 or more (got %)', max_rows USING ERRCODE = '22023';
     END IF;
-    IF to_regclass(v || '.action_list') IS NULL THEN
+    IF jsonb_typeof(ctx->'actions') IS DISTINCT FROM 'array' AND to_regclass(v || '.action_list') IS NULL THEN
         RETURN @extschema@.report_missing(ctx->>'views', 'action_list');
     END IF;
     EXECUTE format($q$
@@ -105,7 +105,7 @@ WITH a AS MATERIALIZED (
     SELECT a.*, row_number() OVER (PARTITION BY a.reason ORDER BY a.people_short DESC NULLS LAST, a.people DESC NULLS LAST, a.org_name, a.org_id) AS n,
            count(*) OVER (PARTITION BY a.reason) AS total,
            (SELECT string_agg((@extschema@.report_indicator_ru(btrim(x))).title, '; ') FROM unnest(string_to_array(a.indicators, ',')) x) AS titles
-    FROM %s.action_list a
+    FROM (%s) a
     WHERE a.week_start = $1 AND a.region_code = $2
 )
 SELECT (SELECT string_agg(g.html, '' ORDER BY g.total DESC, g.reason) FROM (
@@ -117,7 +117,8 @@ SELECT (SELECT string_agg(g.html, '' ORDER BY g.total DESC, g.reason) FROM (
                    || string_agg(format('<tr class="org"><td class="name">%%s<div class="sub">%%s</div></td><td>%%s</td><td>%%s</td><td class="num">%%s</td><td class="num">%%s</td></tr>',
                                         @extschema@.report_escape(a.org_name), @extschema@.report_escape(a.org_kind_ru),
                                         @extschema@.report_escape(coalesce(a.municipality_name, '—')),
-                                        @extschema@.report_escape(coalesce(a.detail_ru, a.reason_ru)),
+                                        @extschema@.report_escape(CASE WHEN a.reason = 'below_stage' THEN 'ниже этапа: ' || a.titles
+                                                                       ELSE coalesce(a.detail_ru, a.reason_ru) END),
                                         @extschema@.report_int(a.people), CASE WHEN a.people_short > 0 THEN @extschema@.report_int(a.people_short) ELSE '—' END),
                                  '' ORDER BY a.n) FILTER (WHERE a.n <= $3)
                    || '</tbody></table></div>'
@@ -128,8 +129,13 @@ SELECT (SELECT string_agg(g.html, '' ORDER BY g.total DESC, g.reason) FROM (
        (SELECT string_agg(@extschema@.report_csv_row(a.reason_ru, a.org_name, a.org_kind_ru, a.municipality_name, a.detail_ru, a.people::text,
                                                      a.people_short::text, a.titles),
                           '' ORDER BY a.total DESC, a.reason, a.n) FROM a),
-       (SELECT count(*) FROM a)$q$, v)
-       INTO groups, csv, n USING (ctx->>'week')::date, ctx->>'region', max_rows;
+       (SELECT count(*) FROM a)$q$,
+            CASE WHEN jsonb_typeof(ctx->'actions') = 'array'
+                 THEN 'SELECT * FROM jsonb_to_recordset($4) AS r(week_start date, region_code text, municipality_id bigint, municipality_name text, '
+                      'org_id bigint, org_name text, org_kind text, org_kind_ru text, reason text, reason_ru text, detail_ru text, indicators text, '
+                      'targets_ru text, people bigint, people_short bigint)'
+                 ELSE format('SELECT * FROM %s.action_list', quote_ident(ctx->>'views')) END)
+       INTO groups, csv, n USING (ctx->>'week')::date, ctx->>'region', max_rows, ctx->'actions';
     IF n = 0 THEN
         RETURN '<p class="ok">Организаций, с которыми нужно связаться, на этой неделе нет.</p>';
     END IF;
@@ -141,7 +147,7 @@ SELECT (SELECT string_agg(g.html, '' ORDER BY g.total DESC, g.reason) FROM (
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.report_actions(jsonb, integer) IS
-'Internal (report_html): the organisations-to-call section from <views>.action_list for the region and week: a table per reason (most organisations first), most people short first, each capped at max_rows with «и ещё N»; the CSV download holds every organisation with its indicators.';
+'Internal (report_html): the organisations-to-call section from <views>.action_list for the region and week (the rows the page read once, ctx->actions, when there): a table per reason (most organisations first), most people short first, each capped at max_rows with «и ещё N»; the CSV download holds every organisation with its indicators.';
 
 CREATE FUNCTION @extschema@.report_data_quality(ctx jsonb)
 RETURNS text

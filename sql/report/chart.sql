@@ -22,7 +22,7 @@ DECLARE
     pb constant double precision := 236;
     months constant text[] := ARRAY['янв', 'фев', 'мар', 'апр', 'май', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек'];
     n integer := coalesce(cardinality(weeks), 0);
-    span double precision := x1 - x0;
+    span double precision := greatest(x1 - x0, 1);
     svg text := '';
     i integer; t double precision; m date; nmonths integer; k integer := 0; labelled_year integer; run_start integer;
 BEGIN

@@ -95,7 +95,8 @@ RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 RETURN CASE WHEN value IS NULL OR value = 'NaN' OR NOT abs(value) < 1e15 THEN ''
-            ELSE replace(round(value::numeric, digits)::text, '.', ',') END;
+            -- to_char, as report_pct: the page and its CSV round a value alike
+            ELSE replace(to_char(value, 'FM999999999999990' || CASE WHEN digits > 0 THEN '.' || repeat('0', least(digits, 15)) ELSE '' END), '.', ',') END;
 COMMENT ON FUNCTION @extschema@.report_csv_num(double precision, integer) IS
 'Internal (report_html): a number for the CSV downloads: rounded to digits, with a decimal comma (63,1), no thousands separator; NULL, NaN and infinities empty.';
 
@@ -203,6 +204,12 @@ BEGIN
         -- the findings of the region and those of the whole mart (no region)
         EXECUTE format('SELECT jsonb_agg(to_jsonb(q)) FROM %s.data_quality q WHERE q.region_code IS NULL OR q.region_code = $1', v)
            INTO rows USING region_code;
+    ELSIF relation = 'action_list' THEN
+        IF to_regclass(v || '.action_list') IS NULL THEN
+            RETURN NULL;
+        END IF;
+        EXECUTE format('SELECT jsonb_agg(to_jsonb(a)) FROM %s.action_list a WHERE a.week_start = $2 AND a.region_code = $1', v)
+           INTO rows USING region_code, week;
     ELSE
         RAISE EXCEPTION 'report_rows: unknown relation "%"', relation USING ERRCODE = '22023';
     END IF;
@@ -210,4 +217,4 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.report_rows(name, text, text, date) IS
-'Internal (report_html): the rows a page reads more than once, as a jsonb array, read once: relation forecast (sferum_kpi.forecast of the week for the region on the monitored platform), not_started (the region''s week) or data_quality (findings of the region and of the whole mart); NULL when the views schema lacks the source.';
+'Internal (report_html): the rows a page reads more than once, as a jsonb array, read once: relation forecast (sferum_kpi.forecast of the week for the region on the monitored platform), not_started or action_list (the region''s week) or data_quality (findings of the region and of the whole mart); NULL when the views schema lacks the source.';

@@ -108,12 +108,17 @@ SELECT (SELECT string_agg(x.t, '; ') FROM (SELECT format('%%s — «%%s»: с %%
         END IF;
     END IF;
     -- the organisations to call
-    IF to_regclass(v || '.action_list') IS NOT NULL THEN
+    IF jsonb_typeof(ctx->'actions') = 'array' OR to_regclass(v || '.action_list') IS NOT NULL THEN
         EXECUTE format($q$
-SELECT (SELECT count(DISTINCT a.org_id) FROM %1$s.action_list a WHERE a.week_start = $1 AND a.region_code = $2) AS orgs,
+WITH a AS MATERIALIZED (SELECT a.org_id, a.reason, a.reason_ru FROM (%s) a WHERE a.week_start = $1 AND a.region_code = $2)
+SELECT (SELECT count(DISTINCT a.org_id) FROM a) AS orgs,
        (SELECT string_agg(format('%%s — %%s', lower(left(x.reason_ru, 1)) || substr(x.reason_ru, 2), x.n), '; ' ORDER BY x.n DESC, x.reason_ru)
-          FROM (SELECT a.reason, min(a.reason_ru) AS reason_ru, count(DISTINCT a.org_id) AS n FROM %1$s.action_list a
-                 WHERE a.week_start = $1 AND a.region_code = $2 GROUP BY a.reason) x) AS by_reason$q$, v) INTO r USING week, region;
+          FROM (SELECT a.reason, min(a.reason_ru) AS reason_ru, count(DISTINCT a.org_id) AS n FROM a GROUP BY a.reason) x) AS by_reason$q$,
+            CASE WHEN jsonb_typeof(ctx->'actions') = 'array'
+                 THEN 'SELECT * FROM jsonb_to_recordset($4) AS r(week_start date, region_code text, municipality_id bigint, municipality_name text, '
+                      'org_id bigint, org_name text, org_kind text, org_kind_ru text, reason text, reason_ru text, detail_ru text, indicators text, '
+                      'targets_ru text, people bigint, people_short bigint)'
+                 ELSE format('SELECT * FROM %s.action_list', quote_ident(ctx->>'views')) END) INTO r USING week, region, NULL, ctx->'actions';
         IF r.orgs > 0 THEN
             items := items || format('<li data-headline="call">Связаться с <b>%s</b> %s (раздел <a href="#actions">«Организации, с которыми нужно связаться»</a>): %s.</li>',
                                      @extschema@.report_int(r.orgs), @extschema@.report_plural(r.orgs, 'организацией', 'организациями', 'организациями'), r.by_reason);
@@ -128,4 +133,4 @@ SELECT (SELECT count(DISTINCT a.org_id) FROM %1$s.action_list a WHERE a.week_sta
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.report_headline(jsonb) IS
-'Internal (report_html): the headline section: a sentence per indicator below its stage this school year (share, target, deadline, people short, days left from the week''s Sunday), the stages met, the results of the stages whose deadline has passed (stage_results), the week''s changes of the main indicators, the largest rank moves of the municipalities (rankings), how many organisations to call and why (action_list), the data-quality errors; and the status legend.';
+'Internal (report_html): the headline section: a sentence per indicator below its stage this school year (share, target, deadline, people short, days left from the week''s Sunday), the stages met, the results of the stages whose deadline has passed (stage_results), the week''s changes of the main indicators, the largest rank moves of the municipalities (rankings), how many organisations to call and why (action_list, read once by the page: ctx->actions), the data-quality errors; and the status legend.';

@@ -126,7 +126,7 @@ $q$, jsonb_build_object('views', views_schema, 'mart', mart))
         || @extschema@.report_csv_link('pokazateli-nedeli.csv', ARRAY['Показатель', 'Платформа', 'Значение, %', 'Количество', 'Всего', 'Этап',
                                        'Срок', 'Цель, %', 'Статус', 'Не хватает', 'За неделю, п. п.'], csv, coalesce(n, 0))
         || '<p class="note">Значение — доля на контролируемой платформе (количество выше «всего» считается как 100 %). '
-        || '«Не хватает» — сколько ещё людей или организаций (при том же знаменателе) нужно для выполнения этапа. '
+        || '«Не хватает» — сколько ещё людей или организаций (при том же «всего») нужно для выполнения этапа. '
         || 'Цели 2023 года оцениваются по их последнему этапу; этапы дорожной карты 2025 года — по ближайшему сроку.'
         || CASE WHEN not_in_force THEN ' * — этап вступает в силу при наличии утверждённых нормативных правовых актов (оценивается справочно).' ELSE '' END
         || '</p>';
@@ -184,7 +184,7 @@ LEFT JOIN {{views:I}}.indicators c ON c.week_start = $2 AND c.indicator = i.indi
                     AND c.level = 'region' AND c.region_code = $1
 LEFT JOIN fc f ON f.indicator = i.indicator AND f.platform = i.platform
 ORDER BY c.target_deadline DESC NULLS LAST, i.indicator
-$q$, jsonb_build_object('views', ctx->>'views')) USING ctx->>'region', week, ctx->'forecast', first_week LOOP
+$q$, jsonb_build_object('views', ctx->>'views')) USING ctx->>'region', week, nullif(ctx->'forecast', 'null'::jsonb), first_week LOOP
         caption := r.title_ru || ' — ' || CASE r.platform WHEN 'vk' THEN 'VK Мессенджер' WHEN 'national' THEN 'национальный мессенджер'
                                                          ELSE 'все платформы' END;
         note := format('Неделя %s: <b>%s</b>. ', to_char(week, 'DD.MM.YYYY'), @extschema@.report_pct(r.shares[cardinality(r.shares)]));
@@ -195,7 +195,11 @@ $q$, jsonb_build_object('views', ctx->>'views')) USING ctx->>'region', week, ctx
                                         ELSE @extschema@.report_pct(r.target_threshold) END,
                                    CASE WHEN r.target_in_force THEN '' ELSE ' *' END);
         END IF;
-        IF r.f_deadline IS NOT NULL AND r.f_deadline > week AND r.projected_share IS NOT NULL THEN
+        IF r.verdict LIKE 'deadline%' THEN
+            -- from the stage's result week on the verdict is its result, not a forecast
+            r.projected_share := NULL;
+            note := note || 'Итог этапа: ' || @extschema@.report_badge(r.verdict, r.verdict_ru) || '.';
+        ELSIF r.f_deadline IS NOT NULL AND r.f_deadline > week AND r.projected_share IS NOT NULL THEN
             note := note || format('Прогноз на %s: <b>%s</b> (от %s до %s)%s. %s',
                                    to_char(r.f_deadline, 'DD.MM.YYYY'), @extschema@.report_pct(r.projected_share),
                                    @extschema@.report_pct(r.projected_low), @extschema@.report_pct(r.projected_high),

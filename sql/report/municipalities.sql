@@ -91,7 +91,7 @@ SELECT
         FROM cur c GROUP BY c.indicator, c.title) m),
     (SELECT week_start FROM back)
 $q$, jsonb_build_object('views', ctx->>'views'))
-       INTO rows_html, csv, n, munis, multiples, since USING ctx->>'region', week, main, first_week, ctx->'forecast';
+       INTO rows_html, csv, n, munis, multiples, since USING ctx->>'region', week, main, first_week, nullif(ctx->'forecast', 'null'::jsonb);
     IF rows_html IS NULL THEN
         RETURN '<p>Нет данных по муниципалитетам за эту неделю.</p>';
     END IF;

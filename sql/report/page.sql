@@ -58,7 +58,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .st-bad { color: var(--bad); background: var(--bad-bg); border-color: var(--bad-bg); }
 .st-risk { color: var(--risk); background: var(--risk-bg); border: 1px dashed var(--risk); }
 .st-none { color: var(--none); background: var(--none-bg); border: 1px dotted var(--none); }
-.legend { font-size: 12px; margin: 6px 0; } .legend .st { margin: 2px 4px 2px 0; }
+p.legend { font-size: 12px; margin: 6px 0; } p.legend .st { margin: 2px 4px 2px 0; }
 .note { color: var(--none); font-size: 12px; }
 .missing { background: var(--risk-bg); color: var(--risk); padding: 6px 10px; }
 .ok { background: var(--good-bg); color: var(--good); padding: 6px 10px; }
@@ -93,6 +93,9 @@ figure.small { margin: 0; border: 1px solid var(--line); padding: 4px 6px; break
 figure.small figcaption { font-size: 12px; font-weight: bold; overflow-wrap: anywhere; }
 figure.small p { margin: 2px 0 0; }
 svg.small { display: block; width: 100%; height: auto; }
+table.actions { table-layout: fixed; }
+table.actions th:nth-child(1) { width: 30%; } table.actions th:nth-child(2) { width: 20%; } table.actions th:nth-child(3) { width: 30%; }
+table.actions th:nth-child(4) { width: 8%; } table.actions th:nth-child(5) { width: 12%; }
 footer { margin-top: 24px; border-top: 1px solid var(--line); padding-top: 6px; }
 /* a phone: every table row a card, each cell named by its column */
 @media screen and (max-width: 640px) {
@@ -121,12 +124,14 @@ footer { margin-top: 24px; border-top: 1px solid var(--line); padding-top: 6px; 
   h1 { font-size: 15pt; } h2 { font-size: 12.5pt; margin: 14pt 0 6pt; } h3 { font-size: 10.5pt; margin: 10pt 0 4pt; } h4 { font-size: 9.5pt; }
   nav { display: none; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
-  tr, .legend, li { break-inside: avoid; page-break-inside: avoid; }
+  tr, p.legend, li { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   table { font-size: 8pt; table-layout: auto; }
   th, td { padding: 1.5pt 3pt; overflow-wrap: break-word; }
   td.count, td.change, td.short { white-space: normal; }
-  .sub, .note, .legend, .download, .chart-note, .abbr, .st, figure.small figcaption { font-size: 7.5pt; }
+  td.name { overflow-wrap: anywhere; }
+  table.dashboard th:nth-child(9), table.dashboard td:nth-child(9) { display: none; }
+  .sub, .note, p.legend, .download, .chart-note, .abbr, .st, figure.small figcaption { font-size: 7.5pt; }
   .st { padding: 0 3pt; }
   tr.muni-head th { font-size: 8.5pt; }
   svg.spark { width: 48px; height: 16px; }
@@ -243,6 +248,7 @@ BEGIN
                               'main', to_jsonb(@extschema@.report_main_indicators(region_code, w)),
                               'forecast', @extschema@.report_rows(views_schema, 'forecast', region_code, w),
                               'data_quality', data_quality,
+                              'actions', @extschema@.report_rows(views_schema, 'action_list', region_code, w),
                               'dq_errors', (SELECT count(*) FROM jsonb_array_elements(coalesce(data_quality, '[]')) q
                                              WHERE q->>'severity' = 'error' AND (q->>'count')::bigint > 0));
     FOREACH s SLICE 1 IN ARRAY sections LOOP

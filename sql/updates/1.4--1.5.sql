@@ -48,3 +48,7 @@ DROP FUNCTION @extschema@.report_not_started(name, jsonb, integer);
 DROP FUNCTION @extschema@.report_data_quality(name, jsonb);
 DROP FUNCTION @extschema@.report_summary(name, text, date, jsonb, jsonb, jsonb);
 DROP FUNCTION @extschema@.report_verdict_class(text);
+
+-- The report's wording (1.5): «количество / всего», not «числитель / знаменатель».
+UPDATE @extschema@.label SET ru = 'Количество больше статистической формы'
+ WHERE kind = 'quality_check' AND code = 'numerator_above_form';

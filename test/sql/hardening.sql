@@ -738,7 +738,7 @@ INSERT INTO cases (label, expected, sql) VALUES
 -- NOTE: at the calendar's ends the page's date arithmetic (the 8 weeks before, the
 -- school year's weeks, the month ticks) is out of range; no stored week is there
 ('report_dashboard first date',                '22008', $$SELECT left(report_dashboard('{"views": "hardening_kpi", "mart": "hardening_mart", "region": "zz", "week": "4714-11-24 BC", "min_cell": 5, "monitored": "vk", "main": [], "forecast": null, "data_quality": []}'), 40)$$),
-('report_dashboard no week',                   '22004', $$SELECT report_dashboard('{"views": "hardening_kpi", "region": "zz"}')$$),
+('report_dashboard no mart',                   '22023', $$SELECT report_dashboard('{"views": "hardening_kpi", "region": "zz"}')$$),
 ('report_charts empty store',                  'ok',    $$SELECT left(report_charts('{"views": "hardening_kpi", "mart": "hardening_mart", "region": "zz", "week": "2025-01-06", "min_cell": 5, "monitored": "vk", "main": [], "forecast": null, "data_quality": []}'), 40)$$),
 ('report_charts last date',                    '22008', $$SELECT left(report_charts('{"views": "hardening_kpi", "mart": "hardening_mart", "region": "zz", "week": "5874897-12-29", "min_cell": 5, "monitored": "vk", "main": [], "forecast": null, "data_quality": []}'), 40)$$),
 ('report_charts forecast not an array',        '22023', $$SELECT report_charts(jsonb_set('{"views": "hardening_kpi", "mart": "hardening_mart", "region": "zz", "week": "2025-01-06", "min_cell": 5, "monitored": "vk", "main": [], "forecast": null, "data_quality": []}', '{forecast}', '{}'))$$),
