@@ -116,8 +116,6 @@ BEGIN
     IF baseline IS NOT NULL AND baseline >= 0 AND baseline <= 1 THEN
         t := pb - (pb - pt) * baseline;
         svg := svg || format('<line class="baseline" x1="%s" y1="%s" x2="%s" y2="%s"/>', pl, round(t::numeric, 1), pr, round(t::numeric, 1));
-        labels := labels || format('<text class="vlab base" x="%s" y="%s">база %s</text>', pl + 4,
-                                   round((CASE WHEN t - 5 < pt + 12 THEN t + 15 ELSE t - 5 END)::numeric, 1), @extschema@.report_pct(baseline));
     END IF;
     -- the stage: a step line through the thresholds of the weeks, held to the deadline
     prev_t := NULL;
@@ -210,15 +208,17 @@ BEGIN
                || '<line class="share" x1="0" y1="-5" x2="20" y2="-5"/><text x="24" y="0">доля</text>'
                || CASE WHEN path <> '' THEN '<line class="target" x1="72" y1="-5" x2="92" y2="-5"/><text x="96" y="0">этап</text>' ELSE '' END
                || CASE WHEN has_forecast THEN '<rect class="band" x="142" y="-11" width="20" height="12"/><text x="166" y="0">прогноз и диапазон</text>' ELSE '' END
-               || CASE WHEN baseline IS NOT NULL THEN '<line class="baseline" x1="310" y1="-5" x2="330" y2="-5"/><text x="334" y="0">база</text>' ELSE '' END
+               || CASE WHEN baseline >= 0 AND baseline <= 1
+                       THEN format('<line class="baseline" x1="306" y1="-5" x2="326" y2="-5"/><text class="vlab base" x="330" y="0">база %s</text>',
+                                   @extschema@.report_pct(baseline)) ELSE '' END
                || CASE WHEN holidays IS NOT NULL AND array_position(holidays, NULL) IS DISTINCT FROM NULL AND EXISTS (SELECT 1 FROM unnest(holidays) h WHERE h IS NOT NULL)
-                       THEN '<rect class="holiday" x="380" y="-11" width="20" height="12"/><text x="404" y="0">каникулы</text>' ELSE '' END
+                       THEN '<rect class="holiday" x="420" y="-11" width="20" height="12"/><text x="444" y="0">каникулы</text>' ELSE '' END
                || '</g></svg>';
     RETURN replace(svg, 'aria-labelledby="x" ', '');
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.report_chart_svg(date[], double precision[], double precision[], text[], date, double precision, double precision, double precision, double precision, double precision, text, text) IS
-'Internal (report_html): one inline SVG chart, 0-100 %, role="img" with a <title> (caption) and a <desc> (description): the weekly shares (NULL breaks the line), holiday weeks shaded and named (holidays: the name of each week''s holiday or NULL), the stage thresholds as a step line held to the deadline and labelled, the baseline dotted and labelled, the last value labelled, the forecast to the deadline (projected share and its low-high band, labelled), month ticks in Russian and a legend. No script, no external reference.';
+'Internal (report_html): one inline SVG chart, 0-100 %, role="img" with a <title> (caption) and a <desc> (description): the weekly shares (NULL breaks the line), holiday weeks shaded and named (holidays: the name of each week''s holiday or NULL), the stage thresholds as a step line held to the deadline and labelled, the baseline dotted, its value in the legend, the last value labelled, the forecast to the deadline (projected share and its low-high band, labelled), month ticks in Russian and a legend. No script, no external reference.';
 CREATE FUNCTION @extschema@.report_sparkline(shares double precision[])
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE

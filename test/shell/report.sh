@@ -237,8 +237,11 @@ cat >"$tmp/cap.sql" <<'SQL'
 WITH l AS (SELECT max(week_start) FILTER (WHERE complete) AS w FROM kpi.refresh_log WHERE region_code = '65'),
      p AS (SELECT sferum_kpi.report_actions(jsonb_build_object('views', 'kpi', 'region', '65', 'week', l.w), 2) AS html FROM l)
 SELECT (SELECT count(*) FROM kpi.action_list a, l WHERE a.region_code = '65' AND a.week_start = l.w AND a.reason = 'below_stage'),
-       (SELECT count(*) FROM regexp_matches(substring(p.html FROM 'data-reason="below_stage".*?</div></div>'), '<tr class="org">', 'g')),
-       replace(substring(substring(p.html FROM 'data-reason="below_stage".*?</div></div>') FROM 'и ещё ([0-9  ]+) организац'), ' ', ''),
+       -- the group of the reason: up to the next group or the download link
+       (SELECT count(*) FROM regexp_matches(substring(p.html FROM 'data-reason="below_stage"(.*?)(<div class="reason"|<p class="download")'),
+                                            '<tr class="org">', 'g')),
+       replace(substring(substring(p.html FROM 'data-reason="below_stage"(.*?)(<div class="reason"|<p class="download")')
+                         FROM 'и ещё ([0-9  ]+) организац'), ' ', ''),
        substring(p.html FROM 'data-rows="([0-9]+)"')
 FROM p
 SQL
