@@ -34,7 +34,8 @@ BEGIN
         IF holidays[i] IS NOT NULL AND (i = n OR holidays[i + 1] IS DISTINCT FROM holidays[i]) THEN
             svg := svg || format('<rect class="holiday" x="%s" y="%s" width="%s" height="%s"/><text class="hlab" x="%s" y="%s">%s</text>',
                                  round((pl + (pr - pl) * (weeks[run_start] - x0) / span)::numeric, 1), pt,
-                                 round(((pr - pl) * (weeks[i] + 7 - weeks[run_start]) / span)::numeric, 1), pb - pt,
+                                 round(least((pr - pl) * (weeks[i] + 7 - weeks[run_start]) / span,
+                                             pr - (pl + (pr - pl) * (weeks[run_start] - x0) / span))::numeric, 1), pb - pt,
                                  round((pl + (pr - pl) * (weeks[run_start] - x0) / span)::numeric, 1), pt - 8,
                                  @extschema@.report_escape(lower(split_part(holidays[i], ' ', 1))));
         END IF;

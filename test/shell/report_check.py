@@ -545,7 +545,7 @@ def pdf(path, bbox_path, oracle_path):
         fail('the printout has %d pages, want 3 to 40' % len(pages))
     # the font size of a word is its box height over the font's ascent - descent: the
     # running header is 8 pt (the style sheet), so its words give that ratio
-    words = [[(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in WORD.findall(p)] for _, _, p in pages]
+    words = [[(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in WORD.findall(p)] for _, _, p in pages]
     head = [wd for wd in words[0] if wd[3] < 40]
     if not head:
         fail('page 1 has no running header')
