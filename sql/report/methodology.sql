@@ -29,7 +29,7 @@ FROM (SELECT min(w.week_start) AS first_week, max(w.week_start) AS last_week, mi
                 FROM (SELECT DISTINCT i.week_start, coalesce(i.holiday_kind_ru, 'Каникулы') AS name FROM %s.indicators i
                        WHERE i.level = 'region' AND i.region_code = $1 AND i.holiday AND i.week_start BETWEEN $2 AND $3) x) w
        GROUP BY w.grp, w.name) h$q$, quote_ident(ctx->>'views'))
-       INTO holidays USING ctx->>'region', make_date(sy, 8, 25), week;
+       INTO holidays USING ctx->>'region', @extschema@.week_start(make_date(sy, 9, 1) + 6), week;
     RETURN '<h3>Источники</h3><p>Витрина данных региона: реестр образовательных организаций, органов управления образованием и их работников, '
         || 'обучающихся и родителей (законных представителей) с датами членства; ежедневная активность на платформах (VK Мессенджер и национальный мессенджер: '
         || 'прочитанные и написанные сообщения); чаты и их ежедневные сообщения; статистические формы учебного года (численность обучающихся и работников); '
