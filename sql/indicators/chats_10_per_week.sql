@@ -3,7 +3,7 @@
 -- organisation on the day the chat was created (spec §4a decision).
 SELECT @extschema@.define_indicator(
     indicator => 'chats_10_per_week', unit => 'chat', per_platform => true, counting => 'unit',
-    title_ru => 'Доля чатов, созданных педагогическими работниками государственных и муниципальных организаций, с не менее 10 сообщениями в неделю',
+    title_ru => 'Доля чатов педагогов государственных и муниципальных организаций с не менее 10 сообщениями в неделю',
     title_en => 'Share of chats created by teachers of state and municipal organisations with at least 10 messages a week',
     scope => 'chats of state and municipal educational organisations whose creator was a teacher of that organisation on the day of creation, open on some day of the week (created_on <= Sunday, closed_on after Monday)',
     numerator => 'chats with >= 10 messages in the week',

@@ -2,7 +2,7 @@
 -- reading or writing weekly, over the pupils of the statistical forms x 2.
 SELECT @extschema@.define_indicator(
     indicator => 'learners_parents_weekly', unit => 'person', per_platform => true, counting => 'population',
-    title_ru => 'Доля обучающихся и родителей (законных представителей), еженедельно использующих Сферум (читают / пишут)',
+    title_ru => 'Доля обучающихся и родителей, еженедельно использующих Сферум (читают / пишут)',
     title_en => 'Share of pupils and parents using Sferum weekly (reading or writing)',
     scope => 'pupils and parents of state and municipal general, spo and do organisations (preschool excluded)',
     numerator => 'distinct pupils and parents who read or wrote >= 1 message in the week on the platform',

@@ -3,7 +3,7 @@
 -- bodies' actual headcount (ministry data).
 SELECT @extschema@.define_indicator(
     indicator => 'officials_weekly_writers', unit => 'person', per_platform => true, counting => 'population',
-    title_ru => 'Доля государственных и муниципальных служащих органов управления образованием (РОИВ, ОМСУ) и работников подведомственных организаций, еженедельно пишущих сообщения',
+    title_ru => 'Доля служащих РОИВ, ОМСУ и подведомственных организаций, еженедельно пишущих сообщения',
     title_en => 'Share of staff of education authorities and subordinate bodies writing messages weekly',
     scope => 'staff of roiv, omsu and their subordinate bodies (kinds subordinate and dpo), state and municipal',
     numerator => 'distinct staff who wrote >= 1 message in the week on the platform',

@@ -22,17 +22,3 @@ BEGIN
     END LOOP;
 END
 $$;
-
--- The report's wording (1.5): three indicators are titled in the seed documents'
--- terms («обучающиеся и родители (законные представители)», «чаты, созданные
--- педагогическими работниками», «государственные и муниципальные служащие ... и
--- работники подведомственных организаций»).  The shipped target rows carry their
--- indicator's title (once/seeds.sql) and take the new one; a DBA's own rows keep
--- theirs.  Not an edit by the DBA: the row stays a seed row.
-ALTER TABLE @extschema@.target DISABLE TRIGGER target_before_update;
-UPDATE @extschema@.target t SET title_ru = d.title_ru
-  FROM @extschema@.indicator_definition d
- WHERE t.seeded AND d.indicator = t.indicator
-   AND t.indicator IN ('chats_10_per_week', 'learners_parents_weekly', 'officials_weekly_writers')
-   AND t.title_ru IS DISTINCT FROM d.title_ru;
-ALTER TABLE @extschema@.target ENABLE TRIGGER target_before_update;
