@@ -95,7 +95,7 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('rag', 'red', 'Красный: отставание более 10 п. п.', 'Red: more than 10 percentage points below'),
 ('rag', 'grey', 'Серый: нет данных или цели', 'Grey: no value or no target'),
 -- the checks of <views>.data_quality (sql/quality.sql) and what to fix
-('quality_check', 'numerator_above_form', 'Числитель больше статистической формы', 'Numerator above the statistical form'),
+('quality_check', 'numerator_above_form', 'Количество больше статистической формы', 'Numerator above the statistical form'),
 ('quality_check', 'activity_without_membership', 'Активность без членства в реестре', 'Activity without a membership'),
 ('quality_check', 'activity_outside_membership', 'Активность вне сроков членства', 'Activity outside the membership dates'),
 ('quality_check', 'org_without_municipality', 'Организация без муниципалитета', 'Organisation without a municipality'),

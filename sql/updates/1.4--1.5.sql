@@ -227,3 +227,19 @@ VALUES
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.roadmap_item', 'WHERE NOT seeded');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.roadmap_item_retired', '');
+
+-- The weekly report by section (1.5, sql/report/): every section is f(ctx jsonb);
+-- the 1.4 sections, the chart without holidays and the top/bottom rankings go.
+DROP FUNCTION @extschema@.report_chart_svg(date[], double precision[], double precision[], date, double precision, double precision, double precision, double precision, text);
+DROP FUNCTION @extschema@.report_dashboard(name, text, date);
+DROP FUNCTION @extschema@.report_charts(name, text, date, jsonb);
+DROP FUNCTION @extschema@.report_forecast(name, text, date, jsonb);
+DROP FUNCTION @extschema@.report_rankings(name, text, date);
+DROP FUNCTION @extschema@.report_not_started(name, jsonb, integer);
+DROP FUNCTION @extschema@.report_data_quality(name, jsonb);
+DROP FUNCTION @extschema@.report_summary(name, text, date, jsonb, jsonb, jsonb);
+DROP FUNCTION @extschema@.report_verdict_class(text);
+
+-- The report's wording (1.5): «количество / всего», not «числитель / знаменатель».
+UPDATE @extschema@.label SET ru = 'Количество больше статистической формы'
+ WHERE kind = 'quality_check' AND code = 'numerator_above_form';

@@ -6,14 +6,24 @@
 #     fails clearly (unknown region, bad week, no store); --help;
 #   - report_html's errors: NULL arguments, a schema without a store, an unknown
 #     region, a week not in the store, a region without a complete week;
-#   - the page as written: HTML5, well formed, every section, one inline SVG chart
-#     per computed indicator, no URL and no script, the names escaped, print CSS;
-#     the dashboard's figures = <views>.dashboard (latest week) and = plain SQL over
-#     <views>.indicators and the mart (an earlier week), the charts' weekly points =
-#     the weeks the store has; the not-started list capped with «и ещё N»;
-#   - rendered by headless Chromium: --dump-dom (the page loaded, no error page,
-#     the same checks on the browser's DOM), a PNG screenshot (not blank, the status
-#     colours) and a PDF printout (A4, a page or more per section).
+#   - the page as written: HTML5, well formed, every section in order (the methodology
+#     last), one inline SVG chart per computed indicator with its text alternative
+#     (role="img", <title>, <desc>), no URL and no script, the names escaped, print
+#     (A4, running header, page numbers) and phone CSS; the wording (no banned term;
+#     ЭЖД, РОИВ, ОМСУ spelled out once); = plain SQL over the views and the mart:
+#     the headline names every indicator below its stage and how many are short,
+#     «данные по <day>» and the stale-data warning, the dashboard's figures, every
+#     municipality named with a row per main indicator and a small multiple, the
+#     charts' weekly points, holidays, labels and forecast bands, the stage results
+#     and the organisations to call (capped with «и ещё N»), the data-quality rows,
+#     the methodology's indicators; no status cell without words, a legend; every
+#     CSV link decoded (UTF-8 BOM, ;, decimal comma, CR LF) back to its table's rows;
+#   - rendered by headless Chromium: --dump-dom (the same checks on the browser's DOM),
+#     a 1280 px PNG (not blank, the status colours), a 390 px PNG (nothing cut at the
+#     right edge) and the A4 PDF of scripts/report --pdf, read with pdftotext -bbox:
+#     no text under 7 pt, nothing past the margins, the running header with the
+#     region and the week and «Страница N из M» on every page, every page but the
+#     last at least a third full; --pdf without a browser fails clearly.
 # Chromium (Debian package chromium) is installed when missing, as the other
 # packages are (ensure_packages; not with SKIP_INSTALL=1 nor inside the Debian root
 # of PG_MAJOR=17, which has none): without it the page is checked as written and
@@ -117,7 +127,7 @@ echo "ok: report_html errors: 22004 (NULL), 42P01 (no store), 22023 (unknown reg
 # ---- scripts/report
 report() { PGDATABASE=$db PSQL=$(pgbin)/psql "$root/scripts/report" "$@"; }
 root=$PWD
-report --help | grep -q '^usage: scripts/report \[-o FILE\] \[-s VIEWS_SCHEMA\] REGION \[WEEK\]' || fail "--help prints no usage"
+report --help | grep -q '^usage: scripts/report \[--pdf\] \[-o FILE\] \[-s VIEWS_SCHEMA\] REGION \[WEEK\]' || fail "--help prints no usage"
 path=$(cd "$tmp" && report 65)
 [[ $path == "$tmp/report-65-$latest.html" && -s $path ]] || fail "scripts/report 65 printed '$path', want $tmp/report-65-$latest.html"
 path=$(report -s kpi -o "$tmp/early.html" 65 "$early")
@@ -138,58 +148,69 @@ echo "ok: scripts/report writes report-65-$latest.html and -o FILE, prints the p
 # ---- the oracles: plain SQL over the views and the mart
 oracle() {  # week, source of the dashboard rows (a query returning indicator, share, numerator, denominator, met, due, stage)
     q -v week="$1" -v region_name="$region_name" -v muni="$muni_name" -v org="$org_name" <<SQL
+WITH main AS (  -- the main indicators: a computed indicator with a stage due in the school year or later
+    SELECT DISTINCT tt.indicator FROM sferum_kpi.target tt
+    WHERE tt.kind = 'computed' AND tt.deadline >= make_date(sferum_kpi.school_year(:'week'), 9, 1)
+), hol AS (     -- the holiday weeks of the school year up to the week, region level
+    SELECT DISTINCT i.week_start, i.holiday_kind FROM kpi.indicators i
+    WHERE i.level = 'region' AND i.region_code = '65' AND i.holiday
+      AND i.week_start BETWEEN sferum_kpi.week_start(make_date(sferum_kpi.school_year(:'week'), 9, 1) + 6) AND :'week'
+), fc AS (
+    SELECT * FROM sferum_kpi.forecast('kpi', :'week') f WHERE f.region_code = '65'
+      AND f.platform IN ('any', sferum_kpi.monitored_platform(:'week'))
+)
 SELECT json_build_object(
     'region_name', :'region_name',
-    'names_shown', json_build_array(:'muni', :'org'),
-    -- the main indicators: a computed indicator with a stage due in the school year or later
-    'rankings', (SELECT json_object_agg(t.indicator,
-                        (SELECT coalesce(json_agg(coalesce(k.municipality_id::text, 'regional') ORDER BY k.rank, k.municipality_name), '[]')
-                           FROM kpi.rankings k
-                          WHERE k.indicator = t.indicator AND k.week_start = :'week' AND k.region_code = '65'
-                            AND k.level = 'municipality' AND k.rank IS NOT NULL))
-                 FROM (SELECT DISTINCT tt.indicator FROM sferum_kpi.target tt
-                        WHERE tt.kind = 'computed' AND tt.deadline >= make_date(sferum_kpi.school_year(:'week'), 9, 1)) t),
-    'forecast_rows', (SELECT json_agg(f.indicator) FROM sferum_kpi.forecast('kpi', :'week') f
-                       WHERE f.level = 'region' AND f.region_code = '65'),
-    'not_started', (SELECT coalesce(json_object_agg(n.status, n.c), '{}')
-                      FROM (SELECT status, count(*) AS c FROM kpi.not_started
-                             WHERE week_start = :'week' AND region_code = '65' GROUP BY status) n),
-    'dq_rows', (SELECT coalesce(json_agg(q."check"), '[]') FROM kpi.data_quality q
-                 WHERE q.count > 0 AND (q.region_code IS NULL OR q.region_code = '65')),
-    -- the 8-week sparklines run from 7 weeks ago to this week: up or down between the two
+    'region_plain', regexp_replace(regexp_replace(:'region_name', '[<>]', ' ', 'g'), '\s+', ' ', 'g'),
+    'week_label', to_char(:'week'::date, 'DD.MM.YYYY') || ' – ' || to_char(:'week'::date + 6, 'DD.MM.YYYY'),
+    'names_shown', json_build_array(:'muni'),
+    'org_shown', :'org',
+    'indicators', (SELECT json_agg(indicator) FROM sferum_kpi.indicator_definition),
+    'dashboard', (SELECT json_agg(d) FROM ($2) d),
+    -- below their stage this school year: the headline names each
+    'below', (SELECT coalesce(json_agg(i.indicator), '[]') FROM kpi.indicators i
+               WHERE i.week_start = :'week' AND i.level = 'region' AND i.region_code = '65' AND i.monitored
+                 AND i.target_met IS FALSE AND i.target_deadline >= make_date(sferum_kpi.school_year(:'week'), 9, 1)),
+    -- every municipality (and the regional bodies) with a row of a main indicator
+    'municipalities', (SELECT json_agg(DISTINCT coalesce(i.municipality_name, '—')) FROM kpi.indicators i
+                        WHERE i.week_start = :'week' AND i.level = 'municipality' AND i.region_code = '65' AND i.monitored
+                          AND i.indicator IN (SELECT indicator FROM main)),
+    'resp_rows', (SELECT count(*) FROM kpi.indicators i
+                   WHERE i.week_start = :'week' AND i.level = 'municipality' AND i.region_code = '65' AND i.monitored
+                     AND i.indicator IN (SELECT indicator FROM main)),
     'spark', (SELECT json_object_agg(n.indicator, sign(n.share - o.share))
                 FROM kpi.indicators n JOIN kpi.indicators o
                   ON o.indicator = n.indicator AND o.platform = n.platform AND o.level = 'region' AND o.region_code = '65'
                  AND o.week_start = :'week'::date - 49
                WHERE n.week_start = :'week' AND n.level = 'region' AND n.region_code = '65' AND n.monitored
                  AND abs(n.share - o.share) > 0.005),
-    -- the summary: computed indicators by judgement, main forecasts by verdict, not started, findings
-    'summary', json_build_object(
-        'targets', (SELECT json_build_array(count(*), count(*) FILTER (WHERE i.target_met),
-                                            count(*) FILTER (WHERE NOT i.target_met AND i.target_due),
-                                            count(*) FILTER (WHERE NOT i.target_met AND NOT i.target_due),
-                                            count(*) FILTER (WHERE i.target_met IS NULL))
-                      FROM kpi.indicators i WHERE i.week_start = :'week' AND i.level = 'region' AND i.region_code = '65'
-                       AND i.monitored AND i.target_stage IS NOT NULL),
-        'forecast', (SELECT json_build_array(count(*) FILTER (WHERE f.verdict IN ('met', 'on_track')),
-                                             count(*) FILTER (WHERE f.verdict = 'at_risk'), count(*) FILTER (WHERE f.verdict = 'off_track'))
-                       FROM sferum_kpi.forecast('kpi', :'week') f
-                      WHERE f.level = 'region' AND f.region_code = '65'
-                        AND f.indicator IN (SELECT tt.indicator FROM sferum_kpi.target tt WHERE tt.kind = 'computed'
-                                               AND tt.deadline >= make_date(sferum_kpi.school_year(:'week'), 9, 1))),
-        'not-started', (SELECT json_build_array(count(*) FILTER (WHERE status = 'not_started'), count(*) FILTER (WHERE status = 'gone_quiet'))
-                          FROM kpi.not_started WHERE week_start = :'week' AND region_code = '65'),
-        'data-quality', (SELECT json_build_array(count(*) FILTER (WHERE severity = 'error'), count(*) FILTER (WHERE severity = 'warning'))
-                           FROM kpi.data_quality q WHERE q.count > 0 AND (q.region_code IS NULL OR q.region_code = '65'))),
-    'indicators', (SELECT json_agg(indicator) FROM sferum_kpi.indicator_definition),
-    'dashboard', (SELECT json_agg(d) FROM ($2) d),
-    -- a weekly point for each week of the school year up to the week with a value
     'dots', (SELECT json_object_agg(d.indicator, (SELECT count(*) FROM kpi.indicators i
                                                    WHERE i.indicator = d.indicator AND i.level = 'region' AND i.region_code = '65'
                                                      AND i.monitored AND i.share IS NOT NULL
                                                      AND i.week_start >= make_date(sferum_kpi.school_year(:'week'), 9, 1)
                                                      AND i.week_start <= :'week'))
-             FROM sferum_kpi.indicator_definition d))
+             FROM sferum_kpi.indicator_definition d),
+    -- runs of holiday weeks: a week whose week before is no holiday week of the same kind starts one
+    'holiday_runs', (SELECT count(*) FROM hol h WHERE NOT EXISTS (SELECT 1 FROM hol p WHERE p.week_start = h.week_start - 7
+                                                                    AND p.holiday_kind IS NOT DISTINCT FROM h.holiday_kind)),
+    'bands', (SELECT coalesce(json_agg(f.indicator), '[]') FROM fc f
+               WHERE f.level = 'region' AND f.deadline > :'week' AND f.projected_share IS NOT NULL
+                 AND f.verdict NOT LIKE 'deadline%'),
+    'staged', (SELECT coalesce(json_agg(i.indicator), '[]') FROM kpi.indicators i
+                WHERE i.week_start = :'week' AND i.level = 'region' AND i.region_code = '65' AND i.monitored
+                  AND i.target_threshold IS NOT NULL),
+    'based', (SELECT coalesce(json_agg(DISTINCT t.indicator), '[]') FROM sferum_kpi.target t
+               WHERE t.rule = 'baseline_max' AND sferum_kpi.baseline(t.indicator, '65') IS NOT NULL),
+    'stages_total', (SELECT count(*) FROM kpi.stage_results s WHERE s.region_code = '65'),
+    'stages_muni', (SELECT count(*) FROM kpi.stage_results s WHERE s.region_code = '65' AND s.level = 'municipality'
+                      AND s.deadline >= make_date(sferum_kpi.school_year(:'week'), 9, 1)),
+    'actions', (SELECT coalesce(json_object_agg(a.reason, a.n), '{}') FROM (SELECT reason, count(*) AS n FROM kpi.action_list
+                                                                            WHERE week_start = :'week' AND region_code = '65' GROUP BY reason) a),
+    'dq_rows', (SELECT coalesce(json_agg(q."check"), '[]') FROM kpi.data_quality q
+                 WHERE q.count > 0 AND (q.region_code IS NULL OR q.region_code = '65')),
+    'fresh', (SELECT to_char(l.last_activity_day, 'DD.MM.YYYY') FROM kpi.refresh_log l WHERE l.region_code = '65' AND l.week_start = :'week'),
+    'stale', (SELECT (now() AT TIME ZONE r.time_zone)::date - (max(l.week_start) FILTER (WHERE l.complete) + 6) > 14
+                FROM kpi.refresh_log l JOIN m.region r ON r.region_code = l.region_code WHERE l.region_code = '65' GROUP BY r.time_zone))
 SQL
 }
 oracle "$latest" "SELECT indicator, share, numerator, denominator, target_met AS met, target_due AS due, target_stage AS stage
@@ -210,22 +231,33 @@ oracle "$early" "SELECT i.indicator, i.share, i.numerator, i.denominator, i.targ
 "${check[@]}" page "$tmp/latest.html" "$tmp/oracle_latest.json"
 "${check[@]}" page "$tmp/early.html" "$tmp/oracle_early.json"
 
-# ---- the not-started list is capped: «и ещё N»
-read -r total shown more <<<"$(q -F ' ' <<'SQL'
-SELECT (SELECT count(*) FROM kpi.not_started n WHERE n.region_code = '65' AND n.week_start = l.w),
-       (SELECT count(*) FROM regexp_matches(sferum_kpi.report_not_started('kpi', sferum_kpi.report_rows('kpi', 'not_started', '65', l.w), 2),
-                                            '<tr class="ns-org">', 'g')),
-       substring(sferum_kpi.report_not_started('kpi', sferum_kpi.report_rows('kpi', 'not_started', '65', l.w), 2)
-                 FROM 'и ещё ([0-9 ]+) организац')
-FROM (SELECT max(week_start) FILTER (WHERE complete) AS w FROM kpi.refresh_log WHERE region_code = '65') l
+# ---- hand-built cases: the organisations to call capped at 2 with «и ещё N», the CSV complete;
+# the stale-data warning and the freshness line against a store whose last week is today's
+cat >"$tmp/cap.sql" <<'SQL'
+WITH l AS (SELECT max(week_start) FILTER (WHERE complete) AS w FROM kpi.refresh_log WHERE region_code = '65'),
+     p AS (SELECT sferum_kpi.report_actions(jsonb_build_object('views', 'kpi', 'region', '65', 'week', l.w), 2) AS html FROM l)
+SELECT (SELECT count(*) FROM kpi.action_list a, l WHERE a.region_code = '65' AND a.week_start = l.w AND a.reason = 'below_stage'),
+       -- the group of the reason: up to the next group or the download link
+       (SELECT count(*) FROM regexp_matches(substring(p.html FROM 'data-reason="below_stage"(.*?)(<div class="reason"|<p class="download")'),
+                                            '<tr class="org">', 'g')),
+       replace(substring(substring(p.html FROM 'data-reason="below_stage"(.*?)(<div class="reason"|<p class="download")')
+                         FROM 'и ещё ([0-9  ]+) организац'), ' ', ''),
+       substring(p.html FROM 'data-rows="([0-9]+)"')
+FROM p
 SQL
-)"
+read -r total shown more csvrows <<<"$(q -F ' ' -f "$tmp/cap.sql")"
+all=$(q -c "SELECT count(*) FROM kpi.action_list WHERE region_code = '65' AND week_start = '$latest'")
 if ((total > 2)); then
-    [[ $shown == 2 && $more == $((total - 2)) ]] || fail "the not-started list capped at 2 of $total shows $shown rows and says «и ещё ${more:-nothing}», want 2 and $((total - 2))"
-    echo "ok: not-started list capped at 2 of $total: «и ещё $more»"
+    [[ $shown == 2 && $more == $((total - 2)) && $csvrows == "$all" ]] ||
+        fail "the organisations below their stage capped at 2 of $total show $shown rows, «и ещё ${more:-nothing}», CSV $csvrows rows; want 2, $((total - 2)), $all"
+    echo "ok: organisations to call capped at 2 of $total: «и ещё $more»; the CSV holds all $all"
 else
-    fail "the generated region has $total organisations not started or gone quiet in $latest: too few to test the cap"
+    fail "the generated region has $total organisations below their stage in $latest: too few to test the cap"
 fi
+fresh=$(q -c "SELECT (regexp_match(sferum_kpi.report_html('kpi', '65'), 'class=\"stale\" role=\"alert\"')) IS NOT NULL")
+stale_want=$(q -c "SELECT (now() AT TIME ZONE r.time_zone)::date - ('$latest'::date + 6) > 14 FROM m.region r WHERE r.region_code = '65'")
+[[ $fresh == "$stale_want" ]] || fail "the stale-data warning is $fresh, want $stale_want (latest week $latest)"
+echo "ok: the stale-data warning is $fresh for a latest week ending $(q -c "SELECT '$latest'::date + 6")"
 
 # ---- rendered by headless Chromium
 browser=${CHROMIUM:-chromium}
@@ -243,11 +275,28 @@ url=file://$tmp/latest.html
 "${chrome[@]}" --dump-dom "$url" >"$tmp/latest.dom.html" 2>"$tmp/chrome.log" ||
     fail "chromium --dump-dom failed: $(tail -5 "$tmp/chrome.log")"
 "${check[@]}" dom "$tmp/latest.dom.html" "$tmp/oracle_latest.json"
-"${chrome[@]}" --screenshot="$tmp/latest.png" --window-size=1240,6000 "$url" >/dev/null 2>>"$tmp/chrome.log" ||
+"${chrome[@]}" --screenshot="$tmp/latest.png" --window-size=1280,6000 "$url" >/dev/null 2>>"$tmp/chrome.log" ||
     fail "chromium --screenshot failed: $(tail -5 "$tmp/chrome.log")"
 [[ -s $tmp/latest.png ]] || fail "chromium wrote no screenshot"
-"${check[@]}" png "$tmp/latest.png" 1240 6000
-"${chrome[@]}" --no-pdf-header-footer --print-to-pdf="$tmp/latest.pdf" "$url" >/dev/null 2>>"$tmp/chrome.log" ||
-    fail "chromium --print-to-pdf failed: $(tail -5 "$tmp/chrome.log")"
-"${check[@]}" pdf "$tmp/latest.pdf"
-echo "ok: rendered by $("$browser" --version 2>/dev/null | head -1)"
+"${check[@]}" png "$tmp/latest.png" 1280 6000
+"${chrome[@]}" --screenshot="$tmp/phone.png" --window-size=390,8000 "$url" >/dev/null 2>>"$tmp/chrome.log" ||
+    fail "chromium --screenshot at 390 px failed: $(tail -5 "$tmp/chrome.log")"
+"${check[@]}" phone "$tmp/phone.png"
+# the PDF as scripts/report --pdf writes it (headless Chromium, CSS paged media)
+pdfpaths=$(cd "$tmp" && CHROMIUM=$browser report --pdf -o "$tmp/printed.html" 65) ||
+    fail "scripts/report --pdf failed: $pdfpaths"
+[[ $pdfpaths == "$tmp/printed.html"$'\n'"$tmp/printed.pdf" && -s $tmp/printed.pdf ]] ||
+    fail "scripts/report --pdf printed '$pdfpaths', want the page and $tmp/printed.pdf"
+mv "$tmp/printed.pdf" "$tmp/latest.pdf"
+command -v pdftotext >/dev/null || { [[ ${SKIP_INSTALL:-} != 1 && -z ${SFERUM_IN_ROOT:-} ]] && ((EUID == 0)) && ensure_packages poppler-utils >/dev/null; }
+if command -v pdftotext >/dev/null; then
+    pdftotext -bbox "$tmp/latest.pdf" "$tmp/latest.bbox.html"
+    "${check[@]}" pdf "$tmp/latest.pdf" "$tmp/latest.bbox.html" "$tmp/oracle_latest.json"
+else
+    echo "pdf text checks skipped: no pdftotext (Debian package poppler-utils)"
+fi
+# without a browser, --pdf says so and still leaves the page
+rc=0
+out=$(cd "$tmp" && CHROMIUM=no-such-browser report --pdf -o "$tmp/nobrowser.html" 65 2>&1) || rc=$?
+[[ $rc == 1 && $out == *"no Chromium"* && -s $tmp/nobrowser.html ]] || fail "scripts/report --pdf without a browser: exit $rc: $out"
+echo "ok: rendered by $("$browser" --version 2>/dev/null | head -1); scripts/report --pdf"
