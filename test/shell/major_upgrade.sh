@@ -155,7 +155,7 @@ target_side() {
         # (18.6 of the Debian unstable snapshot) copies it into the dump, and its
         # server refuses it.  Then the DBA's way is 15's own pg_dump, restored
         # with the new pg_restore: the test does that and says so.
-        grep -q 'unrecognized parameter "pg_attver"' "$out/restore.err" || exit 1
+        grep -q 'unrecognized parameter "pg_attver"' "$out/restore.err" || { cat "$out/restore.err"; exit 1; }
         echo "PostgreSQL $PG_MAJOR: KNOWN: this minor's pg_dump copies 15's column option pg_attver, which its" \
              "server refuses; restoring 15's own pg_dump instead (a DBA does the same, or takes a newer minor)"
         stop_cluster
