@@ -198,7 +198,7 @@ BEGIN
 END $$;
 
 --------------------------------------------------------------------------------
--- Serialized raw-row states (format of src/rawagg.c): uint8 format 1, int32
+-- Serialized raw-row states (format of src/rawagg_state.c): uint8 format 1, int32
 -- min_messages, uint8 population_is_null, int64 population, int64 n, then n
 -- records (int64 id, counter of 1, 2 or 4 bytes) in ascending order of a
 -- 64-bit mix of the id.  The mix, for building valid seeds, in numeric.

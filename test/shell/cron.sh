@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The weekly snapshot as a pg_cron job (the cluster of test/run preloads pg_cron
-# with cron.database_name=postgres and background workers): schedule the job the
-# README shows, let pg_cron run it, and check the history rows it wrote.
+# with cron.database_name=postgres and background workers): schedule the job that
+# docs/operations.md shows, let pg_cron run it, and check the history rows it wrote.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/pgenv.sh
@@ -13,7 +13,7 @@ psql_q -c "CREATE DATABASE $db"
 psql_q -d "$db" -c 'CREATE EXTENSION sferum_kpi' -f test/fixtures/tiny_region.sql >/dev/null
 psql_q -d postgres -c 'CREATE EXTENSION IF NOT EXISTS pg_cron'
 
-# Every minute here so that the test need not wait for 03:00; the README's form is
+# Every minute here so that the test need not wait for 03:00; the form of docs/operations.md is
 # '15 3 * * *' (every night: the last 4 weeks, for the data that arrives late).
 psql_q -d postgres -At -c "SELECT cron.schedule_in_database('sferum-kpi-test', '* * * * *',
     \$\$SELECT * FROM sferum_kpi.refresh_recent('tiny_kpi', 2)\$\$, '$db')" >/dev/null

@@ -5,6 +5,9 @@
 # default_version as a semantic version (PGXN wants three parts: '1.3' is
 # 1.3.0); the files it names exist; debian/changelog's version is
 # default_version itself (a native package).
+# README.md and docs/*.md: every relative link names a file of the clone, and
+# the README's ten-minute tour and scripts/tour.sql run (a region generated at
+# scale 0.01, its views and two weeks stored).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/pgenv.sh
@@ -61,5 +64,44 @@ done
 changelog=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' debian/changelog)
 [[ $changelog == "$default" ]] || bad "debian/changelog's version '$changelog' is not default_version '$default'"
 
+# Every relative link of README.md and docs/*.md names a file of the clone
+# (the part before any #anchor); links to the web are not followed.
+links=0
+for doc in README.md docs/*.md; do
+    while IFS= read -r target; do
+        target=${target%%#*}
+        [[ -z $target || $target =~ ^[a-z]+: ]] && continue
+        links=$((links + 1))
+        [[ -e $(dirname "$doc")/$target ]] || bad "$doc links to $target, which is not in the repository"
+    done <<<"$(grep -o '\](\([^)]*\))' "$doc" | sed 's/^](\(.*\))$/\1/')"
+done
+((links > 10)) || bad "only $links relative links found in README.md and docs/*.md: the link check reads nothing"
+
+# The README's ten-minute tour: every sql block of that section runs without an
+# error against a generated region (the demo's mart at a small scale, its KPI
+# views and the last two weeks stored), and scripts/tour.sql runs in a
+# database with the extension.
+db=meta_tour_$$
+trap 'psql_q -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true' EXIT
+psql_q -c "CREATE DATABASE $db" >/dev/null
+tour=$(awk '/^## A ten-minute tour/ {on = 1; next} on && /^## / {on = 0}
+            on && /^```sql$/ {inblock = 1; next} inblock && /^```$/ {inblock = 0; print ""; next}
+            inblock {print}' README.md)
+[[ $(grep -c 'SELECT' <<<"$tour") -ge 8 ]] || bad "the README's tour has fewer than 8 SELECTs in its sql blocks"
+if ! out=$( { psql_q -d "$db" -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('demo')" &&
+              psql_q -d "$db" -v mart=demo -v scale=0.01 -v seed=42 -f scripts/generate_region.sql &&
+              psql_q -d "$db" -c "SELECT sferum_kpi.create_kpi_views('demo', 'kpi')" &&
+              psql_q -d "$db" -At -c "SELECT sferum_kpi.snapshot_week('kpi', w)
+                  FROM (SELECT sferum_kpi.week_start(max(day) + 1) - 7 AS last FROM demo.activity_daily) l,
+                       LATERAL (VALUES (l.last - 7), (l.last)) v(w)"; } 2>&1); then
+    bad "the tour's region could not be made: $out"
+elif ! out=$(psql_q -d "$db" -At <<<"$tour" 2>&1); then
+    bad "a query of the README's tour fails: $(grep -A2 ERROR <<<"$out")"
+elif [[ $(psql_q -d "$db" -At -c "SELECT count(*) FROM kpi.dashboard WHERE numerator IS NOT NULL") -lt 5 ]]; then
+    bad "the tour's dashboard has fewer than 5 rows with a figure"
+fi
+out=$("$(pgbin)/psql" -X -v ON_ERROR_STOP=1 -d "$db" -f scripts/tour.sql 2>&1) || bad "scripts/tour.sql fails: $out"
+
 ((failures == 0)) || exit 1
+echo "README.md and docs/*.md: $links relative links resolve; the README's tour and scripts/tour.sql run"
 echo "META.json: valid, required keys present, version $semver = default_version $default; debian/changelog $changelog"
