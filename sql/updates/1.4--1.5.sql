@@ -36,3 +36,12 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('quality_fix', 'no_school_calendar',
  'Загрузите каникулы региона в school_holiday (первый и последний день, вид) и выполните SELECT sferum_kpi.refresh_holidays(...): без календаря каникулярные недели не отмечены, прогноз строится по всем неделям, а молчание на каникулах считается прекращением активности.',
  'Load the region''s school holidays into school_holiday (first and last day, kind), then run SELECT sferum_kpi.refresh_holidays(...): without a calendar no week is a holiday week, forecasts fit every week and silence over the holidays counts as gone quiet.');
+
+-- The national store (1.5, issue 24): a view set of its own kind, and
+-- attach_shard(server, national_schema, views_schema, organisations) serving
+-- both the live coordinator and the national store (its third argument, NULL
+-- by default, is the shard views' schema of a live coordinator as before).
+ALTER TABLE @extschema@.view_set
+    DROP CONSTRAINT view_set_kind_check,
+    ADD CONSTRAINT view_set_kind_check CHECK (kind IN ('kpi', 'shard', 'national', 'national_store'));
+DROP FUNCTION @extschema@.attach_shard(name, name, name);
