@@ -182,6 +182,8 @@ DECLARE
     old record;
     fdw jsonb;
 BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('server_name', server_name, 'national_schema', national_schema,
+                                                       'views_schema', views_schema, 'organisations', organisations));
     fdw := @extschema@.national_fdw_tables(server_name, national_schema, views_schema);
     -- the shard's version and its regions (those with stored weeks)
     EXECUTE format('SELECT max(e.extversion) FROM %s e WHERE e.extname = %L', fdw ->> 'extension', 'sferum_kpi') INTO theirs;
@@ -251,6 +253,7 @@ DECLARE
                                   'extension', format('%s.%I', n, prefix || 'extension'));
     srv record;
 BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('server_name', server_name, 'national_schema', national_schema, 'views_schema', views_schema));
     SELECT s.oid, w.fdwname INTO srv
       FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
      WHERE s.srvname = server_name;
@@ -337,7 +340,8 @@ BEGIN
     -- one pull or detach at a time
     PERFORM pg_advisory_xact_lock(hashtext('sferum_kpi.national'), hashtext(national_schema));
     EXECUTE format('DELETE FROM %s.shard_region s WHERE s.region_code = %L', n, region_code);
-    IF NOT FOUND THEN
+    GET DIAGNOSTICS removed = ROW_COUNT;
+    IF removed = 0 THEN
         RAISE EXCEPTION 'region % is not attached to "%"', region_code, national_schema
             USING ERRCODE = '42704', HINT = format('SELECT * FROM %s.pull_log lists the attached regions.', n);
     END IF;
@@ -360,6 +364,11 @@ AS $fn$
 DECLARE
     stored bigint;
 BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema, 'week', week));
+    IF to_regclass(format('%I.pulled', national_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no national store', national_schema
+            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_national_store(schema).';
+    END IF;
     EXECUTE format('DELETE FROM %I.store s WHERE s.week_start = %L AND s.level = %L', national_schema, week, 'country');
     -- the sums of the regions' numerators and denominators, judged against the
     -- federal stage (no region: a baseline stage has no national threshold)

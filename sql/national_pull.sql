@@ -24,6 +24,8 @@ DECLARE
     lg record;
     copied bigint := 0;
 BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema, 'fdw', fdw, 'region', region,
+                                                       'week', week, 'levels', levels));
     -- the week's refresh_log row on the shard, in the snapshot its rows are read in
     EXECUTE format('SELECT l.refreshed_at, l.complete, l.last_activity_day FROM %s l WHERE l.region_code = $1 AND l.week_start = $2',
                    fdw ->> 'refresh_log') INTO lg USING region, week;
