@@ -350,6 +350,7 @@ BEGIN
     FOR w IN EXECUTE format('SELECT DISTINCT s.week_start FROM %s.store s WHERE s.level = %L ORDER BY 1', n, 'country') LOOP
         PERFORM @extschema@.national_totals(national_schema, w);
     END LOOP;
+    PERFORM @extschema@.national_dashboard(national_schema);
     RETURN removed;
 END
 $fn$;

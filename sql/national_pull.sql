@@ -155,6 +155,8 @@ BEGIN
     END LOOP;
     IF weeks_pulled > 0 THEN
         EXECUTE format('ANALYZE %s.store, %s.pulled', n, n);
+        -- the dashboard's copy, in one transaction: readers see the old one until it commits
+        PERFORM @extschema@.national_dashboard(national_schema);
     END IF;
     PERFORM pg_advisory_unlock(hashtext('sferum_kpi.national'), hashtext(national_schema));
     RAISE NOTICE 'refresh_national: % region-weeks (% rows) pulled in % ms, % shard store(s) failed',

@@ -95,9 +95,11 @@ FROM {{n:I}}.indicators i
 WHERE i.week_start = ANY (ARRAY(SELECT lw.week_start FROM {{n:I}}.latest_weeks lw))
   AND (coalesce(i.region_code, ''), i.week_start) IN (SELECT lw.region_key, lw.week_start FROM {{n:I}}.latest_weeks lw);
 
-{{create_view:S}} {{n:I}}.dashboard AS
+-- the dashboard computed; refresh_national keeps a copy in dashboard_rows,
+-- which the dashboard view reads (a BI dashboard in milliseconds)
+{{create_view:S}} {{n:I}}.dashboard_live AS
 WITH cur AS (
-    SELECT s.*, lw.region_key, lw.region_name, lw.stale AS week_stale
+    SELECT s.*, lw.region_key, lw.region_name
     FROM {{n:I}}.latest_weeks lw
     JOIN {{n:I}}.store s ON s.week_start = lw.week_start AND coalesce(s.region_code, '') = lw.region_key
      AND s.level IN ('region', 'country')
@@ -124,10 +126,7 @@ SELECT c.region_code, c.region_name, c.indicator, d.title_ru, d.title_en, 'compu
            - h.previous_share AS change,
        (SELECT string_agg(coalesce(h.bars ->> w::text, '·'), '' ORDER BY w DESC) FROM generate_series(0, 7) w) AS trend,
        c.target_stage, c.target_deadline, c.target_comparison, c.target_threshold, c.target_met, c.target_due,
-       c.target_in_force, c.short_by,
-       CASE WHEN c.level = 'country' THEN c.week_stale OR c.regions < (SELECT count(*) FROM {{n:I}}.shard_region)
-            ELSE c.week_stale END AS stale,
-       c.regions
+       c.target_in_force, c.short_by, c.regions
 FROM cur c
 LEFT JOIN hist h ON h.region_key = c.region_key AND h.indicator = c.indicator AND h.platform = c.platform
 LEFT JOIN @extschema@.indicator_definition d ON d.indicator = c.indicator;
@@ -175,6 +174,26 @@ LEFT JOIN @extschema@.indicator_definition d ON d.indicator = r.indicator
 LEFT JOIN @extschema@.label lv ON lv.kind = 'level' AND lv.code = 'region'
 LEFT JOIN @extschema@.label rg ON rg.kind = 'rag' AND rg.code = r.rag;
 $v$, args);
+    IF to_regclass(format('%I.dashboard_rows', national_schema)) IS NULL THEN
+        EXECUTE @extschema@.render($ddl$
+CREATE TABLE {{n:I}}.dashboard_rows AS SELECT * FROM {{n:I}}.dashboard_live WITH NO DATA;
+COMMENT ON TABLE {{n:I}}.dashboard_rows IS 'The rows of dashboard_live as of the last refresh_national that pulled something (or detach_region): what the view dashboard reads, with stale computed when it is read.';
+$ddl$, args);
+    END IF;
+    EXECUTE @extschema@.render($v$
+{{create_view:S}} {{n:I}}.dashboard AS
+SELECT d.region_code, d.region_name, d.indicator, d.title_ru, d.title_en, d.kind, d.platform, d.week_start,
+       d.numerator, d.denominator, d.share, d.previous_share, d.change, d.trend,
+       d.target_stage, d.target_deadline, d.target_comparison, d.target_threshold, d.target_met, d.target_due,
+       d.target_in_force, d.short_by,
+       CASE WHEN d.region_code IS NULL THEN st.any_stale OR d.regions < st.attached
+            ELSE coalesce(pl.stale, true) END AS stale,
+       d.regions
+FROM {{n:I}}.dashboard_rows d
+LEFT JOIN {{n:I}}.pull_log pl ON pl.region_code = d.region_code
+CROSS JOIN (SELECT coalesce(bool_or(p.stale), false) AS any_stale, count(*) AS attached FROM {{n:I}}.pull_log p) st;
+$v$, args);
+    PERFORM @extschema@.national_dashboard(national_schema);
     PERFORM @extschema@.build_national_forecast_views(national_schema, min_cell, or_replace);
 
     PERFORM @extschema@.comment_kpi_view(national_schema, 'pull_log',
@@ -186,7 +205,9 @@ $v$, args);
     PERFORM @extschema@.comment_kpi_view(national_schema, 'latest',
         'indicators at the latest complete week of each region, and the national total at the latest week of all.');
     PERFORM @extschema@.comment_kpi_view(national_schema, 'dashboard',
-        'One row per region and indicator, and one per indicator for the country: the latest complete week on the monitored platform against the stage of that week, with the week before, the change, an 8-week trend and stale. Computed indicators only (milestones are reported by the regions).');
+        'One row per region and indicator, and one per indicator for the country: the latest complete week on the monitored platform against the stage of that week, with the week before, the change, an 8-week trend and stale. Computed indicators only (milestones are reported by the regions). Read from the copy of dashboard_live that refresh_national keeps (stale is computed when read).');
+    PERFORM @extschema@.comment_kpi_view(national_schema, 'dashboard_live',
+        'The dashboard computed from the national store now (the view dashboard reads the copy refresh_national keeps of it).');
     PERFORM @extschema@.comment_kpi_view(national_schema, 'rankings',
         'The regions ranked per week, indicator and monitored platform by share (equal shares the same rank), with the week before''s share and rank, the week''s movers and red/amber/green against the stage of the week.');
     FOREACH v IN ARRAY ARRAY['indicators', 'latest', 'dashboard', 'rankings', 'pull_log', 'latest_weeks'] LOOP
@@ -211,10 +232,34 @@ $v$, args);
         ('indicators', 'regions', 'Country rows: how many regions were summed; NULL on the regions'' rows.'),
         ('latest', 'regions', 'Country rows: how many regions were summed; NULL on the regions'' rows.'),
         ('dashboard', 'regions', 'Country rows: how many regions were summed; NULL on the regions'' rows.'),
-        ('dashboard', 'kind', 'computed: indicators computed from the regions'' stores.')) AS x(view_name, column_name, what) LOOP
+        ('dashboard', 'kind', 'computed: indicators computed from the regions'' stores.'),
+        ('dashboard_live', 'regions', 'Country rows: how many regions were summed; NULL on the regions'' rows.'),
+        ('dashboard_live', 'kind', 'computed: indicators computed from the regions'' stores.')) AS x(view_name, column_name, what) LOOP
         EXECUTE format('COMMENT ON COLUMN %I.%I.%I IS %L', national_schema, c.view_name, c.column_name, c.what);
     END LOOP;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.build_national_views(name, integer, boolean) IS
 'Internal: write the BI views of a national store (create_national_store); or_replace re-creates them in place (rebuild_views).';
+
+CREATE FUNCTION @extschema@.national_dashboard(national_schema name)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    n bigint;
+BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema));
+    IF to_regclass(format('%I.dashboard_rows', national_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" holds no national store', national_schema
+            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_national_store(schema).';
+    END IF;
+    EXECUTE format('DELETE FROM %I.dashboard_rows', national_schema);
+    EXECUTE format('INSERT INTO %I.dashboard_rows SELECT * FROM %I.dashboard_live', national_schema, national_schema);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.national_dashboard(name) IS
+'Internal: replace the copy of dashboard_live in dashboard_rows of a national store (refresh_national after a pull, detach_region, build_national_views). Returns its rows.';
