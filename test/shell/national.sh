@@ -303,6 +303,10 @@ bad=$(on coord -d coord -At -c "SELECT count(*) FROM national.dashboard d
                                    ON r.indicator = d.indicator AND r.platform = d.platform
                                  WHERE d.region_code IS NULL AND (d.numerator, d.denominator) IS DISTINCT FROM (r.n, r.m)")
 ((bad == 0)) || fail "$bad dashboard country rows differ from the regions' sums"
+# the dashboard's copy is the dashboard computed now (refreshed by the last pull that pulled something)
+bad=$(on coord -d coord -At -c "SELECT count(*) FROM ((SELECT * FROM national.dashboard_live EXCEPT ALL SELECT * FROM national.dashboard_rows)
+                                                     UNION ALL (SELECT * FROM national.dashboard_rows EXCEPT ALL SELECT * FROM national.dashboard_live)) x")
+((bad == 0)) || fail "national.dashboard_rows differs from dashboard_live in $bad rows"
 echo "BI reader (grant_reader): dashboard, latest (3 regions + the country), rankings, forecast, stage_results, pull_log; national.store refused"
 
 # --- detach ------------------------------------------------------------------------------------------
@@ -311,6 +315,7 @@ removed=$(on coord -d coord -At -c "SELECT sferum_kpi.detach_region('50')")
 left=$(on coord -d coord -At -c "SELECT (SELECT count(*) FROM national.indicators WHERE region_code = '50')
                                       + (SELECT count(*) FROM national.pull_log WHERE region_code = '50')
                                       + (SELECT count(*) FROM national.rankings WHERE region_code = '50')")
+left=$((left + $(on coord -d coord -At -c "SELECT count(*) FROM national.dashboard WHERE region_code = '50'")))
 ((left == 0)) || fail "region 50 still in the views after detach ($left rows)"
 compare_stores "after detach" 65 14
 compare_totals "after detach"
