@@ -18,14 +18,15 @@ SELECT s.schema_name, s.kind, s.mart_schema, s.built_with, s.built_at,
                                         AND v.relnamespace = to_regnamespace(quote_ident(p.schema_name))
                                       WHERE p.schema_name = s.schema_name)
            ELSE to_regclass(format('%I.%I', s.schema_name,
-                                   CASE s.kind WHEN 'kpi' THEN 'dashboard' ELSE 'region_counts' END)) IS NOT NULL
+                                   CASE s.kind WHEN 'kpi' THEN 'dashboard' WHEN 'national_store' THEN 'indicators'
+                                               ELSE 'region_counts' END)) IS NOT NULL
        END,
        s.fingerprint IS NOT DISTINCT FROM @extschema@.definitions_fingerprint()
 FROM @extschema@.view_set s
 ORDER BY s.schema_name, s.mart_schema
 $fn$;
 COMMENT ON FUNCTION @extschema@.check_views() IS
-'One row per view set made by create_kpi_views, create_shard_views or create_national: whether its views are still there and whether they were built from the current definitions (up_to_date false: run rebuild_views(schema)).';
+'One row per view set made by create_kpi_views, create_shard_views, create_national or create_national_store: whether its views are still there and whether they were built from the current definitions (up_to_date false: run rebuild_views(schema)).';
 
 CREATE FUNCTION @extschema@.report_stale_views()
 RETURNS integer
@@ -108,6 +109,8 @@ BEGIN
                     PERFORM @extschema@.build_kpi_views(vs.mart_schema, vs.schema_name, vs.min_cell, true);
                 WHEN 'shard' THEN
                     PERFORM @extschema@.build_shard_views(vs.mart_schema, vs.schema_name, true);
+                WHEN 'national_store' THEN
+                    PERFORM @extschema@.build_national_views(vs.schema_name, coalesce(vs.min_cell, 5), true);
                 ELSE
                     PERFORM @extschema@.build_national(vs.schema_name, true);
             END CASE;

@@ -1,5 +1,6 @@
 --------------------------------------------------------------------------------
--- Sharding with postgres_fdw.
+-- Sharding with postgres_fdw: the live path (the national store, which pulls
+-- the regions' stored figures instead, is in national.sql).
 --
 -- A shard is an ordinary region server: one or more data marts and sferum_kpi
 -- in the coordinator's version.  create_shard_views() gives it, per region R,
@@ -8,8 +9,9 @@
 -- region_R (name, time zone, extension version).
 --
 -- The coordinator holds no activity: create_national() makes a table
--- partitioned by region_code whose partitions attach_shard() creates as
--- postgres_fdw foreign tables, one per region of a shard.  With GROUP BY on
+-- partitioned by region_code whose partitions attach_shard() (through
+-- attach_live_shard) creates as postgres_fdw foreign tables, one per region of
+-- a shard.  With GROUP BY on
 -- the region and enable_partitionwise_aggregate, each region's aggregate runs
 -- on its shard, inside the Remote SQL: what crosses the network is a kpi_ratio
 -- per region, indicator, platform and week, never a person.
@@ -274,8 +276,7 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.create_national(name) IS
 'On the coordinator: create the partitioned table facts and the views region_counts, region_indicators and totals in national_schema (default national). Attach shards with attach_shard().';
 
-CREATE FUNCTION @extschema@.attach_shard(server_name name, national_schema name DEFAULT 'national',
-                                         shard_schema name DEFAULT 'kpi_shard')
+CREATE FUNCTION @extschema@.attach_live_shard(server_name name, national_schema name, shard_schema name)
 RETURNS TABLE (region_code text, region_name text, status text)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -400,6 +401,6 @@ BEGIN
     END IF;
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.attach_shard(name, name, name) IS
-'On the coordinator: attach every region of a shard (a postgres_fdw server listing sferum_kpi in its extensions option) as foreign partitions facts_<region> and region_<region> of national_schema. Checks the shard''s sferum_kpi version; re-running it attaches new regions only. Returns one row per region of the shard.';
+COMMENT ON FUNCTION @extschema@.attach_live_shard(name, name, name) IS
+'Internal: attach_shard() for a live coordinator (create_national): attach every region of a shard (a postgres_fdw server listing sferum_kpi in its extensions option) as foreign partitions facts_<region> and region_<region> of national_schema. Checks the shard''s sferum_kpi version; re-running it attaches new regions only. Returns one row per region of the shard.';
 

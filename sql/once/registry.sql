@@ -23,7 +23,7 @@ COMMENT ON COLUMN @extschema@.indicator_fragment.sql IS 'The SQL text, a templat
 
 CREATE TABLE @extschema@.view_set (
     schema_name  text NOT NULL CHECK (length(schema_name) BETWEEN 1 AND 63),
-    kind         text NOT NULL CHECK (kind IN ('kpi', 'shard', 'national')),
+    kind         text NOT NULL CHECK (kind IN ('kpi', 'shard', 'national', 'national_store')),
     mart_schema  text,
     min_cell     integer CHECK (min_cell >= 0),
     fingerprint  text,
@@ -33,9 +33,9 @@ CREATE TABLE @extschema@.view_set (
     CONSTRAINT view_set_key UNIQUE NULLS NOT DISTINCT (schema_name, mart_schema)
 );
 COMMENT ON TABLE @extschema@.view_set IS
-'Schemas of views made by create_kpi_views (kind kpi), create_shard_views (shard, one row per data mart) and create_national (national): what they were built from, so that rebuild_views() can re-create them and check_views() can tell which are older than the current definitions.';
+'Schemas of views made by create_kpi_views (kind kpi), create_shard_views (shard, one row per data mart), create_national (national) and create_national_store (national_store): what they were built from, so that rebuild_views() can re-create them and check_views() can tell which are older than the current definitions.';
 COMMENT ON COLUMN @extschema@.view_set.schema_name IS 'Schema holding the views.';
-COMMENT ON COLUMN @extschema@.view_set.kind IS 'kpi (create_kpi_views), shard (create_shard_views) or national (create_national).';
+COMMENT ON COLUMN @extschema@.view_set.kind IS 'kpi (create_kpi_views), shard (create_shard_views), national (create_national: live) or national_store (create_national_store: pulled from the regions'' stores).';
 COMMENT ON COLUMN @extschema@.view_set.mart_schema IS 'Data mart the views read (kpi and shard).';
 COMMENT ON COLUMN @extschema@.view_set.min_cell IS 'Small-cell threshold the KPI views were made with.';
 COMMENT ON COLUMN @extschema@.view_set.fingerprint IS 'definitions_fingerprint() when the views were built; NULL when unknown (views found by an update).';

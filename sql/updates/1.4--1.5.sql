@@ -243,3 +243,12 @@ DROP FUNCTION @extschema@.report_verdict_class(text);
 -- The report's wording (1.5): «количество / всего», not «числитель / знаменатель».
 UPDATE @extschema@.label SET ru = 'Количество больше статистической формы'
  WHERE kind = 'quality_check' AND code = 'numerator_above_form';
+
+-- The national store (1.5, issue 24): a view set of its own kind, and
+-- attach_shard(server, national_schema, views_schema, organisations) serving
+-- both the live coordinator and the national store (its third argument, NULL
+-- by default, is the shard views' schema of a live coordinator as before).
+ALTER TABLE @extschema@.view_set
+    DROP CONSTRAINT view_set_kind_check,
+    ADD CONSTRAINT view_set_kind_check CHECK (kind IN ('kpi', 'shard', 'national', 'national_store'));
+DROP FUNCTION @extschema@.attach_shard(name, name, name);
