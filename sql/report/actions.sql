@@ -195,25 +195,3 @@ END
 $fn$;
 COMMENT ON FUNCTION @extschema@.report_data_quality(jsonb) IS
 'Internal (report_html): the data-quality section: the findings of <views>.data_quality (the rows the page read once, ctx->data_quality) for the region and for the whole mart, errors first, with the object, the number of cases and the fix, and the checks that found nothing.';
-
-
-CREATE FUNCTION @extschema@.report_roadmap(ctx jsonb)
-RETURNS text
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-DECLARE
-    part text;
-BEGIN
-    PERFORM @extschema@.require_args(jsonb_build_array('ctx', ctx));
-    part := @extschema@.report_roadmap_html(ctx->>'views', ctx->>'region', (ctx->>'week')::date);
-    -- a region without a roadmap has no section (NULL: report_html leaves it out)
-    IF part = '' THEN
-        RETURN NULL;
-    END IF;
-    -- the page writes the section and its numbered heading itself
-    RETURN regexp_replace(regexp_replace(part, '^<section id="roadmap"><h2>[^<]*</h2>', ''), '</section>$', '');
-END
-$fn$;
-COMMENT ON FUNCTION @extschema@.report_roadmap(jsonb) IS
-'Internal (report_html): the section «Дорожная карта»: the items of the region''s roadmap for the week (report_roadmap_html without its own heading), overdue ones first, who answers for each; NULL for a region without a roadmap, whose page has no such section.';
