@@ -40,7 +40,7 @@ BEGIN
     END IF;
 
     EXECUTE @extschema@.render($v$
-{{create_view:S}} {{views:I}}.stage_results AS
+{{create_view:S}} {{views:I}}.live_stage_results AS
 WITH st AS (
     -- the stages of the computed indicators for each region of the mart (a
     -- region's own target row replaces the every-region row of its stage)
@@ -110,7 +110,7 @@ LEFT JOIN @extschema@.label lv ON lv.kind = 'level' AND lv.code = g.level
 LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
 LEFT JOIN @extschema@.label sl ON sl.kind = 'stage_status' AND sl.code = j.status$v$,
         jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema, 'min_cell', min_cell));
-    EXECUTE format('COMMENT ON VIEW %I.stage_results IS %L', views_schema,
+    EXECUTE format('COMMENT ON VIEW %I.live_stage_results IS %L', views_schema,
         'Each stage''s result at its deadline: for the region and each municipality (the regional bodies as their own group), every stage of every computed indicator, judged on the stage''s result week (the last complete week whose Sunday is on or before the deadline, or the school week before it when that is a holiday week) on the platform monitored then. Final once the deadline has passed (deadline_met, deadline_missed, deadline_no_data), never a forecast; before it, upcoming with the days left. Aggregates only; small cells below the region level are withheld.');
     EXECUTE @extschema@.render($v$
 {{create_view:S}} {{views:I}}.live_action_list AS
@@ -257,9 +257,26 @@ ORDER BY wk.week_start, a.people_short DESC NULLS LAST, a.reason, a.org_id$v$,
         ('status_ru', 'The status in Russian: «Срок истёк — выполнено», «Срок истёк — не выполнено», «Срок истёк — нет данных на срок», «Срок не наступил».'),
         ('days_left', 'Days from today (in the region''s time zone) to the deadline, for an upcoming stage.'),
         ('suppressed', 'true when the group is a small cell (fewer than min_cell people below the region level): its figures are withheld.')) c(name, comment) LOOP
-        EXECUTE format('COMMENT ON COLUMN %I.stage_results.%I IS %L', views_schema, col.name, col.comment);
+        EXECUTE format('COMMENT ON COLUMN %I.live_stage_results.%I IS %L', views_schema, col.name, col.comment);
     END LOOP;
+    -- stored at refresh time; the status and the days left follow today (in
+    -- the region's time zone) when the view is read: a stage whose deadline
+    -- passed since the refresh reads as its result (met IS NULL: the result
+    -- week is not stored, or the cell is withheld)
+    PERFORM @extschema@.stored_answer(views_schema, 'stage_results',
+        't.region_code, t.indicator, t.stage, t.level DESC, t.municipality_name, t."position"', or_replace,
+        jsonb_build_object('status', 'j.status', 'status_ru', 'sl.ru',
+                           'days_left', $e$CASE WHEN j.status = 'upcoming' THEN t.deadline - d.today END$e$),
+        @extschema@.render($j$
+CROSS JOIN LATERAL (SELECT coalesce((SELECT (pg_catalog.now() AT TIME ZONE r.time_zone)::date FROM {{mart:I}}.region r
+                                      WHERE r.region_code = t.region_code), CURRENT_DATE) AS today) d
+CROSS JOIN LATERAL (SELECT CASE WHEN t.deadline >= d.today THEN 'upcoming'
+                                WHEN t.met IS NULL THEN 'deadline_no_data'
+                                WHEN t.met THEN 'deadline_met'
+                                ELSE 'deadline_missed' END AS status) j
+LEFT JOIN @extschema@.label sl ON sl.kind = 'stage_status' AND sl.code = j.status$j$,
+            jsonb_build_object('mart', mart_schema)));
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.build_answer_views(name, name, integer, boolean) IS
-'Internal: write the views stage_results, live_action_list and action_list (over the table refresh_answers() fills from live_action_list; stored_answer) of a KPI view set (build_kpi_views runs it, after the quality views: live_action_list reads not_started); or_replace re-creates them in place (rebuild_views).';
+'Internal: write the views live_stage_results, stage_results, live_action_list and action_list (stage_results and action_list over the tables refresh_answers() fills from the live views; stored_answer) of a KPI view set (build_kpi_views runs it, after the quality views: live_action_list reads not_started); or_replace re-creates them in place (rebuild_views).';

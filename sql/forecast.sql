@@ -238,13 +238,11 @@ LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$
                                'indicators', coalesce((SELECT 'VALUES ' || string_agg(format('(%L)', d.indicator), ', ' ORDER BY d.indicator)
                                                          FROM @extschema@.indicator_definition d),
                                                       'SELECT NULL::text WHERE false'));
-    -- every stored week of every region
-    EXECUTE @extschema@.render(forecast_sql, args || jsonb_build_object('name', 'forecast_by_week',
+    -- every stored week of every region; stored by refresh_answers (the view
+    -- forecast_by_week reads the table, forecast its latest complete weeks:
+    -- below, after the comments stored_answer copies)
+    EXECUTE @extschema@.render(forecast_sql, args || jsonb_build_object('name', 'live_forecast_by_week',
         'weeks', @extschema@.render('SELECT l.week_start, l.region_code FROM {{views:I}}.refresh_log l', args)));
-    -- the latest complete week of each region (spec §5)
-    EXECUTE @extschema@.render(forecast_sql, args || jsonb_build_object('name', 'forecast',
-        'weeks', @extschema@.render('SELECT max(l.week_start) FILTER (WHERE l.complete) AS week_start, l.region_code
-      FROM {{views:I}}.refresh_log l GROUP BY l.region_code HAVING bool_or(l.complete)', args)));
 
     -- Rankings.  Per stored week (wk) one lateral reads the store rows of
     -- that week and the week before (on the week's monitored platform), ranks
@@ -342,10 +340,8 @@ LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodi
 LEFT JOIN @extschema@.label rg ON rg.kind = 'rag' AND rg.code = r.rag$v$,
         args || jsonb_build_object('ranked', @extschema@.render(ranked_sql, args)));
 
-    EXECUTE format('COMMENT ON VIEW %s.forecast IS %L', v,
-        'At this pace, will we meet the stage? Every computed indicator for the region and each municipality (the regional bodies as their own group) with a target stage, on the monitored platform, at the latest complete week of the region. Model: ordinary least squares of the weekly share on the week over the last sferum_kpi.forecast_weeks (default 8) school weeks with a share of the same school year (holiday weeks never count, whatever their figures), extended to the stage''s result week, with an 80 % prediction interval (t quantile, n-2 degrees of freedom); shares and bounds clamped to [0, 1]. Verdict: unknown (no threshold, no share or fewer than 3 weeks), met, on_track (projected_low meets the stage), at_risk (projected_share or projected_high does), off_track; from the stage''s result week on, the final result instead: deadline_met, deadline_missed or deadline_no_data (never off_track once the deadline has passed). Aggregates only.');
-    EXECUTE format('COMMENT ON VIEW %s.forecast_by_week IS %L', v,
-        'The forecast as it stood at every stored week of every region (columns and model as forecast; sferum_kpi.forecast(views_schema, week) reads one week). WHERE week_start = ... reads only that week''s school year up to it.');
+    EXECUTE format('COMMENT ON VIEW %s.live_forecast_by_week IS %L', v,
+        'At this pace, will we meet the stage? The forecast as it stood at every stored week of every region (WHERE week_start = ... reads only that week''s school year up to it; sferum_kpi.forecast(views_schema, week) reads one week): every computed indicator for the region and each municipality (the regional bodies as their own group) with a target stage, on the monitored platform. Model: ordinary least squares of the weekly share on the week over the last sferum_kpi.forecast_weeks (default 8) school weeks with a share of the same school year (holiday weeks never count, whatever their figures), extended to the stage''s result week, with an 80 % prediction interval (t quantile, n-2 degrees of freedom); shares and bounds clamped to [0, 1]. Verdict: unknown (no threshold, no share or fewer than 3 weeks), met, on_track (projected_low meets the stage), at_risk (projected_share or projected_high does), off_track; from the stage''s result week on, the final result instead: deadline_met, deadline_missed or deadline_no_data (never off_track once the deadline has passed). Aggregates only.');
     EXECUTE format('COMMENT ON VIEW %s.rankings IS %L', v,
         'Who holds the region back, who moved: per stored week, indicator and monitored platform, the municipalities (regional bodies as their own group), organisations and organisation kinds of each region ranked by share (highest first, equal shares share a rank: rank(), 1, 2, 2, 4; tied says how many others share it; no share: unranked; the regional bodies keep their row but are not ranked among the municipalities), with the change from the week before, the 5 largest rises (top) and falls (bottom) of the week and level, and red/amber/green against the stage of the week (green meets it, amber at most 10 percentage points below, red further below, grey no share or no judgement). WHERE week_start = ... AND indicator = ... AND level = ... reads that week and the week before only. Aggregates only.');
     FOR col IN
@@ -403,14 +399,33 @@ LEFT JOIN @extschema@.label rg ON rg.kind = 'rag' AND rg.code = r.rag$v$,
             ('target_threshold', 'Threshold of the stage; NULL while unknown.'),
             ('target_met', 'Whether the share meets the stage; NULL when unknown or suppressed.')
         ) x(name, comment) ON x.name = a.attname
-        WHERE c.relnamespace = to_regnamespace(v) AND c.relname IN ('forecast', 'forecast_by_week', 'rankings')
+        WHERE c.relnamespace = to_regnamespace(v) AND c.relname IN ('live_forecast_by_week', 'rankings')
     LOOP
         EXECUTE format('COMMENT ON COLUMN %s.%I.%I IS %L', v, col.relname, col.attname, col.comment);
+    END LOOP;
+
+    -- forecast_by_week: the table refresh_answers fills, read in week order;
+    -- forecast: its rows at the latest complete week of each region (spec §5)
+    PERFORM @extschema@.stored_answer(views_schema, 'forecast_by_week', 't.week_start, t."position"', or_replace);
+    EXECUTE @extschema@.render($v$
+{{create_view:S}} {{views:I}}.forecast AS
+SELECT f.*
+FROM {{views:I}}.forecast_by_week f
+WHERE (f.region_code, f.week_start) IN (SELECT l.region_code, max(l.week_start) FILTER (WHERE l.complete)
+                                          FROM {{views:I}}.refresh_log l GROUP BY l.region_code)$v$, args);
+    EXECUTE format('COMMENT ON VIEW %s.forecast IS %L', v,
+        'At this pace, will we meet the stage? The rows of forecast_by_week (stored at refresh time) at the latest complete week of each region; ' ||
+        substr(obj_description(format('%s.live_forecast_by_week', v)::regclass, 'pg_class'),
+               strpos(obj_description(format('%s.live_forecast_by_week', v)::regclass, 'pg_class'), 'every computed')));
+    FOR col IN SELECT a.attname, col_description(a.attrelid, a.attnum) AS d
+                 FROM pg_attribute a
+                WHERE a.attrelid = format('%s.forecast_by_week', v)::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
+        EXECUTE format('COMMENT ON COLUMN %s.forecast.%I IS %L', v, col.attname, col.d);
     END LOOP;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.build_forecast_views(name, name, integer, boolean) IS
-'Internal: write the views forecast, forecast_by_week and rankings of a KPI view set over its store (build_kpi_views); or_replace re-creates them in place (rebuild_views).';
+'Internal: write the views live_forecast_by_week (the computation), forecast_by_week (over the table refresh_answers fills from it; stored_answer), forecast (its latest complete weeks) and rankings of a KPI view set over its store (build_kpi_views); or_replace re-creates them in place (rebuild_views).';
 
 CREATE FUNCTION @extschema@.forecast(views_schema name, week date DEFAULT NULL)
 RETURNS TABLE (indicator text, title_ru text, level text, region_code text, municipality_id bigint,

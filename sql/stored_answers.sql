@@ -1,13 +1,18 @@
 --------------------------------------------------------------------------------
 -- Answers stored at refresh time (1.5).
 --
--- What a BI tool and the report read every Monday -- not_started, action_list
--- and data_quality -- is computed when the store is refreshed, as the figures
+-- What a BI tool and the report read every Monday -- not_started, action_list,
+-- data_quality, forecast_by_week (and forecast, its latest complete week) and
+-- stage_results -- is computed when the store is refreshed, as the figures
 -- are, and read back from a table: the view <views>.X is a plain SELECT over
 -- the table <views>.X_store, which refresh_answers() fills from the view
 -- <views>.live_X (the computation itself; like the other live_* views it is
 -- not granted to BI roles).  The stored rows carry stored_at, and BI reads them
--- in milliseconds at any region size (bench/store).
+-- in milliseconds at any region size (bench/store).  What depends on the day
+-- it is read -- a stage's status and days left -- is computed by the view
+-- (stored_answer's computed columns), never stored.  The session settings the
+-- computations read (sferum_kpi.forecast_weeks, quality_weeks, quiet_weeks)
+-- apply where the rows are computed: at refresh time.
 --
 -- Who refreshes them: refresh_recent, refresh_weeks, backfill and snapshot_week
 -- (the weeks they stored and every later week: silence is counted over the
@@ -20,7 +25,8 @@
 -- column the live view gains is added at the end when the set is rebuilt.
 --------------------------------------------------------------------------------
 
-CREATE FUNCTION @extschema@.stored_answer(views_schema name, answer name, order_by text, or_replace boolean)
+CREATE FUNCTION @extschema@.stored_answer(views_schema name, answer name, order_by text, or_replace boolean,
+                                          computed jsonb DEFAULT '{}', joins text DEFAULT '')
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -31,9 +37,15 @@ DECLARE
     made boolean := false;
     c record;
     cols text;
+    unknown text;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'answer', answer,
-                                                       'order_by', order_by, 'or_replace', or_replace));
+                                                       'order_by', order_by, 'or_replace', or_replace,
+                                                       'computed', computed, 'joins', joins));
+    IF jsonb_typeof(computed) <> 'object' THEN
+        RAISE EXCEPTION 'computed must be a JSON object of column names and SQL expressions (got %)', computed
+            USING ERRCODE = '22023';
+    END IF;
     live := to_regclass(format('%I.%I', views_schema, 'live_' || answer));
     tab := answer || '_store';
     IF live IS NULL THEN
@@ -76,16 +88,28 @@ ALTER TABLE {{tab:I}} ALTER COLUMN stored_at SET NOT NULL, ALTER COLUMN "positio
         format('The rows of the view %s.live_%s as sferum_kpi.refresh_answers() stored them at refresh time (stored_at), in its order (position); the view %s.%s reads them. Not an extension member: pg_dump keeps it, DROP EXTENSION leaves it.',
                views_schema, answer, views_schema, answer));
 
-    SELECT string_agg(format('t.%I', a.attname), ', ' ORDER BY a.attnum) INTO cols
+    -- a column computed when the view is read (computed: name -> expression
+    -- over t and the joins), e.g. what depends on today; the others as stored
+    SELECT string_agg(k, ', ' ORDER BY k) INTO unknown
+      FROM jsonb_object_keys(computed) k
+     WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = live AND a.attname = k
+                                                     AND a.attnum > 0 AND NOT a.attisdropped);
+    IF unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'the view %.live_% has no column(s) % to compute', views_schema, answer, unknown
+            USING ERRCODE = '42703';
+    END IF;
+    SELECT string_agg(CASE WHEN computed ? a.attname
+                           THEN format('(%s)::%s AS %I', computed->>a.attname, format_type(a.atttypid, a.atttypmod), a.attname)
+                           ELSE format('t.%I', a.attname) END, ', ' ORDER BY a.attnum) INTO cols
       FROM pg_attribute a WHERE a.attrelid = live AND a.attnum > 0 AND NOT a.attisdropped;
     EXECUTE @extschema@.render($v$
 {{create_view:S}} {{view:I}} AS
 SELECT {{cols:S}}, t.stored_at
-FROM {{tab:I}} t
+FROM {{tab:I}} t {{joins:S}}
 ORDER BY {{order_by:S}}$v$,
         jsonb_build_object('create_view', CASE WHEN or_replace THEN 'CREATE OR REPLACE VIEW' ELSE 'CREATE VIEW' END,
                            'view', jsonb_build_array(views_schema, answer), 'tab', jsonb_build_array(views_schema, tab),
-                           'cols', cols, 'order_by', order_by));
+                           'cols', cols, 'joins', joins, 'order_by', order_by));
     -- the live view's comments, on the view BI reads and on the table
     EXECUTE format('COMMENT ON VIEW %I.%I IS %L', views_schema, answer,
         obj_description(live, 'pg_class') || ' Stored at refresh time (sferum_kpi.refresh_answers; stored_at says when); computed by live_' || answer || '.');
@@ -103,8 +127,8 @@ ORDER BY {{order_by:S}}$v$,
     RETURN made;
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.stored_answer(name, name, text, boolean) IS
-'Internal: make the table <views>.<answer>_store shaped like the view <views>.live_<answer> (when missing; later columns of the live view added at the end), and the view <views>.<answer> that reads it in order_by order, with the live view''s comments. Returns true when it made the table (empty until refresh_answers). The builders of create_kpi_views and rebuild_views run it.';
+COMMENT ON FUNCTION @extschema@.stored_answer(name, name, text, boolean, jsonb, text) IS
+'Internal: make the table <views>.<answer>_store shaped like the view <views>.live_<answer> (when missing; later columns of the live view added at the end), and the view <views>.<answer> that reads it in order_by order, with the live view''s comments; the columns named in computed (name -> SQL expression over t and joins) are computed when the view is read (what depends on today), the others read as stored. Returns true when it made the table (empty until refresh_answers). The builders of create_kpi_views and rebuild_views run it.';
 
 CREATE FUNCTION @extschema@.refresh_answers(views_schema name, from_week date DEFAULT '-infinity')
 RETURNS TABLE (answer text, rows_stored bigint, duration_ms double precision)
@@ -125,7 +149,7 @@ BEGIN
     -- DELETEs and INSERTs of the same weeks)
     PERFORM pg_advisory_xact_lock(hashtext('sferum_kpi.answers'), hashtext(views_schema));
     -- in this order: live_action_list reads not_started
-    FOREACH a IN ARRAY ARRAY['not_started', 'action_list', 'data_quality'] LOOP
+    FOREACH a IN ARRAY ARRAY['not_started', 'action_list', 'data_quality', 'forecast_by_week', 'stage_results'] LOOP
         IF to_regclass(format('%I.%I', views_schema, a || '_store')) IS NULL
            OR to_regclass(format('%I.%I', views_schema, 'live_' || a)) IS NULL THEN
             RAISE EXCEPTION 'the view set "%" has no stored %', views_schema, a
@@ -133,11 +157,13 @@ BEGIN
         END IF;
         t := clock_timestamp();
         answer := a;
-        -- data_quality checks the mart as it is now (its own window): every row anew;
-        -- the weekly answers from from_week on (a week's silence counts the weeks before)
+        -- data_quality checks the mart as it is now (its own window) and
+        -- stage_results reads each stage's result week: every row anew; the
+        -- weekly answers from from_week on (a week's silence counts the weeks
+        -- before it, a week's forecast the school weeks before it)
         EXECUTE @extschema@.render('DELETE FROM {{tab:I}} t {{where:S}}',
             jsonb_build_object('tab', jsonb_build_array(views_schema, a || '_store'),
-                               'where', CASE WHEN a = 'data_quality' THEN ''
+                               'where', CASE WHEN a IN ('data_quality', 'stage_results') THEN ''
                                              ELSE @extschema@.render('WHERE t.week_start >= {{from:L}}::date',
                                                                      jsonb_build_object('from', from_week)) END));
         EXECUTE @extschema@.render($q$
@@ -146,7 +172,7 @@ SELECT l.*, pg_catalog.now(), pg_catalog.row_number() OVER ()
 FROM (SELECT * FROM {{live:I}} l {{where:S}}) l$q$,
             jsonb_build_object('tab', jsonb_build_array(views_schema, a || '_store'),
                                'live', jsonb_build_array(views_schema, 'live_' || a),
-                               'where', CASE WHEN a = 'data_quality' THEN ''
+                               'where', CASE WHEN a IN ('data_quality', 'stage_results') THEN ''
                                              ELSE @extschema@.render('WHERE l.week_start >= {{from:L}}::date',
                                                                      jsonb_build_object('from', from_week)) END));
         GET DIAGNOSTICS rows_stored = ROW_COUNT;
@@ -156,4 +182,4 @@ FROM (SELECT * FROM {{live:I}} l {{where:S}}) l$q$,
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.refresh_answers(name, date) IS
-'Compute and store the answers BI reads every Monday: not_started and action_list for every stored week from from_week on (default: every week), and data_quality (the mart as it is now). The store''s refreshes run it (refresh_recent, refresh_weeks, backfill, snapshot_week, refresh_targets, refresh_holidays); run it yourself after loading data without a refresh. One row per answer with the rows stored and the time taken.';
+'Compute and store the answers BI reads every Monday: not_started, action_list and forecast_by_week (hence forecast) for every stored week from from_week on (default: every week), data_quality (the mart as it is now) and stage_results (every stage; its status and days_left are computed from today when read). The store''s refreshes run it (refresh_recent, refresh_weeks, backfill, snapshot_week, refresh_targets, refresh_holidays); run it yourself after loading data without a refresh. One row per answer with the rows stored and the time taken.';

@@ -10,9 +10,10 @@
 #     shares, finds the week before by a plain join and the movers by counting
 #     larger changes;
 #   - the plans: WHERE week_start = X AND indicator = Y AND level = Z on rankings
-#     reads the store rows of X and X - 7 only, and forecast_by_week WHERE
-#     week_start = X only rows of X's school year up to X (the heap rows the
-#     query fetched, from pg_stat_xact_user_tables).
+#     reads the store rows of X and X - 7 only, and live_forecast_by_week WHERE
+#     week_start = X (what refresh_answers stores for X) only rows of X's school
+#     year up to X (the heap rows the query fetched, from pg_stat_xact_user_tables);
+#   - the stored forecast_by_week (refresh_answers) equals the live computation.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/pgenv.sh
@@ -40,6 +41,8 @@ weeks=$(q -c "SELECT count(DISTINCT week_start) FROM kpi.store")
 forecast_oracle() {
     q -v n="$1" <<'SQL'
 SET sferum_kpi.forecast_weeks = :n;
+-- the setting applies where the forecasts are computed: store them again with it
+SELECT count(*) FROM sferum_kpi.refresh_answers('kpi');
 -- holiday weeks read from the mart's calendar by hand: 3 or more weekdays in a holiday
 CREATE TEMP TABLE hol AS
 SELECT w::date AS week_start,
@@ -162,6 +165,7 @@ for n in 8 5; do
     ((rows > 500 && platforms == 2)) || fail "N = $n: only $rows forecast rows ($platforms platforms)"
     echo "ok: N = $n: forecast_by_week = the oracle on $rows rows over $weeks weeks (verdicts $verdicts; $suppressed suppressed)"
 done
+q -c "SELECT count(*) FROM sferum_kpi.refresh_answers('kpi')" >/dev/null    # back to N = 8
 same=$(q -c "SELECT count(*) FROM ((SELECT * FROM kpi.forecast EXCEPT SELECT f.* FROM kpi.forecast_by_week f
                                       JOIN (SELECT region_code, max(week_start) FILTER (WHERE complete) AS w FROM kpi.refresh_log GROUP BY 1) l
                                         ON l.region_code = f.region_code AND l.w = f.week_start)
@@ -178,7 +182,8 @@ echo "ok: forecast = forecast_by_week at the latest complete week"
 # every week as it was; with the week not marked a holiday, the same change moves them
 hw=$(q -c "SELECT min(week_start) FROM kpi.store WHERE holiday AND week_start >= '2025-09-01'")
 [[ -n $hw ]] || fail "no holiday week stored in 2025/2026"
-fp() { q -c "SELECT md5(string_agg(f::text, E'\n' ORDER BY f::text)) FROM kpi.forecast_by_week f"; }
+# (the live computation: the store is edited by hand here, the stored forecasts follow a refresh)
+fp() { q -c "SELECT md5(string_agg(f::text, E'\n' ORDER BY f::text)) FROM kpi.live_forecast_by_week f"; }
 before=$(fp)
 q -c "UPDATE kpi.store SET numerator = 0 WHERE week_start = '$hw'" >/dev/null
 zero=$(fp)
@@ -193,7 +198,13 @@ unmarked_zero=$(fp)
     fail "the same change to a school week left the forecasts as they were: the test proves nothing"
 q -c "SET client_min_messages = warning" -c "SELECT sferum_kpi.snapshot_week('kpi', '$hw')" >/dev/null
 [[ $(fp) == "$before" ]] || fail "refreshing $hw did not give the forecasts back"
-echo "ok: the holiday week $hw at 0 % and at 100 % leaves every forecast as it was; unmarked, the same change moves them"
+# snapshot_week stored the forecasts again from $hw on: stored = live, row for row
+cols=$(q -c "SELECT string_agg(format('f.%I', attname), ', ' ORDER BY attnum) FROM pg_attribute
+             WHERE attrelid = 'kpi.live_forecast_by_week'::regclass AND attnum > 0 AND NOT attisdropped")
+stored_vs_live=$(q -c "SELECT (SELECT count(*) FROM (SELECT $cols FROM kpi.forecast_by_week f EXCEPT ALL SELECT * FROM kpi.live_forecast_by_week) d)
+                            + (SELECT count(*) FROM (SELECT * FROM kpi.live_forecast_by_week EXCEPT ALL SELECT $cols FROM kpi.forecast_by_week f) d)")
+[[ $stored_vs_live == 0 ]] || fail "the stored forecast_by_week differs from live_forecast_by_week on $stored_vs_live rows"
+echo "ok: the holiday week $hw at 0 % and at 100 % leaves every forecast as it was; unmarked, the same change moves them; stored = live after the refresh"
 
 # ---- stage_results = a plain reading of the store: every stage whose result week is stored, for the
 # region and each municipality; baselines as the best vk week of 2024/2025 (exact fractions)
@@ -330,7 +341,7 @@ for level in organisation municipality; do
         fail "rankings of $week ($level) read $read_rows store rows; that week and the one before hold $two_weeks (all weeks $all_weeks)"
     echo "ok: rankings of one week ($level): $read_rows store rows read; $week and the week before hold $two_weeks (all weeks $all_weeks)"
 done
-read_rows=$(rows_read "SELECT * FROM kpi.forecast_by_week WHERE week_start = '$week'")
+read_rows=$(rows_read "SELECT * FROM kpi.live_forecast_by_week WHERE week_start = '$week'")
 read -r school_year all_rows <<<"$(q -F ' ' -c "
     SELECT count(*) FILTER (WHERE week_start BETWEEN make_date(sferum_kpi.school_year('$week'), 9, 1) AND '$week'), count(*)
     FROM kpi.store")"

@@ -100,6 +100,9 @@ INSERT INTO fc_kpi.refresh_log
 SELECT date '2025-11-03' + 7 * x, 'F1', now(), 1, 0, date '2025-11-03' + 7 * x + 6, 0, x < 1, 'hand-built'
 FROM generate_series(-11, 1) x;
 ANALYZE fc_kpi.store, fc_kpi.refresh_log;
+-- the forecasts are stored at refresh time (refresh_answers, which every refresh of the store runs);
+-- the store was written by hand here
+SELECT answer, rows_stored FROM refresh_answers('fc_kpi') WHERE answer LIKE 'forecast%';
 
 -- ==== forecast at the latest complete week, 2025-11-03 (not 2025-11-10: incomplete)
 -- By hand (N = 8; every interval is yhat +/- t(0.90; n-2) s sqrt(1 + 1/n + (7 - mean x)^2 / Sxx)):
@@ -144,10 +147,11 @@ SELECT (SELECT count(*) FROM forecast('fc_kpi')) AS rows,
        (SELECT count(*) FROM (SELECT * FROM forecast('fc_kpi') EXCEPT SELECT f.indicator, f.title_ru, f.level, f.region_code, f.municipality_id, f.municipality_name, f.platform, f.week_start, f.share, f.stage, f.deadline, f.threshold, f.projected_share, f.projected_low, f.projected_high, f.needed_weekly_gain_pp, f.verdict, f.verdict_ru, f.comparison, f.in_force, f.weeks_used, f.weeks_left, f.slope_pp_per_week, f.suppressed FROM fc_kpi.forecast f) d) AS not_in_view,
        (SELECT count(*) FROM (SELECT * FROM forecast('fc_kpi') EXCEPT SELECT * FROM forecast('fc_kpi', '2025-11-05')) d) AS not_at_week;
 
--- ==== N from sferum_kpi.forecast_weeks
+-- ==== N from sferum_kpi.forecast_weeks, applied when the forecasts are stored
 -- N = 3, G2 Beta: x = -2..0, y = .3 .4 .5: slope 0.10 (10 pp/week), s = 0, yhat(7) = 0.5 + 0.7 = 1.2 -> 1
 -- (clamped at 1), low = high = 1 >= 0.75: on_track.  G1: x = -2..0 still on the line: 0.82 as before.
 SET sferum_kpi.forecast_weeks = 3;
+SELECT count(*) AS answers FROM refresh_answers('fc_kpi');
 SELECT indicator, municipality_name, round(projected_share::numeric, 7) AS projected, round(projected_low::numeric, 7) AS low,
        round(projected_high::numeric, 7) AS high, verdict, weeks_used AS n, round(slope_pp_per_week::numeric, 6) AS slope_pp
 FROM fc_kpi.forecast WHERE indicator = 'staff_weekly_writers' AND (municipality_id = 2 OR level = 'region')
@@ -157,18 +161,21 @@ ORDER BY level DESC;
 -- + 0.78 + 1.375 + 2.03 + 2.745 = 4.5, slope 4.5 / 82.5 = 0.0545455 (5.454545 pp/week),
 -- intercept 0.424 + 4.5 * 0.0545455 = 0.6694545, yhat(7) = 0.6694545 + 0.3818182 = 1.0512727 -> 1
 SET sferum_kpi.forecast_weeks = '10';
+SELECT count(*) AS answers FROM refresh_answers('fc_kpi');
 SELECT indicator, weeks_used AS n, round(slope_pp_per_week::numeric, 6) AS slope_pp, round(projected_share::numeric, 7) AS projected
 FROM fc_kpi.forecast WHERE indicator = 'staff_weekly_writers' AND level = 'region';
 RESET sferum_kpi.forecast_weeks;
 SELECT forecast_weeks() AS default_weeks;
--- a bad value is an error
+SELECT count(*) AS answers FROM refresh_answers('fc_kpi');
+-- a bad value is an error, where the forecasts are computed (the stored ones stay)
 \set VERBOSITY terse
 SET sferum_kpi.forecast_weeks = 'eight';
-SELECT count(projected_share) FROM fc_kpi.forecast;
+SELECT count(*) FROM refresh_answers('fc_kpi');
 SET sferum_kpi.forecast_weeks = 2;
-SELECT count(projected_share) FROM fc_kpi.forecast;
+SELECT count(projected_share) FROM fc_kpi.live_forecast_by_week;
 SET sferum_kpi.forecast_weeks = 54;
-SELECT count(*) FROM forecast('fc_kpi');
+SELECT count(*) FROM refresh_answers('fc_kpi');
+SELECT count(*) AS still_stored FROM forecast('fc_kpi');
 SET sferum_kpi.forecast_weeks = '8.5';
 SELECT forecast_weeks();
 \set VERBOSITY default

@@ -232,6 +232,9 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('stored_answer NULL',                         '22004', $$SELECT stored_answer('hardening_kpi', NULL, 't.week_start', false)$$),
 ('stored_answer unknown answer',               '42P01', $$SELECT stored_answer('hardening_kpi', 'nothing', 't.week_start', false)$$),
 ('stored_answer again in place',               'ok',    $$SELECT stored_answer('hardening_kpi', 'not_started', 't.week_start, t."position"', true)$$),
+('stored_answer computed not an object',      '22023', $$SELECT stored_answer('hardening_kpi', 'not_started', 't.week_start', true, '["status"]')$$),
+('stored_answer computed unknown column',      '42703', $$SELECT stored_answer('hardening_kpi', 'not_started', 't.week_start', true, '{"nothing": "1"}')$$),
+('stored_answer computed NULL',                '22004', $$SELECT stored_answer('hardening_kpi', 'not_started', 't.week_start', true, NULL)$$),
 ('stored_answer type changed',                 '42804', $$DO $d$ BEGIN DROP VIEW hardening_kpi.not_started CASCADE; ALTER TABLE hardening_kpi.not_started_store ALTER COLUMN people TYPE numeric; PERFORM stored_answer('hardening_kpi', 'not_started', 't.week_start', true); END $d$ $$),
 -- the roadmap (1.5)
 ('create_roadmap_progress NULL',               '22004', $$SELECT create_roadmap_progress(NULL)$$),
