@@ -31,7 +31,7 @@ BEGIN
     END IF;
     EXECUTE format($q$
 WITH s AS MATERIALIZED (
-    SELECT s.*, (@extschema@.report_indicator_ru(s.indicator)).title AS title, d.unit
+    SELECT s.*, @extschema@.report_title($4, s.indicator) AS title, d.unit
     FROM %s.stage_results s JOIN @extschema@.indicator_definition d ON d.indicator = s.indicator
     WHERE s.region_code = $1
 ), line AS (
@@ -56,11 +56,11 @@ SELECT (SELECT string_agg(l.html, '' ORDER BY l.deadline DESC, l.indicator, l.st
        (SELECT count(*) FROM line l WHERE l.level = 'municipality' AND l.deadline >= $2),
        (SELECT string_agg(@extschema@.report_csv_row(s.level_ru, s.municipality_name, s.title, s.stage::text, to_char(s.deadline, 'DD.MM.YYYY'),
                                                      to_char(s.result_week, 'DD.MM.YYYY'), @extschema@.report_csv_num(100 * s.share),
-                                                     @extschema@.report_csv_num(100 * s.threshold), (@extschema@.report_status(s.status)).label,
+                                                     @extschema@.report_csv_num(100 * s.threshold), @extschema@.report_status_label(s.status),
                                                      s.people_short::text, s.days_left::text),
                           '' ORDER BY s.level DESC, s.deadline DESC, s.municipality_name, s.indicator, s.stage) FROM s),
        (SELECT count(*) FROM s)$q$, v)
-      INTO region_rows, muni_rows, muni_total, csv, n USING ctx->>'region', year_start, max_rows;
+      INTO region_rows, muni_rows, muni_total, csv, n USING ctx->>'region', year_start, max_rows, coalesce(ctx->'titles', '{}');
     -- the municipalities are ranked among themselves; the rows below the cap are counted, not lost
     RETURN '<h3>Регион</h3><div class="tw"><table class="stages"><thead><tr><th>Показатель</th><th>Этап</th><th>Срок</th><th>Доля на срок</th><th>Цель</th><th>Статус</th>'
         || '<th>Не хватило / осталось</th></tr></thead><tbody>'
@@ -104,7 +104,7 @@ BEGIN
 WITH a AS MATERIALIZED (
     SELECT a.*, row_number() OVER (PARTITION BY a.reason ORDER BY a.people_short DESC NULLS LAST, a.people DESC NULLS LAST, a.org_name, a.org_id) AS n,
            count(*) OVER (PARTITION BY a.reason) AS total,
-           (SELECT string_agg((@extschema@.report_indicator_ru(btrim(x))).title, '; ') FROM unnest(string_to_array(a.indicators, ',')) x) AS titles
+           (SELECT string_agg(@extschema@.report_title($5, btrim(x)), '; ') FROM unnest(string_to_array(a.indicators, ',')) x) AS titles
     FROM (%s) a
     WHERE a.week_start = $1 AND a.region_code = $2
 )
@@ -135,7 +135,7 @@ SELECT (SELECT string_agg(g.html, '' ORDER BY g.total DESC, g.reason) FROM (
                       'org_id bigint, org_name text, org_kind text, org_kind_ru text, reason text, reason_ru text, detail_ru text, indicators text, '
                       'targets_ru text, people bigint, people_short bigint)'
                  ELSE format('SELECT * FROM %s.action_list', quote_ident(ctx->>'views')) END)
-       INTO groups, csv, n USING (ctx->>'week')::date, ctx->>'region', max_rows, ctx->'actions';
+       INTO groups, csv, n USING (ctx->>'week')::date, ctx->>'region', max_rows, ctx->'actions', coalesce(ctx->'titles', '{}');
     IF n = 0 THEN
         RETURN '<p class="ok">Организаций, с которыми нужно связаться, на этой неделе нет.</p>';
     END IF;

@@ -4,27 +4,33 @@
 -- +0,4 п. п., 12 345), statuses as a word with a mark and a colour (never the
 -- colour alone), the CSV downloads (data: links, no script), the rows a page
 -- reads more than once.
+--
+-- The helpers a section calls once per row (report_escape, report_pct, ...,
+-- report_badge) carry no SET search_path: a SQL function with a SET clause is
+-- never inlined, and each call then saves and restores the setting, which at a
+-- large region's thousands of rows cost the page about a second.  They need no
+-- pin: a SQL-standard body (RETURN ..., BEGIN ATOMIC) is parsed when the
+-- function is created, so its names are resolved then, never at call time.
+-- Those that call to_char or format are STABLE, as those are (the planner
+-- inlines an IMMUTABLE function only when its body is immutable too).
 --------------------------------------------------------------------------------
 
 CREATE FUNCTION @extschema@.report_escape(value text)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 RETURN replace(replace(replace(replace(replace(value, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;');
 COMMENT ON FUNCTION @extschema@.report_escape(text) IS
 'Internal (report_html): the text escaped for HTML text and attribute values (& < > " and '' as character references); NULL stays NULL.';
 CREATE FUNCTION @extschema@.report_pct(share double precision)
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE PARALLEL SAFE
 RETURN CASE WHEN share IS NULL OR share = 'NaN' OR NOT abs(share) < 1e5 THEN '—'
             ELSE replace(to_char(100 * share, 'FM9999990.0'), '.', ',') || chr(160) || '%' END;
 COMMENT ON FUNCTION @extschema@.report_pct(double precision) IS
 'Internal (report_html): a share (0.631) as Russian percent text with one decimal (63,1 %); NULL, NaN and values beyond ±100 000 (infinities): a dash.';
 CREATE FUNCTION @extschema@.report_pp(change double precision)
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE PARALLEL SAFE
 RETURN CASE WHEN change IS NULL OR change = 'NaN' OR NOT abs(change) < 1e5 THEN '—'
             WHEN round((100 * change)::numeric, 1) = 0 THEN '0,0' || chr(160) || 'п.' || chr(160) || 'п.'
             WHEN change > 0 THEN '+' || replace(to_char(100 * change, 'FM9999990.0'), '.', ',') || chr(160) || 'п.' || chr(160) || 'п.'
@@ -33,8 +39,7 @@ COMMENT ON FUNCTION @extschema@.report_pp(double precision) IS
 'Internal (report_html): a change of a share (0.004) in percentage points with its sign (+0,4 п. п., −1,2 п. п.); NULL, NaN and values beyond ±100 000: a dash.';
 CREATE FUNCTION @extschema@.report_int(value bigint)
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE PARALLEL SAFE
 RETURN CASE WHEN value IS NULL THEN '—'
             ELSE replace(to_char(value, 'FM9,999,999,999,999,999,990'), ',', chr(160)) END;
 COMMENT ON FUNCTION @extschema@.report_int(bigint) IS
@@ -42,40 +47,42 @@ COMMENT ON FUNCTION @extschema@.report_int(bigint) IS
 CREATE FUNCTION @extschema@.report_plural(n bigint, one text, few text, many text)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 RETURN CASE WHEN n % 10 = 1 AND n % 100 <> 11 THEN one
             WHEN n % 10 BETWEEN 2 AND 4 AND n % 100 NOT BETWEEN 12 AND 14 THEN few
             ELSE many END;
 COMMENT ON FUNCTION @extschema@.report_plural(bigint, text, text, text) IS
 'Internal (report_html): the Russian plural form for a count n: one (1, 21, 101 организация), few (2-4, 22-24 организации) or many (0, 5-20, 25 организаций).';
 
-CREATE FUNCTION @extschema@.report_status(code text, OUT css text, OUT label text)
+CREATE FUNCTION @extschema@.report_status_css(code text)
+RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-RETURN (CASE WHEN code IN ('met', 'on_track', 'deadline_met') THEN 'good'
-             WHEN code IN ('at_risk', 'behind', 'warning', 'gone_quiet') THEN 'risk'
-             WHEN code IN ('off_track', 'missed', 'deadline_missed', 'error', 'not_started') THEN 'bad'
-             ELSE 'none' END,
-        CASE code WHEN 'met' THEN 'Выполнено' WHEN 'on_track' THEN 'Успеваем' WHEN 'at_risk' THEN 'Под угрозой'
-                  WHEN 'off_track' THEN 'Не успеваем' WHEN 'behind' THEN 'Не выполнено, срок не наступил'
-                  WHEN 'missed' THEN 'Не выполнено, срок истёк' WHEN 'deadline_met' THEN 'Срок истёк, выполнено'
-                  WHEN 'deadline_missed' THEN 'Срок истёк, не выполнено' WHEN 'deadline_no_data' THEN 'Срок истёк, нет данных на срок'
-                  WHEN 'upcoming' THEN 'Срок не наступил' WHEN 'error' THEN 'Ошибка' WHEN 'warning' THEN 'Предупреждение'
-                  WHEN 'no_target' THEN 'Цель не задана' WHEN 'suppressed' THEN 'Скрыто (малая группа)'
-                  ELSE 'Нет данных' END);
-COMMENT ON FUNCTION @extschema@.report_status(text) IS
-'Internal (report_html): a status code (met, behind, missed, on_track, at_risk, off_track, deadline_met, deadline_missed, deadline_no_data, upcoming, error, warning, no_target, suppressed; anything else: no data) as its class (good, risk, bad, none) and its Russian label, capitalised alike.';
+RETURN CASE WHEN code IN ('met', 'on_track', 'deadline_met') THEN 'good'
+            WHEN code IN ('at_risk', 'behind', 'warning', 'gone_quiet') THEN 'risk'
+            WHEN code IN ('off_track', 'missed', 'deadline_missed', 'error', 'not_started') THEN 'bad'
+            ELSE 'none' END;
+COMMENT ON FUNCTION @extschema@.report_status_css(text) IS
+'Internal (report_html): the class of a status code (report_status_label lists the codes): good, risk, bad or none (anything else, NULL too).';
+CREATE FUNCTION @extschema@.report_status_label(code text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE code WHEN 'met' THEN 'Выполнено' WHEN 'on_track' THEN 'Успеваем' WHEN 'at_risk' THEN 'Под угрозой'
+                 WHEN 'off_track' THEN 'Не успеваем' WHEN 'behind' THEN 'Не выполнено, срок не наступил'
+                 WHEN 'missed' THEN 'Не выполнено, срок истёк' WHEN 'deadline_met' THEN 'Срок истёк, выполнено'
+                 WHEN 'deadline_missed' THEN 'Срок истёк, не выполнено' WHEN 'deadline_no_data' THEN 'Срок истёк, нет данных на срок'
+                 WHEN 'upcoming' THEN 'Срок не наступил' WHEN 'error' THEN 'Ошибка' WHEN 'warning' THEN 'Предупреждение'
+                 WHEN 'no_target' THEN 'Цель не задана' WHEN 'suppressed' THEN 'Скрыто (малая группа)'
+                 ELSE 'Нет данных' END;
+COMMENT ON FUNCTION @extschema@.report_status_label(text) IS
+'Internal (report_html): a status code (met, behind, missed, on_track, at_risk, off_track, deadline_met, deadline_missed, deadline_no_data, upcoming, error, warning, no_target, suppressed; anything else: no data) as its Russian label, capitalised alike.';
 
 CREATE FUNCTION @extschema@.report_badge(code text, label text DEFAULT NULL)
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-RETURN (SELECT format('<span class="st st-%s"><span class="mark" aria-hidden="true">%s</span>%s</span>', s.css,
-                      CASE s.css WHEN 'good' THEN '✓' WHEN 'bad' THEN '✗' WHEN 'risk' THEN '!' ELSE '–' END,
-                      @extschema@.report_escape(coalesce(label, s.label)))
-          FROM @extschema@.report_status(code) s);
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN '<span class="st st-' || @extschema@.report_status_css(code) || '"><span class="mark" aria-hidden="true">'
+    || CASE @extschema@.report_status_css(code) WHEN 'good' THEN '✓' WHEN 'bad' THEN '✗' WHEN 'risk' THEN '!' ELSE '–' END
+    || '</span>' || @extschema@.report_escape(coalesce(label, @extschema@.report_status_label(code))) || '</span>';
 COMMENT ON FUNCTION @extschema@.report_badge(text, text) IS
-'Internal (report_html): a status as the page shows it: its words (label, or report_status''s), a mark (✓ ✗ ! –) and a colour that reads in grey scale too; never the colour alone.';
+'Internal (report_html): a status as the page shows it: its words (label, or report_status_label''s), a mark (✓ ✗ ! –) and a colour that reads in grey scale too; never the colour alone.';
 
 CREATE FUNCTION @extschema@.report_legend()
 RETURNS text
@@ -92,8 +99,7 @@ COMMENT ON FUNCTION @extschema@.report_legend() IS
 
 CREATE FUNCTION @extschema@.report_csv_num(value double precision, digits integer DEFAULT 1)
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE PARALLEL SAFE
 RETURN CASE WHEN value IS NULL OR value = 'NaN' OR NOT abs(value) < 1e15 THEN ''
             -- to_char, as report_pct: the page and its CSV round a value alike
             ELSE replace(to_char(value, 'FM999999999999990' || CASE WHEN digits > 0 THEN '.' || repeat('0', least(digits, 15)) ELSE '' END), '.', ',') END;
@@ -102,10 +108,34 @@ COMMENT ON FUNCTION @extschema@.report_csv_num(double precision, integer) IS
 
 CREATE FUNCTION @extschema@.report_csv_row(VARIADIC cells text[])
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-RETURN (SELECT string_agg(CASE WHEN c ~ '[;"\r\n]' THEN '"' || replace(c, '"', '""') || '"' ELSE coalesce(c, '') END, ';' ORDER BY i)
-          FROM unnest(cells) WITH ORDINALITY AS u(c, i)) || E'\r\n';
+AS $fn$
+DECLARE
+    c text;
+    line text := '';
+    first boolean := true;
+BEGIN
+    -- plpgsql, not a SQL function over unnest(): that one cannot be inlined and
+    -- costs three times as much per line (a large region's downloads hold
+    -- thousands of lines)
+    IF cells IS NULL THEN
+        RETURN NULL;
+    END IF;
+    FOREACH c IN ARRAY cells LOOP
+        IF NOT first THEN
+            line := line || ';';
+        END IF;
+        first := false;
+        IF c ~ '[;"\r\n]' THEN
+            line := line || '"' || replace(c, '"', '""') || '"';
+        ELSE
+            line := line || coalesce(c, '');
+        END IF;
+    END LOOP;
+    RETURN line || E'\r\n';
+END
+$fn$;
 COMMENT ON FUNCTION @extschema@.report_csv_row(text[]) IS
 'Internal (report_html): one CSV line as Excel in a Russian locale reads it: cells separated by ;, a cell with ; " or a line break quoted (quotes doubled), NULL empty, ended by CR LF.';
 
@@ -142,6 +172,12 @@ RETURN (SELECT (coalesce(x.title, d.title_ru, (SELECT t.title_ru FROM @extschema
           ) AS x(code, title, definition, denominator) ON x.code = c.code);
 COMMENT ON FUNCTION @extschema@.report_indicator_ru(text) IS
 'Internal (report_html): an indicator as the report names it: its Russian title (indicator_definition''s, or the seed documents'' wording where that differs: «обучающиеся и родители (законные представители)», «чаты, созданные педагогическими работниками», «государственные и муниципальные служащие ... и работники подведомственных организаций»), what is counted and over what (the methodology''s wording in the seed documents'' terms; the definition''s own text for an indicator without one).';
+CREATE FUNCTION @extschema@.report_title(titles jsonb, indicator text)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN coalesce(titles->>indicator, (@extschema@.report_indicator_ru(indicator)).title);
+COMMENT ON FUNCTION @extschema@.report_title(jsonb, text) IS
+'Internal (report_html): an indicator''s Russian title from titles (ctx->titles: report_html reads report_indicator_ru once per indicator for the page), else from report_indicator_ru. The sections call it once per row; inlined by the planner.';
 CREATE FUNCTION @extschema@.report_main_indicators(region_code text, week date)
 RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE

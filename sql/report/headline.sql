@@ -88,7 +88,7 @@ WHERE n.week_start = $1 AND n.level = 'region' AND n.region_code = $2 AND n.moni
     IF to_regclass(v || '.rankings') IS NOT NULL THEN
         EXECUTE format($q$
 WITH k AS (
-    SELECT k.municipality_name, k.rank, k.previous_rank, k.previous_rank - k.rank AS moved, (@extschema@.report_indicator_ru(k.indicator)).title
+    SELECT k.municipality_name, k.rank, k.previous_rank, k.previous_rank - k.rank AS moved, @extschema@.report_title($5, k.indicator) AS title
     FROM %s.rankings k
     WHERE k.week_start = $1 AND k.region_code = $2 AND k.level = 'municipality' AND k.indicator = ANY ($3)
       AND (k.platform = 'any' OR k.platform = $4) AND k.rank IS NOT NULL AND k.previous_rank IS NOT NULL AND k.rank <> k.previous_rank
@@ -99,7 +99,8 @@ SELECT (SELECT string_agg(x.t, '; ') FROM (SELECT format('%%s — «%%s»: с %%
        (SELECT string_agg(x.t, '; ') FROM (SELECT format('%%s — «%%s»: с %%s-го на %%s-е место', @extschema@.report_escape(k.municipality_name),
                                                          @extschema@.report_escape(k.title), k.previous_rank, k.rank) AS t
                                             FROM k WHERE k.moved < 0 ORDER BY k.moved, k.municipality_name LIMIT 3) x)$q$, v)
-           INTO ups, downs USING week, region, ARRAY(SELECT jsonb_array_elements_text(ctx->'main')), ctx->>'monitored';
+           INTO ups, downs USING week, region, ARRAY(SELECT jsonb_array_elements_text(ctx->'main')), ctx->>'monitored',
+                                 coalesce(ctx->'titles', '{}');
         IF ups IS NOT NULL THEN
             items := items || '<li data-headline="rank-up">Поднялись в рейтинге муниципалитетов: ' || ups || '.</li>';
         END IF;

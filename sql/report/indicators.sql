@@ -110,8 +110,8 @@ SELECT string_agg(format(
                       CASE d.platform WHEN 'vk' THEN 'VK Мессенджер' WHEN 'national' THEN 'Национальный мессенджер' ELSE '' END,
                       @extschema@.report_csv_num(100 * d.share), d.numerator::text, d.denominator::text, d.stage::text,
                       to_char(d.deadline, 'DD.MM.YYYY'), @extschema@.report_csv_num(100 * d.threshold),
-                      (@extschema@.report_status(CASE WHEN d.stage IS NULL THEN 'no_target' WHEN d.met IS NULL THEN 'unknown' WHEN d.met THEN 'met'
-                                                       WHEN d.due THEN 'missed' ELSE 'behind' END)).label,
+                      @extschema@.report_status_label(CASE WHEN d.stage IS NULL THEN 'no_target' WHEN d.met IS NULL THEN 'unknown' WHEN d.met THEN 'met'
+                                                       WHEN d.due THEN 'missed' ELSE 'behind' END),
                       CASE WHEN d.met THEN '' ELSE d.short_by::text END, @extschema@.report_csv_num(100 * d.change)),
                   '' ORDER BY d.kind, d.deadline DESC NULLS LAST, d.indicator),
        count(*)

@@ -40,7 +40,7 @@ WITH s AS MATERIALIZED (
     SELECT * FROM jsonb_to_recordset(coalesce($5, '[]'::jsonb)) AS f(indicator text, level text, municipality_id bigint, verdict text, verdict_ru text)
     WHERE f.level = 'municipality'
 ), cur AS (
-    SELECT c.*, (@extschema@.report_indicator_ru(c.indicator)).title, d.unit, b.share AS share_back, f.verdict, f.verdict_ru,
+    SELECT c.*, @extschema@.report_title({{titles:L}}::jsonb, c.indicator) AS title, d.unit, b.share AS share_back, f.verdict, f.verdict_ru,
            CASE WHEN c.suppressed THEN 'suppressed' WHEN c.target_stage IS NULL THEN 'no_target' WHEN c.target_met IS NULL THEN 'unknown'
                 WHEN c.target_met THEN 'met' WHEN c.target_due THEN 'missed' ELSE 'behind' END AS status,
            (SELECT array_agg(h.share ORDER BY h.week_start) FROM s h WHERE h.indicator = c.indicator AND h.municipality_id IS NOT DISTINCT FROM c.municipality_id) AS series,
@@ -70,7 +70,7 @@ SELECT
         FROM cur c GROUP BY c.municipality_id, c.municipality_name) g),
     (SELECT string_agg(@extschema@.report_csv_row(c.municipality_name, c.title, @extschema@.report_csv_num(100 * c.share),
                                                   c.target_stage::text, to_char(c.target_deadline, 'DD.MM.YYYY'), @extschema@.report_csv_num(100 * c.target_threshold),
-                                                  (@extschema@.report_status(c.status)).label,
+                                                  @extschema@.report_status_label(c.status),
                                                   CASE WHEN c.status IN ('missed', 'behind') THEN c.short_by::text END,
                                                   @extschema@.report_csv_num(100 * (c.share - c.share_back)),
                                                   coalesce(c.verdict_ru, 'Нет прогноза')),
@@ -90,7 +90,7 @@ SELECT
                              '' ORDER BY c.municipality_id IS NULL, c.municipality_name, c.municipality_id) || '</div></div>' AS html
         FROM cur c GROUP BY c.indicator, c.title) m),
     (SELECT week_start FROM back)
-$q$, jsonb_build_object('views', ctx->>'views'))
+$q$, jsonb_build_object('views', ctx->>'views', 'titles', coalesce(ctx->'titles', '{}')::text))
        INTO rows_html, csv, n, munis, multiples, since USING ctx->>'region', week, main, first_week, nullif(ctx->'forecast', 'null'::jsonb);
     IF rows_html IS NULL THEN
         RETURN '<p>Нет данных по муниципалитетам за эту неделю.</p>';

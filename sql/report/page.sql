@@ -246,6 +246,9 @@ BEGIN
     ctx := jsonb_build_object('views', views_schema, 'mart', mart, 'region', region_code, 'region_name', region_name,
                               'week', w, 'min_cell', min_cell, 'monitored', @extschema@.monitored_platform(w),
                               'main', to_jsonb(@extschema@.report_main_indicators(region_code, w)),
+                              -- each indicator's title once per page (the sections name them on every row)
+                              'titles', (SELECT jsonb_object_agg(d.indicator, (@extschema@.report_indicator_ru(d.indicator)).title)
+                                           FROM @extschema@.indicator_definition d),
                               'forecast', @extschema@.report_rows(views_schema, 'forecast', region_code, w),
                               'data_quality', data_quality,
                               'actions', @extschema@.report_rows(views_schema, 'action_list', region_code, w),
