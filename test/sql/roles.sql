@@ -109,7 +109,10 @@ SELECT week_start('2024-09-05'::date) AS ws, school_year('2025-03-01') AS sy,
        target_met('staff_weekly_writers', 0.80::double precision, '2025-12-30') AS met,
        (target_status('active_teachers', '5/10'::kpi_ratio, '2025-09-08', 'T1')).short_by AS short_by,
        baseline('staff_weekly_writers', 'T1') AS base,
-       numerator('3/4'::kpi_ratio) AS num, '1/3'::kpi_ratio < '1/2'::kpi_ratio AS lt;
+       numerator('3/4'::kpi_ratio) AS num, '1/3'::kpi_ratio < '1/2'::kpi_ratio AS lt,
+       -- the report's per-row helpers carry no SET search_path (inlined): their bodies were resolved at CREATE
+       report_escape('<a & "b">') AS esc, report_pct(0.631) AS pct, report_badge('met', '<x>') AS badge,
+       report_csv_row('a;b', 'c') AS csv;
 CREATE ROLE regress_attacker;
 GRANT CREATE, USAGE ON SCHEMA public TO regress_attacker;
 SELECT grant_reader('regress_attacker', 'tiny_kpi') AS attacker_is_a_bi_reader;
@@ -138,8 +141,11 @@ SELECT count(*) AS call_results_changed FROM (
            (sferum_kpi.target_status('active_teachers', '5/10'::sferum_kpi.kpi_ratio, '2025-09-08', 'T1')).short_by,
            sferum_kpi.baseline('staff_weekly_writers', 'T1'),
            sferum_kpi.numerator('3/4'::sferum_kpi.kpi_ratio),
-           '1/3'::sferum_kpi.kpi_ratio OPERATOR(sferum_kpi.<) '1/2'::sferum_kpi.kpi_ratio
+           '1/3'::sferum_kpi.kpi_ratio OPERATOR(sferum_kpi.<) '1/2'::sferum_kpi.kpi_ratio,
+           sferum_kpi.report_escape('<a & "b">'), sferum_kpi.report_pct(0.631), sferum_kpi.report_badge('met', '<x>'),
+           sferum_kpi.report_csv_row('a;b', 'c')
     EXCEPT SELECT * FROM before_calls) d;
+SELECT sferum_kpi.report_escape('<a & "b">') AS escaped_with_public_replace_planted;
 -- the maintenance functions, which build SQL at run time, pin their search_path
 SELECT sferum_kpi.create_kpi_views('tiny', 'tiny_again', min_cell => 0);
 SET client_min_messages = warning;
