@@ -12,6 +12,7 @@ AS $fn$
 DECLARE
     w date := @extschema@.week_start(week);
     rows_html text;
+    csv text;
     total bigint;
     overdue bigint;
 BEGIN
@@ -32,9 +33,17 @@ SELECT string_agg(format('<tr data-item="%%s" data-status="%%s"><td class="num">
                                                              coalesce(r.evidence, CASE WHEN r.reported_on IS NOT NULL
                                                                  THEN 'отчёт от ' || to_char(r.reported_on, 'DD.MM.YYYY') END)))),
                   '' ORDER BY r.status = 'overdue' DESC, r.days_overdue DESC NULLS LAST, r.item),
+       -- the same rows, in the same order, for the download
+       string_agg(@extschema@.report_csv_row(r.item::text, r.title_ru, coalesce(r.responsible_ru, r.responsible),
+                                             @extschema@.report_period(r.period_start, r.period_end), coalesce(r.status_ru, r.status),
+                                             r.days_overdue::text,
+                                             concat_ws(': ', coalesce(r.known_by_ru, r.known_by),
+                                                       coalesce(r.evidence, CASE WHEN r.reported_on IS NOT NULL
+                                                           THEN 'отчёт от ' || to_char(r.reported_on, 'DD.MM.YYYY') END))),
+                  '' ORDER BY r.status = 'overdue' DESC, r.days_overdue DESC NULLS LAST, r.item),
        count(*), count(*) FILTER (WHERE r.status = 'overdue')
 FROM %I.roadmap r WHERE r.region_code = $1 AND r.week_start = $2$q$, views_schema)
-       INTO rows_html, total, overdue USING region, w;
+       INTO rows_html, csv, total, overdue USING region, w;
     IF total = 0 THEN
         -- a region without a roadmap (or a week not stored) shows none
         RETURN '';
@@ -42,13 +51,16 @@ FROM %I.roadmap r WHERE r.region_code = $1 AND r.week_start = $2$q$, views_schem
     RETURN '<section id="roadmap"><h2>Дорожная карта</h2>'
         || format('<p class="roadmap-summary">Мероприятий: %s, просрочено: %s (на неделю с %s).</p>',
                   total, overdue, to_char(w, 'DD.MM.YYYY'))
-        || '<table class="roadmap"><thead><tr><th>№</th><th>Мероприятие</th><th>Ответственные</th><th>Срок</th>'
+        || '<div class="tw"><table class="roadmap"><thead><tr><th>№</th><th>Мероприятие</th><th>Ответственные</th><th>Срок</th>'
         || '<th>Статус</th><th>Просрочено, дней</th><th>Основание</th></tr></thead><tbody>'
-        || rows_html || '</tbody></table></section>';
+        || rows_html || '</tbody></table></div>'
+        || @extschema@.report_csv_link('dorozhnaya-karta.csv', ARRAY['№', 'Мероприятие', 'Ответственные', 'Срок', 'Статус',
+                                       'Просрочено, дней', 'Основание'], csv, total)
+        || '</section>';
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.report_roadmap_html(name, text, date) IS
-'The report section «Дорожная карта» for a region and the week containing `week`: a <section> with a heading and a table of the items of <views>.roadmap, overdue ones first (most days overdue first), then by number, with who answers for each, the period, the status in words and what it rests on; every text escaped. An empty string for a region without a roadmap or a week not stored.';
+'The report section «Дорожная карта» for a region and the week containing `week`: a <section> with a heading and a table of the items of <views>.roadmap, overdue ones first (most days overdue first), then by number, with who answers for each, the period, the status in words and what it rests on; every text escaped; and its CSV download (data: link, every row). An empty string for a region without a roadmap or a week not stored.';
 
 CREATE FUNCTION @extschema@.report_period(period_start date, period_end date)
 RETURNS text

@@ -188,6 +188,18 @@ SELECT h LIKE '<section id="roadmap"><h2>Дорожная карта</h2>%</sect
        h LIKE '%сентябрь–октябрь 2025%' AS months_by_name,
        h LIKE '%<span class="st st-overdue">Просрочено</span>%' AS status_in_words
 FROM s;
+-- its CSV download parses back to the table's rows: a byte-order mark, the header, one line per
+-- item in the page's order, ; between cells
+WITH s AS (SELECT report_roadmap_html('rm_kpi', '50', '2025-12-03') AS h),
+     c AS (SELECT h, decode((regexp_match(h, 'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)"'))[1], 'base64') AS b FROM s)
+SELECT substr(b, 1, 3) = '\xefbbbf'::bytea AS bom,
+       split_part(convert_from(substr(b, 4), 'UTF8'), E'\r\n', 1) AS header,
+       (SELECT array_agg(split_part(l, ';', 1)::integer ORDER BY n)
+          FROM regexp_split_to_table(convert_from(substr(b, 4), 'UTF8'), E'\r\n') WITH ORDINALITY AS x(l, n)
+         WHERE n > 1 AND l <> '')
+       = (SELECT array_agg(m[1]::integer) FROM regexp_matches(h, 'data-item="(\d+)"', 'g') m) AS csv_rows_as_table,
+       (regexp_match(h, 'data-rows="(\d+)"'))[1] AS data_rows
+FROM c;
 SELECT report_period('2025-07-01', '2025-07-31') AS one_month, report_period('2025-08-01', '2026-01-31') AS two_years,
        report_period('2025-07-15', '2025-08-31') AS dates;
 
