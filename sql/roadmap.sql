@@ -318,14 +318,14 @@ WITH wk AS (
                     WHEN bool_or(x.state = 'no_data') THEN 'unknown'
                     WHEN wk.sunday < i.period_start THEN 'not_started'
                     ELSE 'in_progress' END AS status,
-               string_agg(format('%s, этап %s (%s): %s', x.indicator, x.stage, to_char(x.deadline, 'DD.MM.YYYY'),
+               string_agg(format('«%s», этап %s (%s): %s', coalesce(x.title, x.indicator), x.stage, to_char(x.deadline, 'DD.MM.YYYY'),
                                  CASE x.state WHEN 'met' THEN 'выполнен' WHEN 'missed' THEN 'не выполнен'
                                               WHEN 'no_data' THEN 'нет данных' ELSE 'срок не наступил' END),
                           '; ' ORDER BY x.indicator) AS evidence
-        FROM (SELECT t.indicator, t.stage, t.deadline,
+        FROM (SELECT t.indicator, t.title, t.stage, t.deadline,
                      CASE WHEN wk.week_start < rw.result_week THEN 'pending'
                           WHEN m.met THEN 'met' WHEN NOT m.met THEN 'missed' ELSE 'no_data' END AS state
-              FROM (SELECT DISTINCT ON (t.indicator) t.indicator, t.stage, t.deadline, d.per_platform,
+              FROM (SELECT DISTINCT ON (t.indicator) t.indicator, d.title_ru AS title, t.stage, t.deadline, d.per_platform,
                            @extschema@.stage_result_week(t.deadline) AS nominal_week
                     FROM @extschema@.target t
                     JOIN @extschema@.indicator_definition d ON d.indicator = t.indicator
@@ -384,7 +384,11 @@ WITH wk AS (
                     WHEN count(m.value) = count(*) AND bool_and(t.met) THEN 'done'
                     WHEN wk.sunday > i.period_end THEN 'overdue'
                     ELSE 'in_progress' END,
-               string_agg(format('%s: %s из %s на %s', m.indicator, @extschema@.numerator(m.value), @extschema@.denominator(m.value),
+               -- named as the roadmap names them (the milestone target's title), not by code
+               string_agg(format('«%s»: %s из %s на %s',
+                                 coalesce((SELECT tt.title_ru FROM @extschema@.target tt WHERE tt.indicator = m.indicator
+                                           ORDER BY tt.stage LIMIT 1), m.indicator),
+                                 @extschema@.numerator(m.value), @extschema@.denominator(m.value),
                                  to_char(m.reported_on, 'DD.MM.YYYY')), '; ' ORDER BY m.indicator) FILTER (WHERE m.value IS NOT NULL)
         FROM unnest(i.indicators) AS mi(indicator)
         LEFT JOIN LATERAL (

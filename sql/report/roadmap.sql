@@ -23,11 +23,13 @@ BEGIN
     END IF;
     EXECUTE format($q$
 SELECT string_agg(format('<tr data-item="%%s" data-status="%%s"><td class="num">%%s</td><td class="name">%%s</td><td>%%s</td><td>%%s</td>'
-                         '<td><span class="st st-%%s">%%s</span></td><td class="num">%%s</td><td>%%s</td></tr>',
+                         '<td class="status">%%s</td><td class="num">%%s</td><td>%%s</td></tr>',
                          r.item, @extschema@.report_escape(r.status), r.item, @extschema@.report_escape(r.title_ru),
                          @extschema@.report_escape(coalesce(r.responsible_ru, r.responsible)),
                          @extschema@.report_escape(@extschema@.report_period(r.period_start, r.period_end)),
-                         @extschema@.report_escape(r.status), @extschema@.report_escape(coalesce(r.status_ru, r.status)),
+                         -- in words with the page's marks: done as met, overdue as missed, the rest neutral
+                         @extschema@.report_badge(CASE r.status WHEN 'done' THEN 'met' WHEN 'overdue' THEN 'missed' ELSE 'unknown' END,
+                                                  coalesce(r.status_ru, r.status)),
                          coalesce(r.days_overdue::text, '—'),
                          @extschema@.report_escape(concat_ws(': ', coalesce(r.known_by_ru, r.known_by),
                                                              coalesce(r.evidence, CASE WHEN r.reported_on IS NOT NULL

@@ -186,7 +186,8 @@ SELECT h LIKE '<section id="roadmap"><h2>Дорожная карта</h2>%</sect
        (SELECT array_agg(m[1]::integer) FROM regexp_matches(h, 'data-item="(\d+)"', 'g') m) AS item_order,
        h LIKE '%&lt;2&gt;%' AND h NOT LIKE '%b=<2>%' AS escaped,
        h LIKE '%сентябрь–октябрь 2025%' AS months_by_name,
-       h LIKE '%<span class="st st-overdue">Просрочено</span>%' AS status_in_words
+       h ~ 'data-status="overdue">(?:(?!</tr>).)*?<span class="st st-bad"><span class="mark" aria-hidden="true">✗</span>Просрочено</span>'
+       AND h ~ 'data-status="done">(?:(?!</tr>).)*?<span class="st st-good"><span class="mark" aria-hidden="true">✓</span>Выполнено</span>' AS status_in_words
 FROM s;
 -- its CSV download parses back to the table's rows: a byte-order mark, the header, one line per
 -- item in the page's order, ; between cells
