@@ -36,6 +36,13 @@ WITH s AS MATERIALIZED (
     SELECT min(x.week_start) AS week_start FROM (
         SELECT DISTINCT s.week_start FROM s WHERE s.week_start < $2 AND NOT s.holiday ORDER BY s.week_start DESC LIMIT 4) x
     HAVING count(*) = 4
+), series AS (
+    -- each group's weekly shares and holiday flags over the school year, one pass
+    -- (not a scan of s per row: at a large region's hundreds of groups that was
+    -- most of the section's time)
+    SELECT h.indicator, h.municipality_id, array_agg(h.share ORDER BY h.week_start) AS series,
+           array_agg(h.holiday ORDER BY h.week_start) AS holidays
+    FROM s h GROUP BY h.indicator, h.municipality_id
 ), fc AS (
     SELECT * FROM jsonb_to_recordset(coalesce($5, '[]'::jsonb)) AS f(indicator text, level text, municipality_id bigint, verdict text, verdict_ru text)
     WHERE f.level = 'municipality'
@@ -43,10 +50,10 @@ WITH s AS MATERIALIZED (
     SELECT c.*, @extschema@.report_title({{titles:L}}::jsonb, c.indicator) AS title, d.unit, b.share AS share_back, f.verdict, f.verdict_ru,
            CASE WHEN c.suppressed THEN 'suppressed' WHEN c.target_stage IS NULL THEN 'no_target' WHEN c.target_met IS NULL THEN 'unknown'
                 WHEN c.target_met THEN 'met' WHEN c.target_due THEN 'missed' ELSE 'behind' END AS status,
-           (SELECT array_agg(h.share ORDER BY h.week_start) FROM s h WHERE h.indicator = c.indicator AND h.municipality_id IS NOT DISTINCT FROM c.municipality_id) AS series,
-           (SELECT array_agg(h.holiday ORDER BY h.week_start) FROM s h WHERE h.indicator = c.indicator AND h.municipality_id IS NOT DISTINCT FROM c.municipality_id) AS holidays
+           sr.series, sr.holidays
     FROM s c
     JOIN @extschema@.indicator_definition d ON d.indicator = c.indicator
+    JOIN series sr ON sr.indicator = c.indicator AND sr.municipality_id IS NOT DISTINCT FROM c.municipality_id
     LEFT JOIN s b ON b.indicator = c.indicator AND b.municipality_id IS NOT DISTINCT FROM c.municipality_id AND b.week_start = (SELECT week_start FROM back)
     LEFT JOIN fc f ON f.indicator = c.indicator AND f.municipality_id IS NOT DISTINCT FROM c.municipality_id
     WHERE c.week_start = $2
