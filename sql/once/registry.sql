@@ -130,6 +130,7 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 -- the statuses of <views>.not_started
 ('activity_status', 'not_started', 'Не начали работу', 'Not started'),
 ('activity_status', 'gone_quiet', 'Активность прекратилась', 'Gone quiet');
+-- @section labels-1.5
 -- school holidays (mart table school_holiday, 1.5)
 INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('verdict', 'deadline_met', 'Срок истёк — выполнено', 'Deadline passed: met'),
@@ -169,6 +170,7 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('roadmap_responsible', 'vk', 'ВК', 'VK'),
 ('roadmap_responsible', 'both', 'РОИВ, ВК', 'Regional education authority and VK'),
 ('action_reason', 'vk_not_closed', 'Не закрыты чаты в VK Мессенджере', 'VK Messenger chats not closed');
+-- @end labels-1.5
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.view_set', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.person_level_object', '');
