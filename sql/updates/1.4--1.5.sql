@@ -44,3 +44,7 @@ ALTER TABLE @extschema@.view_set
     DROP CONSTRAINT view_set_kind_check,
     ADD CONSTRAINT view_set_kind_check CHECK (kind IN ('kpi', 'shard', 'national', 'national_store'));
 DROP FUNCTION @extschema@.attach_shard(name, name, name);
+
+-- The registry of the view builders (1.5), read by definitions_fingerprint()
+-- and build_kpi_views().
+-- @include sql/once/registry.sql builders-1.5

@@ -173,7 +173,8 @@ includes=$(cat "$upd" "${upd%.sql}.post.sql" 2>/dev/null | grep '^-- @include' |
 while read -r _ _ file name; do
     grep -qF -- "-- ($file${name:+, section $name}, " "$script" || die "$script: @include $file $name not expanded"
 done <<<"$includes"
-perl -ne 'print if /^-- \(sql\/once\/roadmap.sql, / ... /^-- \(|^-- ====/' "$script" | grep -q 'CREATE TABLE @extschema@.roadmap_item (' ||
+roadmap=$(perl -ne 'print if /^-- \(sql\/once\/roadmap.sql, / ... /^-- \(|^-- ====/' "$script")
+grep -q 'CREATE TABLE @extschema@.roadmap_item (' <<<"$roadmap" ||
     die "$script: the included roadmap catalog lacks CREATE TABLE roadmap_item"
 grep -q "^COMMENT ON TABLE @extschema@.roadmap_item IS" "$script" ||
     die "$script: the roadmap catalog's COMMENT ON are not re-run"

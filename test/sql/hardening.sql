@@ -937,6 +937,14 @@ WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
   AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.sql ~ ('\m' || p.proname || '\s*\('))
 ORDER BY 1::text;
 
+-- The registry of the view builders (view_builder): every row names a function
+-- of the extension, and build_kpi_views() can call every step as its row says.
+SELECT b.name AS unknown_builder FROM view_builder b
+WHERE NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = 'sferum_kpi'::regnamespace AND p.proname = b.name);
+SELECT b.name AS step_taking_other_arguments FROM view_builder b
+WHERE b.step IS NOT NULL
+  AND to_regprocedure('sferum_kpi.' || b.name || CASE b.takes WHEN 'views' THEN '(name)' ELSE '(name, name, integer, boolean)' END) IS NULL;
+
 -- clean up
 DELETE FROM indicator_history WHERE region_code = 'zz';
 SET client_min_messages = warning;
