@@ -195,6 +195,7 @@ INSERT INTO @extschema@.view_builder (name, step, takes, what) VALUES
 ('expand_base_rows', NULL, NULL, 'the per-week base rows of every computed indicator, some fragments read from relations'),
 ('kpi_base_rows', NULL, NULL, 'the per-week base rows of every computed indicator'),
 ('comment_kpi_view', NULL, NULL, 'the column comments of every view set'),
+('comment_columns', NULL, NULL, 'the column comments of the lists of organisations and of single views'),
 ('build_kpi_views', NULL, NULL, 'the KPI views (kind kpi): live views per indicator, the store-backed views, then the steps'),
 ('build_store', NULL, NULL, 'the weekly KPI store''s tables (build_kpi_views)'),
 ('refresh_week', NULL, NULL, 'one week of the store'),
