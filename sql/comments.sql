@@ -62,3 +62,33 @@ END
 $fn$;
 COMMENT ON FUNCTION @extschema@.comment_kpi_view(name, name, text) IS
 'Internal: comment a KPI view and each of its columns (BI tools show these comments).';
+
+CREATE FUNCTION @extschema@.comment_columns(views_schema name, view_name name, comments jsonb, org_list boolean DEFAULT false)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    col record;
+BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'view_name', view_name, 'comments', comments, 'org_list', org_list));
+    IF jsonb_typeof(comments) <> 'object' THEN
+        RAISE EXCEPTION 'comments must be a JSON object {"column": "comment"} (got %)', jsonb_typeof(comments)
+            USING ERRCODE = '22023';
+    END IF;
+    FOR col IN SELECT c.key, c.value
+                 FROM jsonb_each_text(CASE WHEN org_list THEN '{
+                     "week_start": "Monday of the stored week.",
+                     "region_code": "Region code.",
+                     "municipality_id": "Municipality; NULL for the regional bodies.",
+                     "municipality_name": "Municipality name («Региональный уровень» for the regional bodies).",
+                     "org_id": "Organisation id.",
+                     "org_name": "Organisation name.",
+                     "org_kind": "Organisation kind.",
+                     "org_kind_ru": "Organisation kind in Russian."}'::jsonb ELSE '{}'::jsonb END || comments) c LOOP
+        EXECUTE format('COMMENT ON COLUMN %I.%I.%I IS %L', views_schema, view_name, col.key, col.value);
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.comment_columns(name, name, jsonb, boolean) IS
+'Internal: comment the columns of views_schema.view_name, one per key of comments ({"column": "comment"}); with org_list, first the columns every list of organisations shares (week_start, region_code, municipality_id, municipality_name, org_id, org_name, org_kind, org_kind_ru), from one dictionary (a key of comments says otherwise).';

@@ -151,13 +151,11 @@ SELECT md5(concat_ws(E'\n',
     (SELECT string_agg(f.name || '|' || f.sql, E'\n' ORDER BY f.name) FROM @extschema@.indicator_fragment f),
     -- the store-backed views hold the titles and labels as literals
     (SELECT string_agg(concat_ws('|', l.kind, l.code, l.ru, l.en), E'\n' ORDER BY l.kind, l.code) FROM @extschema@.label l),
-    -- the view builders: a change to how views are written is a change of definitions
+    -- the view builders (registry view_builder): a change to how views are
+    -- written is a change of definitions
     (SELECT string_agg(p.prosrc, E'\n' ORDER BY p.proname) FROM pg_proc p
       WHERE p.pronamespace = '@extschema@'::regnamespace
-        AND p.proname IN ('kpi_base_rows', 'expand_base_rows', 'expand_fragments', 'build_kpi_views', 'build_store', 'refresh_week',
-                          'build_shard_views', 'build_national', 'comment_kpi_view',
-                          'build_quality_views', 'quality_sql', 'build_forecast_views', 'build_answer_views', 'stored_answer',
-                          'build_roadmap_store', 'roadmap_refresh_week', 'build_roadmap_views'))))
+        AND p.proname IN (SELECT b.name FROM @extschema@.view_builder b))))
 $fn$;
 COMMENT ON FUNCTION @extschema@.definitions_fingerprint() IS
-'md5 of the current indicator definitions (with their titles), fragments, labels and view builders. A view set whose recorded fingerprint (view_set.fingerprint) differs was built from older definitions: rebuild it with rebuild_views().';
+'md5 of the current indicator definitions (with their titles), fragments, labels and view builders (the functions listed in view_builder). A view set whose recorded fingerprint (view_set.fingerprint) differs was built from older definitions: rebuild it with rebuild_views().';

@@ -451,24 +451,15 @@ WHERE n.status = 'not_started' OR n.silent_weeks >= @extschema@.quality_setting(
         'Per stored week, the organisations in scope with no activity on the monitored platform (vk up to school year 2024/2025, national from 2025/2026): numerator 0 in every store row of organisation level of the indicators that count people per platform (%s) whose scope holds the organisation. not_started: no activity this week nor in any earlier week of the school year; gone_quiet: active earlier in the school year, silent for the last sferum_kpi.quiet_weeks stored school weeks (default 2; holiday weeks never count as silence). The column indicators says which indicators hold the organisation. Organisations with fewer than %s people in scope are not listed (small cells).',
         (SELECT string_agg(d.indicator, ', ' ORDER BY d.indicator) FROM @extschema@.indicator_definition d
           WHERE d.unit = 'person' AND d.per_platform), min_cell));
-    FOR col IN SELECT * FROM (VALUES
-        ('week_start', 'Monday of the stored week (local time of the region).'),
-        ('region_code', 'Region code.'),
-        ('municipality_id', 'Municipality; NULL for the regional bodies.'),
-        ('municipality_name', 'Municipality name («Региональный уровень» for the regional bodies).'),
-        ('org_id', 'Organisation id.'),
-        ('org_name', 'Organisation name.'),
-        ('org_kind', 'Organisation kind.'),
-        ('org_kind_ru', 'Organisation kind in Russian.'),
-        ('status', 'not_started (no activity yet this school year) or gone_quiet (active earlier this school year, silent for sferum_kpi.quiet_weeks weeks or more).'),
-        ('status_ru', 'Status in Russian.'),
-        ('people', 'People in scope: the largest denominator of the organisation''s rows that week (for learners_parents_weekly the statistical form''s pupils x 2).'),
-        ('last_active_week', 'Latest earlier stored week with activity on that week''s monitored platform, in any school year; NULL = never in the store.'),
-        ('silent_weeks', 'Stored school weeks of this school year without activity, up to and including this one, since the last active week (not_started: every stored school week of the school year so far); holiday weeks never count as silence.'),
-        ('indicators', 'The indicators whose scope holds the organisation and that it has no activity in (a kindergarten is listed for the 2023 teacher indicators, never for the roadmap''s).'),
-        ('holiday', 'true when this week is a holiday week of the region: a silent organisation is then never gone_quiet.')) c(name, comment) LOOP
-        EXECUTE format('COMMENT ON COLUMN %s.live_not_started.%I IS %L', v, col.name, col.comment);
-    END LOOP;
+    PERFORM @extschema@.comment_columns(views_schema, 'live_not_started', jsonb_build_object(
+        'week_start', 'Monday of the stored week (local time of the region).',
+        'status', 'not_started (no activity yet this school year) or gone_quiet (active earlier this school year, silent for sferum_kpi.quiet_weeks weeks or more).',
+        'status_ru', 'Status in Russian.',
+        'people', 'People in scope: the largest denominator of the organisation''s rows that week (for learners_parents_weekly the statistical form''s pupils x 2).',
+        'last_active_week', 'Latest earlier stored week with activity on that week''s monitored platform, in any school year; NULL = never in the store.',
+        'silent_weeks', 'Stored school weeks of this school year without activity, up to and including this one, since the last active week (not_started: every stored school week of the school year so far); holiday weeks never count as silence.',
+        'indicators', 'The indicators whose scope holds the organisation and that it has no activity in (a kindergarten is listed for the 2023 teacher indicators, never for the roadmap''s).',
+        'holiday', 'true when this week is a holiday week of the region: a silent organisation is then never gone_quiet.'), true);
     PERFORM @extschema@.stored_answer(views_schema, 'not_started', 't.week_start, t."position"', or_replace);
 END
 $fn$;

@@ -467,21 +467,11 @@ WHERE v.org_id IS NOT NULL$v$,
         jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema));
     EXECUTE format('COMMENT ON VIEW %I.vk_closure IS %L', views_schema,
         'Roadmap item «полное закрытие всех чатов Сферума в VK Мессенджере» (measure vk_closure, item 17 of the 2025 roadmap), per stored week after its deadline: the organisations with a vk chat still open on the week''s Sunday or with members active on vk in the week after the deadline, with the counts. Counted at refresh time.');
-    FOR col IN SELECT * FROM (VALUES
-        ('week_start', 'Monday of the stored week.'),
-        ('region_code', 'Region code.'),
-        ('municipality_id', 'Municipality; NULL for the regional bodies.'),
-        ('municipality_name', 'Municipality name («Региональный уровень» for the regional bodies).'),
-        ('org_id', 'Organisation id.'),
-        ('org_name', 'Organisation name.'),
-        ('org_kind', 'Organisation kind.'),
-        ('org_kind_ru', 'Organisation kind in Russian.'),
-        ('vk_chats_open', 'Its chats on vk open on the week''s Sunday.'),
-        ('vk_people', 'Its members who wrote or read on vk in the week after the deadline.'),
-        ('vk_messages', 'Messages they wrote on vk then.'),
-        ('deadline', 'End of the closure item''s period.')) c(name, comment) LOOP
-        EXECUTE format('COMMENT ON COLUMN %I.vk_closure.%I IS %L', views_schema, col.name, col.comment);
-    END LOOP;
+    PERFORM @extschema@.comment_columns(views_schema, 'vk_closure', jsonb_build_object(
+        'vk_chats_open', 'Its chats on vk open on the week''s Sunday.',
+        'vk_people', 'Its members who wrote or read on vk in the week after the deadline.',
+        'vk_messages', 'Messages they wrote on vk then.',
+        'deadline', 'End of the closure item''s period.'), true);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.build_roadmap_views(name, name, integer, boolean) IS

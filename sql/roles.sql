@@ -51,7 +51,8 @@ BEGIN
     -- the targets, the definitions and the labels are documentation a BI tool may show
     EXECUTE format('GRANT USAGE ON SCHEMA @extschema@ TO %s', r);
     -- plain types only: the history (kpi_ratio values) is read through the store's views
-    EXECUTE format('GRANT SELECT ON @extschema@.target, @extschema@.indicator_definition, @extschema@.indicator_fragment, @extschema@.label TO %s', r);
+    -- (view_builder too: definitions_fingerprint() reads it with the definitions)
+    EXECUTE format('GRANT SELECT ON @extschema@.target, @extschema@.indicator_definition, @extschema@.indicator_fragment, @extschema@.label, @extschema@.view_builder TO %s', r);
     RETURN granted;
 END
 $fn$;

@@ -45,6 +45,7 @@ DECLARE
     week_columns constant jsonb := '{"monday": "wk.week_start", "sunday": "(wk.week_start + 6)"}';
     supp_comment text := format('true when numerator, share and target_met are withheld: a group of fewer than %s people below the region level (small-cell protection; create_kpi_views(..., min_cell)).', min_cell);
     def record;
+    builder record;
     supp text;
     sql text;
     views text[] := '{}';
@@ -323,13 +324,13 @@ LEFT JOIN LATERAL @extschema@.target_status(CASE WHEN v.kind = 'milestone' THEN 
         jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema));
     PERFORM @extschema@.comment_kpi_view(views_schema, 'dashboard',
         'One row per region and indicator: the latest complete week of the weekly KPI store on the monitored platform (milestones: the latest loaded counts) against the target stage for that week, with the previous week, the change and an 8-week trend.');
-    PERFORM @extschema@.build_forecast_views(mart_schema, views_schema, min_cell, or_replace);
-    PERFORM @extschema@.build_quality_views(mart_schema, views_schema, min_cell, or_replace);
-    -- the roadmap's refresh-time table first (action_list reads it), its views
-    -- after the answer views (roadmap reads stage_results): sql/roadmap.sql
-    PERFORM @extschema@.build_roadmap_store(views_schema);
-    PERFORM @extschema@.build_answer_views(mart_schema, views_schema, min_cell, or_replace);
-    PERFORM @extschema@.build_roadmap_views(mart_schema, views_schema, min_cell, or_replace);
+    -- the other builders of the set, in the order of the registry view_builder
+    -- (forecast, quality, the roadmap's refresh-time table, answers, roadmap)
+    FOR builder IN SELECT b.name, b.takes FROM @extschema@.view_builder b WHERE b.step IS NOT NULL ORDER BY b.step LOOP
+        EXECUTE format('SELECT @extschema@.%I(%s)', builder.name,
+                       CASE builder.takes WHEN 'views' THEN '$2' ELSE '$1, $2, $3, $4' END)
+            USING mart_schema, views_schema, min_cell, or_replace;
+    END LOOP;
     -- the answers stored at refresh time, computed anew by the new views
     PERFORM @extschema@.refresh_answers(views_schema);
 END

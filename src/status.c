@@ -51,6 +51,47 @@ check_nonnegative(int64 value, const char *argname)
 		PG_RETURN_BOOL((tv) == TV_TRUE); \
 	} while (0)
 
+/* acc AND the boolean argument argno (NULL: unknown). */
+static inline TriValue
+tv_and_flag(TriValue acc, FunctionCallInfo fcinfo, int argno)
+{
+	return tv_and(acc, PG_ARGISNULL(argno), !PG_ARGISNULL(argno) && PG_GETARG_BOOL(argno));
+}
+
+/*
+ * A count argument (bigint when wide, integer otherwise): false when NULL;
+ * a negative count is a data error.
+ */
+static bool
+count_arg(FunctionCallInfo fcinfo, int argno, bool wide, const char *argname, int64 *value)
+{
+	if (PG_ARGISNULL(argno))
+	{
+		*value = 0;
+		return false;
+	}
+	*value = wide ? PG_GETARG_INT64(argno) : (int64) PG_GETARG_INT32(argno);
+	check_nonnegative(*value, argname);
+	return true;
+}
+
+/*
+ * acc AND "the count argument countno is at least the threshold argument
+ * minno" (both integer, the count bigint when wide); both are checked for
+ * negative values first, whatever acc is.
+ */
+static TriValue
+tv_and_at_least(TriValue acc, FunctionCallInfo fcinfo, int countno, bool wide,
+				const char *countname, int minno, const char *minname)
+{
+	int64		count;
+	int64		min;
+	bool		count_known = count_arg(fcinfo, countno, wide, countname, &count);
+	bool		min_known = count_arg(fcinfo, minno, false, minname, &min);
+
+	return tv_and(acc, !count_known || !min_known, count >= min);
+}
+
 /*
  * profile_is_verified(teacher_role_confirmed, in_org_community): the teacher
  * role is confirmed and the person is in their organisation's community.
@@ -61,8 +102,8 @@ sferum_profile_is_verified(PG_FUNCTION_ARGS)
 {
 	TriValue	tv = TV_TRUE;
 
-	tv = tv_and(tv, PG_ARGISNULL(0), !PG_ARGISNULL(0) && PG_GETARG_BOOL(0));
-	tv = tv_and(tv, PG_ARGISNULL(1), !PG_ARGISNULL(1) && PG_GETARG_BOOL(1));
+	tv = tv_and_flag(tv, fcinfo, 0);
+	tv = tv_and_flag(tv, fcinfo, 1);
 	PG_RETURN_TRIVALUE(tv);
 }
 
@@ -74,19 +115,11 @@ PG_FUNCTION_INFO_V1(sferum_teacher_is_active);
 Datum
 sferum_teacher_is_active(PG_FUNCTION_ARGS)
 {
-	TriValue	tv = TV_TRUE;
-	bool		msg_null = PG_ARGISNULL(1);
-	bool		min_null = PG_ARGISNULL(2);
-	int64		messages = msg_null ? 0 : PG_GETARG_INT64(1);
-	int32		min_messages = min_null ? 0 : PG_GETARG_INT32(2);
+	/* the counts first: a negative one is an error whatever the flag says */
+	TriValue	tv = tv_and_at_least(TV_TRUE, fcinfo, 1, true, "messages_in_week",
+									 2, "min_messages");
 
-	if (!msg_null)
-		check_nonnegative(messages, "messages_in_week");
-	if (!min_null)
-		check_nonnegative(min_messages, "min_messages");
-
-	tv = tv_and(tv, PG_ARGISNULL(0), !PG_ARGISNULL(0) && PG_GETARG_BOOL(0));
-	tv = tv_and(tv, msg_null || min_null, messages >= min_messages);
+	tv = tv_and_flag(tv, fcinfo, 0);
 	PG_RETURN_TRIVALUE(tv);
 }
 
@@ -99,19 +132,10 @@ PG_FUNCTION_INFO_V1(sferum_org_is_active);
 Datum
 sferum_org_is_active(PG_FUNCTION_ARGS)
 {
-	TriValue	tv = TV_TRUE;
-	bool		added_null = PG_ARGISNULL(2);
-	bool		min_null = PG_ARGISNULL(3);
-	int32		added = added_null ? 0 : PG_GETARG_INT32(2);
-	int32		min_teachers = min_null ? 0 : PG_GETARG_INT32(3);
+	TriValue	tv = tv_and_at_least(TV_TRUE, fcinfo, 2, false, "teachers_added",
+									 3, "min_teachers");
 
-	if (!added_null)
-		check_nonnegative(added, "teachers_added");
-	if (!min_null)
-		check_nonnegative(min_teachers, "min_teachers");
-
-	tv = tv_and(tv, PG_ARGISNULL(0), !PG_ARGISNULL(0) && PG_GETARG_BOOL(0));
-	tv = tv_and(tv, PG_ARGISNULL(1), !PG_ARGISNULL(1) && PG_GETARG_BOOL(1));
-	tv = tv_and(tv, added_null || min_null, added >= min_teachers);
+	tv = tv_and_flag(tv, fcinfo, 0);
+	tv = tv_and_flag(tv, fcinfo, 1);
 	PG_RETURN_TRIVALUE(tv);
 }

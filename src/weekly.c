@@ -275,16 +275,25 @@ weekly_state_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
-PG_FUNCTION_INFO_V1(weekly_state_share);
-Datum
-weekly_state_share(PG_FUNCTION_ARGS)
+/* The state the final functions read: NULL for no rows or no members. */
+static WeeklyState *
+weekly_state_final(FunctionCallInfo fcinfo)
 {
 	WeeklyState *s;
 
 	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
+		return NULL;
 	s = PG_GETARG_WEEKLY_STATE_P(0);
-	if (s->members == 0)
+	return s->members == 0 ? NULL : s;
+}
+
+PG_FUNCTION_INFO_V1(weekly_state_share);
+Datum
+weekly_state_share(PG_FUNCTION_ARGS)
+{
+	WeeklyState *s = weekly_state_final(fcinfo);
+
+	if (s == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) s->active / (double) s->members);
 }
@@ -293,12 +302,9 @@ PG_FUNCTION_INFO_V1(weekly_state_ratio);
 Datum
 weekly_state_ratio(PG_FUNCTION_ARGS)
 {
-	WeeklyState *s;
+	WeeklyState *s = weekly_state_final(fcinfo);
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	s = PG_GETARG_WEEKLY_STATE_P(0);
-	if (s->members == 0)
+	if (s == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_KPI_RATIO_P(kpi_ratio_make(s->active, s->members));
 }

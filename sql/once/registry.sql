@@ -130,6 +130,7 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 -- the statuses of <views>.not_started
 ('activity_status', 'not_started', 'Не начали работу', 'Not started'),
 ('activity_status', 'gone_quiet', 'Активность прекратилась', 'Gone quiet');
+-- @section labels-1.5
 -- school holidays (mart table school_holiday, 1.5)
 INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('verdict', 'deadline_met', 'Срок истёк — выполнено', 'Deadline passed: met'),
@@ -169,6 +170,46 @@ INSERT INTO @extschema@.label (kind, code, ru, en) VALUES
 ('roadmap_responsible', 'vk', 'ВК', 'VK'),
 ('roadmap_responsible', 'both', 'РОИВ, ВК', 'Regional education authority and VK'),
 ('action_reason', 'vk_not_closed', 'Не закрыты чаты в VK Мессенджере', 'VK Messenger chats not closed');
+-- @end labels-1.5
+
+-- @section builders-1.5
+-- The view builders (1.5): the functions whose text writes the views of a view
+-- set.  definitions_fingerprint() reads their source from here, and
+-- build_kpi_views() runs the steps after its own views in this order: a
+-- builder listed here cannot be left out of either.
+CREATE TABLE @extschema@.view_builder (
+    name  text PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9_]*$'),
+    step  smallint UNIQUE CHECK (step > 0),
+    takes text CHECK (takes IN ('views', 'all')),
+    what  text NOT NULL,
+    CONSTRAINT view_builder_step_takes CHECK ((step IS NULL) = (takes IS NULL))
+);
+COMMENT ON TABLE @extschema@.view_builder IS
+'The functions of the extension whose text writes the views of a view set (builders, and the functions that give them their SQL): definitions_fingerprint() covers the source of each, so a change to one marks the view sets built before as stale; build_kpi_views() runs those with a step, in step order, after its own views. A new builder is one more row.';
+COMMENT ON COLUMN @extschema@.view_builder.name IS 'Function name in the extension''s schema (every overload of it counts).';
+COMMENT ON COLUMN @extschema@.view_builder.step IS 'Order in which build_kpi_views() runs it after the KPI views and the store; NULL for a function called otherwise (by a builder, a refresh or rebuild_views).';
+COMMENT ON COLUMN @extschema@.view_builder.takes IS 'For a step: all (it takes mart_schema, views_schema, min_cell, or_replace) or views (views_schema alone); NULL otherwise.';
+COMMENT ON COLUMN @extschema@.view_builder.what IS 'What it writes, in words.';
+INSERT INTO @extschema@.view_builder (name, step, takes, what) VALUES
+('expand_fragments', NULL, NULL, 'the fragments of indicator_fragment inside an indicator''s SQL'),
+('expand_base_rows', NULL, NULL, 'the per-week base rows of every computed indicator, some fragments read from relations'),
+('kpi_base_rows', NULL, NULL, 'the per-week base rows of every computed indicator'),
+('comment_kpi_view', NULL, NULL, 'the column comments of every view set'),
+('comment_columns', NULL, NULL, 'the column comments of the lists of organisations and of single views'),
+('build_kpi_views', NULL, NULL, 'the KPI views (kind kpi): live views per indicator, the store-backed views, then the steps'),
+('build_store', NULL, NULL, 'the weekly KPI store''s tables (build_kpi_views)'),
+('refresh_week', NULL, NULL, 'one week of the store'),
+('build_forecast_views', 10, 'all', 'forecast, forecast_by_week and rankings'),
+('build_quality_views', 20, 'all', 'data_quality and not_started'),
+('quality_sql', NULL, NULL, 'the SQL of the data-quality checks (build_quality_views)'),
+('build_roadmap_store', 30, 'views', 'the roadmap''s refresh-time table vk_closure_week (before the answer views: action_list reads it)'),
+('roadmap_refresh_week', NULL, NULL, 'one week of vk_closure_week'),
+('build_answer_views', 40, 'all', 'stage_results and action_list'),
+('stored_answer', NULL, NULL, 'an answer stored at refresh time and the view over it (the answer builders)'),
+('build_roadmap_views', 50, 'all', 'roadmap and vk_closure (after the answer views: roadmap reads stage_results)'),
+('build_shard_views', NULL, NULL, 'the shard views (kind shard)'),
+('build_national', NULL, NULL, 'the live national views of a coordinator (kind national)');
+-- @end builders-1.5
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.view_set', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.person_level_object', '');

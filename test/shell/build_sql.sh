@@ -12,7 +12,12 @@
 #      released function dropped from the sources without a DROP in
 #      sql/updates/ (accepted with the DROP), a function turned procedure;
 #   5. argument lists: names, modes, defaults holding commas and quotes,
-#      aliases (int4, float8, timestamptz), arrays, multi-word types.
+#      aliases (int4, float8, timestamptz), arrays, multi-word types;
+#   6. include lines of sql/updates/ (-- @include sql/once/FILE [SECTION]):
+#      every include of the update is expanded to the statements of its source
+#      but the COMMENT ON ones, in place; a section is the statements between
+#      its @section and @end lines; refusals: a source not under sql/once/ or
+#      not among the sources, an unknown section, a released routine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/pgenv.sh
@@ -160,5 +165,49 @@ OUT
 perl scripts/build_sql signatures "$tmp/args.sql" >"$tmp/args.out"
 diff "$tmp/args.expected" "$tmp/args.out" || die "argument lists read wrongly (< expected, > build_sql)"
 check "argument lists: names, modes, defaults with commas and quotes, aliases, arrays, typmods"
+
+# 6. include lines
+[[ -z $(grep -n '^-- @include' "$script") ]] || die "$script still holds an include line"
+includes=$(cat "$upd" "${upd%.sql}.post.sql" 2>/dev/null | grep '^-- @include' || true)
+[[ -n $includes ]] || die "$upd includes nothing: the test below has nothing to check"
+while read -r _ _ file name; do
+    grep -qF -- "-- ($file${name:+, section $name}, " "$script" || die "$script: @include $file $name not expanded"
+done <<<"$includes"
+roadmap=$(perl -ne 'print if /^-- \(sql\/once\/roadmap.sql, / ... /^-- \(|^-- ====/' "$script")
+grep -q 'CREATE TABLE @extschema@.roadmap_item (' <<<"$roadmap" ||
+    die "$script: the included roadmap catalog lacks CREATE TABLE roadmap_item"
+grep -q "^COMMENT ON TABLE @extschema@.roadmap_item IS" "$script" ||
+    die "$script: the roadmap catalog's COMMENT ON are not re-run"
+check "the include lines of $upd are expanded in $script, comments left to the re-run"
+copy_tree
+cat >"$tmp/tree/sql/once/inc.sql" <<'SQL'
+CREATE TABLE @extschema@.outside (a int);
+COMMENT ON TABLE @extschema@.outside IS 'not included';
+-- @section two
+CREATE TABLE @extschema@.inside (a int);
+COMMENT ON TABLE @extschema@.inside IS 'left to the re-run';
+INSERT INTO @extschema@.inside VALUES (1), (2);
+-- @end two
+SQL
+printf '%s\n' '-- @include sql/once/inc.sql two' >>"$tmp/tree/$upd"
+sources+=(sql/once/inc.sql)
+build_update "$tmp/tree" >"$tmp/inc.sql" || die "an update with a section include is refused"
+perl -ne 'print if /^-- \(sql\/once\/inc.sql, section two, 2 statements\)$/ ... /^-- ====/' "$tmp/inc.sql" >"$tmp/inc.part"
+grep -q '^CREATE TABLE @extschema@.inside (a int);$' "$tmp/inc.part" && grep -q '^INSERT INTO @extschema@.inside VALUES (1), (2);$' "$tmp/inc.part" ||
+    die "the section two is not included whole: $(cat "$tmp/inc.part")"
+! grep -q 'outside\|COMMENT ON' "$tmp/inc.part" || die "the include of section two brings more than its statements: $(cat "$tmp/inc.part")"
+check "-- @include FILE SECTION: the section's statements in place, without COMMENT ON"
+printf '%s\n' '-- @include sql/once/inc.sql three' >>"$tmp/tree/$upd"
+refused "an include of an unknown section" "no section"
+unset 'sources[${#sources[@]}-1]'
+copy_tree
+printf '%s\n' '-- @include sql/calendar.sql' >>"$tmp/tree/$upd"
+refused "an include of a source not under sql/once/" "only sources under sql/once/"
+copy_tree
+printf '%s\n' '-- @include sql/once/nothing.sql' >>"$tmp/tree/$upd"
+refused "an include of a file that is not a source" "not among the sources"
+copy_tree
+printf '%s\n' '-- @include sql/once/types.sql' >>"$tmp/tree/$upd"
+refused "an include of a released routine" "is a routine of the released script"
 
 echo "$ok passed, 0 failed"

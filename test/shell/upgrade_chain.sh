@@ -89,6 +89,7 @@ SELECT 'retired ' || t::text FROM sferum_kpi.target_retired t ORDER BY 1;
 SELECT 'definition ' || d::text FROM sferum_kpi.indicator_definition d ORDER BY d.indicator;
 SELECT 'fragment ' || f::text FROM sferum_kpi.indicator_fragment f ORDER BY f.name;
 SELECT 'label ' || l::text FROM sferum_kpi.label l ORDER BY l.kind, l.code;
+SELECT 'builder ' || b::text FROM sferum_kpi.view_builder b ORDER BY b.name;
 SELECT 'view_set ' || count(*) FROM sferum_kpi.view_set;
 SELECT 'history ' || count(*) FROM sferum_kpi.indicator_history;
 SQL
@@ -99,6 +100,6 @@ if ! diff "$tmp/updated" "$tmp/fresh"; then
     echo "updated extension differs from a fresh install (< updated, > fresh)"
     exit 1
 fi
-kinds=$(grep -oE '^(member|function|aggregate|type|operator|opclass|column|constraint|index|trigger|acl|config|target|definition|fragment|label) ' "$tmp/fresh" |
+kinds=$(grep -oE '^(member|function|aggregate|type|operator|opclass|column|constraint|index|trigger|acl|config|target|definition|fragment|label|builder) ' "$tmp/fresh" |
         sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}')
 echo "update chain $path gives the same extension as a fresh install of sferum_kpi--$default.sql ($(wc -l <"$tmp/fresh") lines: $kinds)"

@@ -236,6 +236,11 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('stored_answer computed unknown column',      '42703', $$SELECT stored_answer('hardening_kpi', 'not_started', 't.week_start', true, '{"nothing": "1"}')$$),
 ('stored_answer computed NULL',                '22004', $$SELECT stored_answer('hardening_kpi', 'not_started', 't.week_start', true, NULL)$$),
 ('stored_answer type changed',                 '42804', $$DO $d$ BEGIN DROP VIEW hardening_kpi.not_started CASCADE; ALTER TABLE hardening_kpi.not_started_store ALTER COLUMN people TYPE numeric; PERFORM stored_answer('hardening_kpi', 'not_started', 't.week_start', true); END $d$ $$),
+('comment_columns NULL',                       '22004', $$SELECT comment_columns('hardening_kpi', NULL, '{}')$$),
+('comment_columns not an object',              '22023', $$SELECT comment_columns('hardening_kpi', 'live_not_started', '["status"]')$$),
+('comment_columns unknown column',             '42703', $$SELECT comment_columns('hardening_kpi', 'live_not_started', '{"nothing": "x"}')$$),
+('comment_columns unknown view',               '42P01', $$SELECT comment_columns('hardening_kpi', 'nothing', '{"status": "x"}')$$),
+('comment_columns an organisation list',       'ok',    $$SELECT comment_columns('hardening_kpi', 'live_not_started', '{"status": "x"}', true)$$),
 -- the roadmap (1.5)
 ('create_roadmap_progress NULL',               '22004', $$SELECT create_roadmap_progress(NULL)$$),
 ('create_roadmap_progress empty name',         '22023', $$SELECT create_roadmap_progress('')$$),
@@ -942,6 +947,14 @@ WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
   AND p.proname !~ '^kpi_ratio_(eq|ne|lt|le|gt|ge|cmp|hash.*)$'
   AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.sql ~ ('\m' || p.proname || '\s*\('))
 ORDER BY 1::text;
+
+-- The registry of the view builders (view_builder): every row names a function
+-- of the extension, and build_kpi_views() can call every step as its row says.
+SELECT b.name AS unknown_builder FROM view_builder b
+WHERE NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = 'sferum_kpi'::regnamespace AND p.proname = b.name);
+SELECT b.name AS step_taking_other_arguments FROM view_builder b
+WHERE b.step IS NOT NULL
+  AND to_regprocedure('sferum_kpi.' || b.name || CASE b.takes WHEN 'views' THEN '(name)' ELSE '(name, name, integer, boolean)' END) IS NULL;
 
 -- clean up
 DELETE FROM indicator_history WHERE region_code = 'zz';
