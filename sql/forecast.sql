@@ -407,12 +407,19 @@ LEFT JOIN @extschema@.label rg ON rg.kind = 'rag' AND rg.code = r.rag$v$,
     -- forecast_by_week: the table refresh_answers fills, read in week order;
     -- forecast: its rows at the latest complete week of each region (spec §5)
     PERFORM @extschema@.stored_answer(views_schema, 'forecast_by_week', 't.week_start, t."position"', or_replace);
+    -- over the table itself, not the view forecast_by_week: a view with ORDER BY
+    -- is not flattened, and the planner would sort every stored week first
     EXECUTE @extschema@.render($v$
 {{create_view:S}} {{views:I}}.forecast AS
-SELECT f.*
-FROM {{views:I}}.forecast_by_week f
-WHERE (f.region_code, f.week_start) IN (SELECT l.region_code, max(l.week_start) FILTER (WHERE l.complete)
-                                          FROM {{views:I}}.refresh_log l GROUP BY l.region_code)$v$, args);
+SELECT {{cols:S}}
+FROM (SELECT l.region_code, max(l.week_start) FILTER (WHERE l.complete) AS week_start
+      FROM {{views:I}}.refresh_log l GROUP BY l.region_code) l
+JOIN {{views:I}}.forecast_by_week_store f ON f.region_code = l.region_code AND f.week_start = l.week_start
+ORDER BY f.week_start, f."position"$v$,
+        args || jsonb_build_object('cols', (SELECT string_agg(format('f.%I', a.attname), ', ' ORDER BY a.attnum)
+                                              FROM pg_attribute a
+                                             WHERE a.attrelid = format('%s.forecast_by_week', v)::regclass
+                                               AND a.attnum > 0 AND NOT a.attisdropped)));
     EXECUTE format('COMMENT ON VIEW %s.forecast IS %L', v,
         'At this pace, will we meet the stage? The rows of forecast_by_week (stored at refresh time) at the latest complete week of each region; ' ||
         substr(obj_description(format('%s.live_forecast_by_week', v)::regclass, 'pg_class'),
