@@ -327,8 +327,10 @@ FROM (
                     WHERE s.week_start IN (wk.week_start, wk.week_start - 7)
                       AND s.level IN ('municipality', 'organisation', 'org_kind')
                       AND s.platform IN ('any', @extschema@.monitored_platform(wk.week_start))) w
-              WINDOW g AS (PARTITION BY w.indicator, w.platform, w.level, w.region_code, w.municipality_id, w.org_kind,
-                                        w.org_id ORDER BY w.week_start)) t
+              -- the integer keys first: the sort then rarely compares text (at a large
+              -- region's thousands of organisations the text comparisons were most of it)
+              WINDOW g AS (PARTITION BY w.org_id, w.municipality_id, w.org_kind, w.indicator, w.platform, w.level,
+                                        w.region_code ORDER BY w.week_start)) t
         WHERE t.week_start = wk.week_start) c
 ) r
 LEFT JOIN @extschema@.indicator_definition d ON d.indicator = r.indicator
