@@ -87,10 +87,8 @@ BEGIN
     IF min_cell < 0 THEN
         RAISE EXCEPTION 'min_cell must be >= 0 (got %)', min_cell USING ERRCODE = '22023';
     END IF;
-    IF to_regclass(format('%s.store', v)) IS NULL OR to_regclass(format('%s.refresh_log', v)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'The forecast views are made by sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'The forecast views are made by sferum_kpi.create_kpi_views(mart_schema, views_schema).',
+                '{store,refresh_log}');
     create_view := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
 
     -- The forecast at the weeks wk (week_start, region_code) that {{weeks:S}}
@@ -448,11 +446,9 @@ BEGIN
     IF NOT isfinite(week) THEN
         RAISE EXCEPTION 'week must be a finite date (got %)', week USING ERRCODE = '22008';
     END IF;
-    IF to_regclass(format('%I.forecast_by_week', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no forecast views', views_schema
-            USING ERRCODE = '42P01',
-                  HINT = 'Create the KPI views with sferum_kpi.create_kpi_views(mart_schema, views_schema), or run sferum_kpi.rebuild_views(views_schema) for views made before the forecasts.';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'forecast views',
+                'Create the KPI views with sferum_kpi.create_kpi_views(mart_schema, views_schema), or run sferum_kpi.rebuild_views(views_schema) for views made before the forecasts.',
+                '{forecast_by_week}');
     -- the views, not the store: a BI role that grant_reader let read them can
     -- call this.  The columns of 1.4 (the views have gained some since: a
     -- function's result type cannot change in an update without dropping it)

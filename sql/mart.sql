@@ -192,10 +192,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema), ARRAY[mart_schema]);
-    IF to_regclass(format('%I.region', mart_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
-    END IF;
+    PERFORM @extschema@.require_schema(mart_schema, 'data mart', 'Create one with sferum_kpi.create_mart(schema) first.', '{region}');
     IF to_regclass(format('%I.school_holiday', mart_schema)) IS NOT NULL THEN
         RETURN false;
     END IF;
@@ -227,10 +224,8 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'from_week', from_week, 'to_week', to_week));
-    IF to_regclass(format('%I.school_holiday', mart_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no school calendar', mart_schema
-            USING ERRCODE = '42P01', HINT = format('SELECT sferum_kpi.create_school_calendar(%L) creates it.', mart_schema);
-    END IF;
+    PERFORM @extschema@.require_schema(mart_schema, 'school calendar', format('SELECT sferum_kpi.create_school_calendar(%L) creates it.', mart_schema),
+                '{school_holiday}');
     -- Decision (docs/domain.md): a week is a holiday week of a region when at
     -- least 3 of its Monday-Friday days fall in one of the region's holidays;
     -- its kind is the kind of most of those days (alphabetically first on a tie).

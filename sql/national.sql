@@ -333,10 +333,7 @@ DECLARE
     w date;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('region_code', region_code, 'national_schema', national_schema));
-    IF NOT EXISTS (SELECT 1 FROM @extschema@.view_set s WHERE s.schema_name = national_schema AND s.kind = 'national_store') THEN
-        RAISE EXCEPTION 'schema "%" holds no national store', national_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_national_store(schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(national_schema, 'national store', 'Create one with sferum_kpi.create_national_store(schema).', kind => 'national_store');
     -- one pull or detach at a time
     PERFORM pg_advisory_xact_lock(hashtext('sferum_kpi.national'), hashtext(national_schema));
     EXECUTE format('DELETE FROM %s.shard_region s WHERE s.region_code = %L', n, region_code);
@@ -366,10 +363,7 @@ DECLARE
     stored bigint;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema, 'week', week));
-    IF to_regclass(format('%I.pulled', national_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no national store', national_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_national_store(schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(national_schema, 'national store', 'Create one with sferum_kpi.create_national_store(schema).', '{pulled}');
     EXECUTE format('DELETE FROM %I.store s WHERE s.week_start = %L AND s.level = %L', national_schema, week, 'country');
     -- the sums of the regions' numerators and denominators, judged against the
     -- federal stage (no region: a baseline stage has no national threshold)

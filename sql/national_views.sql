@@ -251,10 +251,7 @@ DECLARE
     n bigint;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema));
-    IF to_regclass(format('%I.dashboard_rows', national_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no national store', national_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_national_store(schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(national_schema, 'national store', 'Create one with sferum_kpi.create_national_store(schema).', '{dashboard_rows}');
     EXECUTE format('DELETE FROM %I.dashboard_rows', national_schema);
     EXECUTE format('INSERT INTO %I.dashboard_rows SELECT * FROM %I.dashboard_live', national_schema, national_schema);
     GET DIAGNOSTICS n = ROW_COUNT;

@@ -36,10 +36,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema), ARRAY[mart_schema]);
-    IF to_regclass(format('%I.region', mart_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
-    END IF;
+    PERFORM @extschema@.require_schema(mart_schema, 'data mart', 'Create one with sferum_kpi.create_mart(schema) first.', '{region}');
     IF to_regclass(format('%I.roadmap_progress', mart_schema)) IS NOT NULL THEN
         RETURN false;
     END IF;
@@ -102,11 +99,7 @@ DECLARE
     n bigint;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'week', week), ARRAY[views_schema]);
-    SELECT s.mart_schema INTO mart FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
-    IF mart IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI views', views_schema
-            USING ERRCODE = '42P01', HINT = 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
+    mart := @extschema@.require_schema(views_schema, 'KPI views', 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).', kind => 'kpi');
     IF to_regclass(format('%I.vk_closure_week', views_schema)) IS NULL THEN
         -- a set built before 1.5: rebuild_views() makes the table and fills it
         RETURN NULL;
@@ -231,10 +224,7 @@ DECLARE
     wk date;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema), ARRAY[views_schema]);
-    IF to_regclass(format('%I.refresh_log', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'build_kpi_views() makes the store first.';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'build_kpi_views() makes the store first.', '{refresh_log}');
     IF to_regclass(format('%I.vk_closure_week', views_schema)) IS NOT NULL THEN
         RETURN;
     END IF;
@@ -282,10 +272,7 @@ BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'views_schema', views_schema,
                                                        'min_cell', min_cell, 'or_replace', or_replace),
                                      ARRAY[mart_schema, views_schema]);
-    IF to_regclass(format('%I.vk_closure_week', views_schema)) IS NULL OR to_regclass(format('%I.store', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'build_kpi_views() makes them first.';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'build_kpi_views() makes them first.', '{vk_closure_week,store}');
     -- a mart made before 1.5 and not updated (the extension created afresh over
     -- it) has no roadmap_progress: no reported progress until it is made
     IF to_regclass(format('%I.roadmap_progress', mart_schema)) IS NOT NULL THEN

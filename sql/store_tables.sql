@@ -18,10 +18,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema));
-    IF to_regclass(format('%I.store', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).', '{store}');
     IF to_regclass(format('%I.store_org_series', views_schema)) IS NULL THEN
         EXECUTE @extschema@.render('CREATE INDEX store_org_series ON {{views:I}}.store (org_id, week_start) WHERE org_id IS NOT NULL',
                                    jsonb_build_object('views', views_schema));

@@ -63,10 +63,7 @@ BEGIN
         RAISE EXCEPTION 'min_cell must be >= 0 (got %)', min_cell
             USING ERRCODE = '22023', HINT = 'Use 0 to publish every figure unsuppressed.';
     END IF;
-    IF to_regclass(format('%s.activity_daily', m)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
-    END IF;
+    PERFORM @extschema@.require_schema(mart_schema, 'data mart', 'Create one with sferum_kpi.create_mart(schema) first.', '{activity_daily}');
 
     IF views_schema ~ '^pg_' THEN
         RAISE EXCEPTION 'unacceptable schema name "%"', views_schema

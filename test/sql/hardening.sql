@@ -198,6 +198,10 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('require_args odd array',                     '22023', $$SELECT require_args('["a"]')$$),
 ('require_args not an array',                  '22023', $$SELECT require_args('{"a": 1}')$$),
 ('require_args NULL',                          '22023', $$SELECT require_args(NULL)$$),
+-- require_schema(schema, what, hint, relations, kind): what a function works on is there
+('require_schema present',                     'ok',    $$SELECT require_schema('pg_catalog', 'catalog', 'h', '{pg_class,pg_proc}')$$),
+('require_schema a relation missing',          '42P01', $$SELECT require_schema('pg_catalog', 'catalog', 'h', '{pg_class,no_such}')$$),
+('require_schema not a view set',              '42P01', $$SELECT require_schema('pg_catalog', 'KPI views', 'h', kind => 'kpi')$$),
 -- the school calendar (1.5)
 ('create_school_calendar NULL',                '22004', $$SELECT create_school_calendar(NULL)$$),
 ('create_school_calendar empty name',          '22023', $$SELECT create_school_calendar('')$$),
