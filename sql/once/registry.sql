@@ -196,6 +196,7 @@ INSERT INTO @extschema@.view_builder (name, step, takes, what) VALUES
 ('kpi_base_rows', NULL, NULL, 'the per-week base rows of every computed indicator'),
 ('comment_kpi_view', NULL, NULL, 'the column comments of every view set'),
 ('comment_columns', NULL, NULL, 'the column comments of the lists of organisations and of single views'),
+('judged_columns', NULL, NULL, 'the figure and judgement columns of the indicators views (KPI and national)'),
 ('build_kpi_views', NULL, NULL, 'the KPI views (kind kpi): live views per indicator, the store-backed views, then the steps'),
 ('build_store', NULL, NULL, 'the weekly KPI store''s tables (build_kpi_views)'),
 ('refresh_week', NULL, NULL, 'one week of the store'),
