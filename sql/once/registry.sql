@@ -199,6 +199,7 @@ INSERT INTO @extschema@.view_builder (name, step, takes, what) VALUES
 ('judged_columns', NULL, NULL, 'the figure and judgement columns of the indicators views (KPI and national)'),
 ('build_kpi_views', NULL, NULL, 'the KPI views (kind kpi): live views per indicator, the store-backed views, then the steps'),
 ('build_store', NULL, NULL, 'the weekly KPI store''s tables (build_kpi_views)'),
+('store_columns', NULL, NULL, 'the columns of the KPI store (build_store) and of the national store'),
 ('refresh_week', NULL, NULL, 'one week of the store'),
 ('build_forecast_views', 10, 'all', 'forecast, forecast_by_week and rankings'),
 ('build_quality_views', 20, 'all', 'data_quality and not_started'),
