@@ -70,6 +70,61 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.forecast_t90(integer) IS
 'Internal: the 0.90 quantile of Student''s t distribution with df degrees of freedom (1 to 51; NULL otherwise), the factor of the forecasts'' 80 % two-sided prediction interval (df = weeks used - 2).';
 
+-- The end of a forecast view's query, shared by the KPI forecasts (below) and
+-- the national ones (sql/national_forecast.sql): over the fit g (share,
+-- stage, weeks_used and the regression sums), the horizon h.weeks_left and the
+-- stage's result r (final, result_met) at the week `week`, the line and the
+-- interval's half-width at the horizon (e), the clamped projections (p) and
+-- the verdict (j).
+CREATE FUNCTION @extschema@.forecast_verdict_sql(week text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    RETURN @extschema@.render($c$CROSS JOIN LATERAL (
+    SELECT CASE WHEN g.weeks_used >= 3 THEN g.intercept + g.slope * h.weeks_left END AS yhat,
+           CASE WHEN g.weeks_used >= 3
+                THEN @extschema@.forecast_t90(g.weeks_used - 2)
+                     * sqrt(greatest(0, g.syy - g.sxy * g.sxy / g.sxx) / (g.weeks_used - 2))
+                     * sqrt(1 + 1.0::double precision / g.weeks_used + (h.weeks_left - g.xbar) ^ 2 / g.sxx) END AS half
+) e
+CROSS JOIN LATERAL (
+    -- nothing left to project when the deadline's week has come: the value at
+    -- the deadline is the week's share
+    SELECT CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
+                WHEN h.weeks_left = 0 THEN g.share
+                ELSE greatest(0, least(1, e.yhat)) END AS projected_share,
+           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
+                WHEN h.weeks_left = 0 THEN g.share
+                ELSE greatest(0, least(1, e.yhat - e.half)) END AS projected_low,
+           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
+                WHEN h.weeks_left = 0 THEN g.share
+                ELSE greatest(0, least(1, e.yhat + e.half)) END AS projected_high
+) p
+CROSS JOIN LATERAL (
+    SELECT coalesce(CASE WHEN g.basis_week = {{week:S}} THEN g.met_stored END,
+                    CASE WHEN g.comparison = '>' THEN g.share > g.threshold
+                                       ELSE g.share >= g.threshold END, false) AS met,
+           CASE WHEN r.final AND r.result_met THEN 'deadline_met'
+                WHEN r.final AND NOT r.result_met THEN 'deadline_missed'
+                WHEN r.final THEN 'deadline_no_data'
+                WHEN g.threshold IS NULL OR g.share IS NULL OR g.weeks_used < 3 THEN 'unknown'
+                WHEN coalesce(CASE WHEN g.basis_week = {{week:S}} THEN g.met_stored END,
+                              CASE WHEN g.comparison = '>' THEN g.share > g.threshold
+                                                 ELSE g.share >= g.threshold END) THEN 'met'
+                WHEN CASE WHEN g.comparison = '>' THEN p.projected_low > g.threshold
+                          ELSE p.projected_low >= g.threshold END THEN 'on_track'
+                WHEN CASE WHEN g.comparison = '>' THEN p.projected_share > g.threshold OR p.projected_high > g.threshold
+                          ELSE p.projected_share >= g.threshold OR p.projected_high >= g.threshold END THEN 'at_risk'
+                ELSE 'off_track' END AS verdict
+) j$c$,
+                              jsonb_build_object('week', week));
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.forecast_verdict_sql(text) IS
+'Internal: the SQL of the laterals e (line and 80 % half-width at the horizon), p (projected_share, projected_low, projected_high) and j (met, verdict) of the forecast views (build_forecast_views, build_national_forecast_views), over the fit g, the horizon h and the stage result r; week is the SQL of the forecast''s week (wk.week_start, lw.week_start).';
+
 CREATE FUNCTION @extschema@.build_forecast_views(mart_schema name, views_schema name, min_cell integer, or_replace boolean)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -192,47 +247,12 @@ CROSS JOIN LATERAL (
           AND s.region_code = wk.region_code AND s.municipality_id IS NOT DISTINCT FROM g.municipality_id
           AND s.platform = CASE WHEN i.per_platform THEN @extschema@.monitored_platform(rwk.result_week) ELSE 'any' END) rs ON true
 ) r
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN g.weeks_used >= 3 THEN g.intercept + g.slope * h.weeks_left END AS yhat,
-           CASE WHEN g.weeks_used >= 3
-                THEN @extschema@.forecast_t90(g.weeks_used - 2)
-                     * sqrt(greatest(0, g.syy - g.sxy * g.sxy / g.sxx) / (g.weeks_used - 2))
-                     * sqrt(1 + 1.0::double precision / g.weeks_used + (h.weeks_left - g.xbar) ^ 2 / g.sxx) END AS half
-) e
-CROSS JOIN LATERAL (
-    -- nothing left to project when the deadline's week has come: the value at
-    -- the deadline is the week's share
-    SELECT CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
-                WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat)) END AS projected_share,
-           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
-                WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat - e.half)) END AS projected_low,
-           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
-                WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat + e.half)) END AS projected_high
-) p
-CROSS JOIN LATERAL (
-    SELECT coalesce(CASE WHEN g.basis_week = wk.week_start THEN g.met_stored END,
-                    CASE WHEN g.comparison = '>' THEN g.share > g.threshold
-                                       ELSE g.share >= g.threshold END, false) AS met,
-           CASE WHEN r.final AND r.result_met THEN 'deadline_met'
-                WHEN r.final AND NOT r.result_met THEN 'deadline_missed'
-                WHEN r.final THEN 'deadline_no_data'
-                WHEN g.threshold IS NULL OR g.share IS NULL OR g.weeks_used < 3 THEN 'unknown'
-                WHEN coalesce(CASE WHEN g.basis_week = wk.week_start THEN g.met_stored END,
-                              CASE WHEN g.comparison = '>' THEN g.share > g.threshold
-                                                 ELSE g.share >= g.threshold END) THEN 'met'
-                WHEN CASE WHEN g.comparison = '>' THEN p.projected_low > g.threshold
-                          ELSE p.projected_low >= g.threshold END THEN 'on_track'
-                WHEN CASE WHEN g.comparison = '>' THEN p.projected_share > g.threshold OR p.projected_high > g.threshold
-                          ELSE p.projected_share >= g.threshold OR p.projected_high >= g.threshold END THEN 'at_risk'
-                ELSE 'off_track' END AS verdict
-) j
+{{verdict:S}}
 LEFT JOIN {{mart:I}}.municipality mu ON mu.municipality_id = g.municipality_id
 LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
 LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$;
     args := jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema, 'min_cell', min_cell,
+                               'verdict', @extschema@.forecast_verdict_sql('wk.week_start'),
                                'indicators', coalesce((SELECT 'VALUES ' || string_agg(format('(%L)', d.indicator), ', ' ORDER BY d.indicator)
                                                          FROM @extschema@.indicator_definition d),
                                                       'SELECT NULL::text WHERE false'));

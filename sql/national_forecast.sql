@@ -22,7 +22,8 @@ DECLARE
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema, 'min_cell', min_cell, 'or_replace', or_replace));
     args := jsonb_build_object('create_view', format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END),
-                               'n', national_schema, 'country', 'Российская Федерация');
+                               'n', national_schema, 'country', 'Российская Федерация',
+                               'verdict', @extschema@.forecast_verdict_sql('lw.week_start'));
     EXECUTE @extschema@.render($v$
 {{create_view:S}} {{n:I}}.forecast AS
 SELECT i.indicator, i.title_ru, g.level, lw.region_code, lw.region_name, g.platform, lw.week_start, g.share,
@@ -84,36 +85,7 @@ CROSS JOIN LATERAL (
           AND s.indicator = i.indicator AND s.level = g.level AND s.week_start = rw.result_week
           AND s.platform = CASE WHEN g.platform = 'any' THEN 'any' ELSE @extschema@.monitored_platform(rw.result_week) END) rs ON true
 ) r
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN g.weeks_used >= 3 THEN g.intercept + g.slope * h.weeks_left END AS yhat,
-           CASE WHEN g.weeks_used >= 3
-                THEN @extschema@.forecast_t90(g.weeks_used - 2)
-                     * sqrt(greatest(0, g.syy - g.sxy * g.sxy / g.sxx) / (g.weeks_used - 2))
-                     * sqrt(1 + 1.0::double precision / g.weeks_used + (h.weeks_left - g.xbar) ^ 2 / g.sxx) END AS half
-) e
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat)) END AS projected_share,
-           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat - e.half)) END AS projected_low,
-           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat + e.half)) END AS projected_high
-) p
-CROSS JOIN LATERAL (
-    SELECT coalesce(CASE WHEN g.basis_week = lw.week_start THEN g.met_stored END,
-                    CASE WHEN g.comparison = '>' THEN g.share > g.threshold ELSE g.share >= g.threshold END, false) AS met,
-           CASE WHEN r.final AND r.result_met THEN 'deadline_met'
-                WHEN r.final AND NOT r.result_met THEN 'deadline_missed'
-                WHEN r.final THEN 'deadline_no_data'
-                WHEN g.threshold IS NULL OR g.share IS NULL OR g.weeks_used < 3 THEN 'unknown'
-                WHEN coalesce(CASE WHEN g.basis_week = lw.week_start THEN g.met_stored END,
-                              CASE WHEN g.comparison = '>' THEN g.share > g.threshold ELSE g.share >= g.threshold END) THEN 'met'
-                WHEN CASE WHEN g.comparison = '>' THEN p.projected_low > g.threshold
-                          ELSE p.projected_low >= g.threshold END THEN 'on_track'
-                WHEN CASE WHEN g.comparison = '>' THEN p.projected_share > g.threshold OR p.projected_high > g.threshold
-                          ELSE p.projected_share >= g.threshold OR p.projected_high >= g.threshold END THEN 'at_risk'
-                ELSE 'off_track' END AS verdict
-) j
+{{verdict:S}}
 LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict;
 
 {{create_view:S}} {{n:I}}.stage_results AS
