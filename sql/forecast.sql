@@ -70,6 +70,39 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.forecast_t90(integer) IS
 'Internal: the 0.90 quantile of Student''s t distribution with df degrees of freedom (1 to 51; NULL otherwise), the factor of the forecasts'' 80 % two-sided prediction interval (df = weeks used - 2).';
 
+-- The fit of a forecast view, shared likewise: aggregates over a group's
+-- store rows s of the school year (y the share, x the week relative to the
+-- week `week`, used one of the weeks the line is fitted to): the stage of the
+-- week, the standing and the least-squares sums.
+CREATE FUNCTION @extschema@.forecast_fit_sql(week text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    RETURN @extschema@.render($c$min(s.target_stage) FILTER (WHERE s.week_start = {{week:S}}) AS stage,
+           min(s.target_deadline) FILTER (WHERE s.week_start = {{week:S}}) AS deadline,
+           min(s.target_threshold) FILTER (WHERE s.week_start = {{week:S}}) AS threshold,
+           min(s.target_comparison) FILTER (WHERE s.week_start = {{week:S}}) AS comparison,
+           bool_or(s.target_in_force) FILTER (WHERE s.week_start = {{week:S}}) AS in_force,
+           bool_or(s.target_met) FILTER (WHERE s.week_start = {{week:S}}) AS met_stored,
+           -- the standing: the share of the latest school week up to this one
+           -- (in a holiday week, the school week before it)
+           (array_agg(s.y ORDER BY s.week_start DESC) FILTER (WHERE NOT s.holiday))[1] AS share,
+           max(s.week_start) FILTER (WHERE NOT s.holiday) AS basis_week,
+           (count(*) FILTER (WHERE s.used))::integer AS weeks_used,
+           regr_slope(s.y, s.x) FILTER (WHERE s.used) AS slope,
+           regr_intercept(s.y, s.x) FILTER (WHERE s.used) AS intercept,
+           regr_avgx(s.y, s.x) FILTER (WHERE s.used) AS xbar,
+           regr_sxx(s.y, s.x) FILTER (WHERE s.used) AS sxx,
+           regr_syy(s.y, s.x) FILTER (WHERE s.used) AS syy,
+           regr_sxy(s.y, s.x) FILTER (WHERE s.used) AS sxy$c$,
+                              jsonb_build_object('week', week));
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.forecast_fit_sql(text) IS
+'Internal: the SQL of the aggregate columns of a forecast view''s fit (build_forecast_views, build_national_forecast_views): the stage, deadline, threshold, comparison, in_force and met_stored of the week, the share and its basis_week (the latest school week), weeks_used and the regression sums (slope, intercept, xbar, sxx, syy, sxy) over the used weeks; week is the SQL of the forecast''s week.';
+
 -- The end of a forecast view's query, shared by the KPI forecasts (below) and
 -- the national ones (sql/national_forecast.sql): over the fit g (share,
 -- stage, weeks_used and the regression sums), the horizon h.weeks_left and the
@@ -174,26 +207,10 @@ CROSS JOIN ({{indicators:S}}) iv(indicator)
 JOIN @extschema@.indicator_definition i ON i.indicator = iv.indicator
 CROSS JOIN LATERAL (
     SELECT s.platform, s.level, s.municipality_id,
-           min(s.target_stage) FILTER (WHERE s.week_start = wk.week_start) AS stage,
-           min(s.target_deadline) FILTER (WHERE s.week_start = wk.week_start) AS deadline,
-           min(s.target_threshold) FILTER (WHERE s.week_start = wk.week_start) AS threshold,
-           min(s.target_comparison) FILTER (WHERE s.week_start = wk.week_start) AS comparison,
-           bool_or(s.target_in_force) FILTER (WHERE s.week_start = wk.week_start) AS in_force,
-           bool_or(s.target_met) FILTER (WHERE s.week_start = wk.week_start) AS met_stored,
+           {{fit:S}},
            bool_or(s.suppressed) FILTER (WHERE s.week_start = wk.week_start) AS suppressed,
-           -- the standing: the share of the latest school week up to this one
-           -- (in a holiday week, the school week before it)
-           (array_agg(s.y ORDER BY s.week_start DESC) FILTER (WHERE NOT s.holiday))[1] AS share,
-           max(s.week_start) FILTER (WHERE NOT s.holiday) AS basis_week,
            -- the holiday weeks of the school year so far (the stage's result week moves off them)
-           array_agg(s.week_start) FILTER (WHERE s.holiday) AS holiday_weeks,
-           (count(*) FILTER (WHERE s.used))::integer AS weeks_used,
-           regr_slope(s.y, s.x) FILTER (WHERE s.used) AS slope,
-           regr_intercept(s.y, s.x) FILTER (WHERE s.used) AS intercept,
-           regr_avgx(s.y, s.x) FILTER (WHERE s.used) AS xbar,
-           regr_sxx(s.y, s.x) FILTER (WHERE s.used) AS sxx,
-           regr_syy(s.y, s.x) FILTER (WHERE s.used) AS syy,
-           regr_sxy(s.y, s.x) FILTER (WHERE s.used) AS sxy
+           array_agg(s.week_start) FILTER (WHERE s.holiday) AS holiday_weeks
     -- used: one of the last N school weeks with a share (N read once per
     -- query); holiday weeks never count, whatever their figures
     FROM (SELECT t.*,
@@ -252,7 +269,7 @@ LEFT JOIN {{mart:I}}.municipality mu ON mu.municipality_id = g.municipality_id
 LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
 LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$;
     args := jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema, 'min_cell', min_cell,
-                               'verdict', @extschema@.forecast_verdict_sql('wk.week_start'),
+                               'fit', @extschema@.forecast_fit_sql('wk.week_start'), 'verdict', @extschema@.forecast_verdict_sql('wk.week_start'),
                                'indicators', coalesce((SELECT 'VALUES ' || string_agg(format('(%L)', d.indicator), ', ' ORDER BY d.indicator)
                                                          FROM @extschema@.indicator_definition d),
                                                       'SELECT NULL::text WHERE false'));

@@ -23,7 +23,7 @@ BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema, 'min_cell', min_cell, 'or_replace', or_replace));
     args := jsonb_build_object('create_view', format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END),
                                'n', national_schema, 'country', 'Российская Федерация',
-                               'verdict', @extschema@.forecast_verdict_sql('lw.week_start'));
+                               'fit', @extschema@.forecast_fit_sql('lw.week_start'), 'verdict', @extschema@.forecast_verdict_sql('lw.week_start'));
     EXECUTE @extschema@.render($v$
 {{create_view:S}} {{n:I}}.forecast AS
 SELECT i.indicator, i.title_ru, g.level, lw.region_code, lw.region_name, g.platform, lw.week_start, g.share,
@@ -38,21 +38,7 @@ CROSS JOIN (SELECT d.indicator, d.title_ru FROM @extschema@.indicator_definition
             WHERE EXISTS (SELECT 1 FROM @extschema@.target t WHERE t.indicator = d.indicator AND t.kind = 'computed')) i
 CROSS JOIN LATERAL (
     SELECT s.platform, s.level,
-           min(s.target_stage) FILTER (WHERE s.week_start = lw.week_start) AS stage,
-           min(s.target_deadline) FILTER (WHERE s.week_start = lw.week_start) AS deadline,
-           min(s.target_threshold) FILTER (WHERE s.week_start = lw.week_start) AS threshold,
-           min(s.target_comparison) FILTER (WHERE s.week_start = lw.week_start) AS comparison,
-           bool_or(s.target_in_force) FILTER (WHERE s.week_start = lw.week_start) AS in_force,
-           bool_or(s.target_met) FILTER (WHERE s.week_start = lw.week_start) AS met_stored,
-           (array_agg(s.y ORDER BY s.week_start DESC) FILTER (WHERE NOT s.holiday))[1] AS share,
-           max(s.week_start) FILTER (WHERE NOT s.holiday) AS basis_week,
-           (count(*) FILTER (WHERE s.used))::integer AS weeks_used,
-           regr_slope(s.y, s.x) FILTER (WHERE s.used) AS slope,
-           regr_intercept(s.y, s.x) FILTER (WHERE s.used) AS intercept,
-           regr_avgx(s.y, s.x) FILTER (WHERE s.used) AS xbar,
-           regr_sxx(s.y, s.x) FILTER (WHERE s.used) AS sxx,
-           regr_syy(s.y, s.x) FILTER (WHERE s.used) AS syy,
-           regr_sxy(s.y, s.x) FILTER (WHERE s.used) AS sxy
+           {{fit:S}}
     FROM (SELECT t.*,
                  coalesce(t.y IS NOT NULL AND NOT t.holiday
                           AND row_number() OVER (PARTITION BY t.platform, t.y IS NULL OR t.holiday

@@ -202,6 +202,7 @@ INSERT INTO @extschema@.view_builder (name, step, takes, what) VALUES
 ('store_columns', NULL, NULL, 'the columns of the KPI store (build_store) and of the national store'),
 ('refresh_week', NULL, NULL, 'one week of the store'),
 ('build_forecast_views', 10, 'all', 'forecast, forecast_by_week and rankings'),
+('forecast_fit_sql', NULL, NULL, 'the fit of the forecast views (KPI and national)'),
 ('forecast_verdict_sql', NULL, NULL, 'the projections and the verdict of the forecast views (KPI and national)'),
 ('build_quality_views', 20, 'all', 'data_quality and not_started'),
 ('quality_sql', NULL, NULL, 'the SQL of the data-quality checks (build_quality_views)'),

@@ -204,6 +204,7 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('require_schema not a view set',              '42P01', $$SELECT require_schema('pg_catalog', 'KPI views', 'h', kind => 'kpi')$$),
 ('judged_columns',                             'ok',    $$SELECT strpos(judged_columns(5), '|| 5 ||') > 0$$),
 ('store_columns',                              'ok',    $$SELECT store_columns(true) ~ 'region_code +text +NOT NULL' AND store_columns(false) !~ 'region_code +text +NOT NULL'$$),
+('forecast_fit_sql',                           'ok',    $$SELECT strpos(forecast_fit_sql('lw.week_start'), 's.week_start = lw.week_start') > 0$$),
 ('forecast_verdict_sql',                       'ok',    $$SELECT strpos(forecast_verdict_sql('lw.week_start'), 'g.basis_week = lw.week_start') > 0$$),
 -- the school calendar (1.5)
 ('create_school_calendar NULL',                '22004', $$SELECT create_school_calendar(NULL)$$),
