@@ -36,11 +36,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema), ARRAY[mart_schema]);
-    PERFORM @extschema@.require_schema(mart_schema, 'data mart', 'Create one with sferum_kpi.create_mart(schema) first.', '{region}');
-    IF to_regclass(format('%I.roadmap_progress', mart_schema)) IS NOT NULL THEN
-        RETURN false;
-    END IF;
-    EXECUTE @extschema@.render($ddl$
+    RETURN @extschema@.create_mart_table(mart_schema, 'roadmap_progress', $ddl$
 CREATE TABLE {{mart:I}}.roadmap_progress (
     region_code text NOT NULL REFERENCES {{mart:I}}.region,
     item        smallint NOT NULL,
@@ -57,8 +53,7 @@ COMMENT ON COLUMN {{mart:I}}.roadmap_progress.item IS 'Item number in sferum_kpi
 COMMENT ON COLUMN {{mart:I}}.roadmap_progress.reported_on IS 'Date the status refers to.';
 COMMENT ON COLUMN {{mart:I}}.roadmap_progress.status IS 'done, in_progress or not_started (overdue is computed: not done after the period end).';
 COMMENT ON COLUMN {{mart:I}}.roadmap_progress.evidence IS 'Evidence: a short text or a link (protocol, publication, order).';
-$ddl$, jsonb_build_object('mart', mart_schema));
-    RETURN true;
+$ddl$);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.create_roadmap_progress(name) IS
