@@ -34,10 +34,7 @@ BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'views_schema', views_schema,
                                                        'min_cell', min_cell, 'or_replace', or_replace),
                                      ARRAY[mart_schema, views_schema]);
-    IF to_regclass(format('%I.store', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'build_kpi_views() makes the store first.';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'build_kpi_views() makes the store first.', '{store}');
 
     EXECUTE @extschema@.render($v$
 {{create_view:S}} {{views:I}}.live_stage_results AS

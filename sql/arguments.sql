@@ -31,3 +31,36 @@ END
 $fn$;
 COMMENT ON FUNCTION @extschema@.require_args(jsonb, text[]) IS
 'Internal: the argument check of the extension''s functions. not_null is ["name", value, ...]: when a value is NULL, 22004 "a, b and c must not be NULL" (every name, in order); not_empty holds names (schemas, roles) that must not be the empty string (22023).';
+
+--------------------------------------------------------------------------------
+-- The one check that a schema holds what a function works on (a data mart, a
+-- KPI store, a national store, ...): 42P01 "schema "s" holds no WHAT" with the
+-- caller's hint, the same words everywhere.
+--------------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.require_schema(schema_name text, what text, hint text,
+                                           relations text[] DEFAULT '{}', kind text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    mart text;
+    registered boolean := kind IS NULL;
+BEGIN
+    IF kind IS NOT NULL THEN
+        SELECT true, s.mart_schema INTO registered, mart
+          FROM @extschema@.view_set s
+         WHERE s.schema_name = require_schema.schema_name AND s.kind = require_schema.kind
+         LIMIT 1;
+    END IF;
+    IF NOT coalesce(registered, false)
+       OR EXISTS (SELECT 1 FROM unnest(relations) r WHERE to_regclass(format('%I.%I', schema_name, r)) IS NULL) THEN
+        RAISE EXCEPTION 'schema "%" holds no %', schema_name, what
+            USING ERRCODE = '42P01', HINT = hint;
+    END IF;
+    RETURN mart;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.require_schema(text, text, text, text[], text) IS
+'Internal: the check that a schema holds what a function works on. Every relation of relations must exist in schema_name and, when kind is given, the schema must be a view set of that kind in view_set; otherwise 42P01 "schema "s" holds no WHAT" with the given hint. Returns the view set''s mart schema (NULL without kind).';

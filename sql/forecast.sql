@@ -70,6 +70,94 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.forecast_t90(integer) IS
 'Internal: the 0.90 quantile of Student''s t distribution with df degrees of freedom (1 to 51; NULL otherwise), the factor of the forecasts'' 80 % two-sided prediction interval (df = weeks used - 2).';
 
+-- The fit of a forecast view, shared likewise: aggregates over a group's
+-- store rows s of the school year (y the share, x the week relative to the
+-- week `week`, used one of the weeks the line is fitted to): the stage of the
+-- week, the standing and the least-squares sums.
+CREATE FUNCTION @extschema@.forecast_fit_sql(week text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    RETURN @extschema@.render($c$min(s.target_stage) FILTER (WHERE s.week_start = {{week:S}}) AS stage,
+           min(s.target_deadline) FILTER (WHERE s.week_start = {{week:S}}) AS deadline,
+           min(s.target_threshold) FILTER (WHERE s.week_start = {{week:S}}) AS threshold,
+           min(s.target_comparison) FILTER (WHERE s.week_start = {{week:S}}) AS comparison,
+           bool_or(s.target_in_force) FILTER (WHERE s.week_start = {{week:S}}) AS in_force,
+           bool_or(s.target_met) FILTER (WHERE s.week_start = {{week:S}}) AS met_stored,
+           -- the standing: the share of the latest school week up to this one
+           -- (in a holiday week, the school week before it)
+           (array_agg(s.y ORDER BY s.week_start DESC) FILTER (WHERE NOT s.holiday))[1] AS share,
+           max(s.week_start) FILTER (WHERE NOT s.holiday) AS basis_week,
+           (count(*) FILTER (WHERE s.used))::integer AS weeks_used,
+           regr_slope(s.y, s.x) FILTER (WHERE s.used) AS slope,
+           regr_intercept(s.y, s.x) FILTER (WHERE s.used) AS intercept,
+           regr_avgx(s.y, s.x) FILTER (WHERE s.used) AS xbar,
+           regr_sxx(s.y, s.x) FILTER (WHERE s.used) AS sxx,
+           regr_syy(s.y, s.x) FILTER (WHERE s.used) AS syy,
+           regr_sxy(s.y, s.x) FILTER (WHERE s.used) AS sxy$c$,
+                              jsonb_build_object('week', week));
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.forecast_fit_sql(text) IS
+'Internal: the SQL of the aggregate columns of a forecast view''s fit (build_forecast_views, build_national_forecast_views): the stage, deadline, threshold, comparison, in_force and met_stored of the week, the share and its basis_week (the latest school week), weeks_used and the regression sums (slope, intercept, xbar, sxx, syy, sxy) over the used weeks; week is the SQL of the forecast''s week.';
+
+-- The end of a forecast view's query, shared by the KPI forecasts (below) and
+-- the national ones (sql/national_forecast.sql): over the fit g (share,
+-- stage, weeks_used and the regression sums), the horizon h.weeks_left and the
+-- stage's result r (final, result_met) at the week `week`, the line and the
+-- interval's half-width at the horizon (e), the clamped projections (p) and
+-- the verdict (j).
+CREATE FUNCTION @extschema@.forecast_verdict_sql(week text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    RETURN @extschema@.render($c$CROSS JOIN LATERAL (
+    SELECT CASE WHEN g.weeks_used >= 3 THEN g.intercept + g.slope * h.weeks_left END AS yhat,
+           CASE WHEN g.weeks_used >= 3
+                THEN @extschema@.forecast_t90(g.weeks_used - 2)
+                     * sqrt(greatest(0, g.syy - g.sxy * g.sxy / g.sxx) / (g.weeks_used - 2))
+                     * sqrt(1 + 1.0::double precision / g.weeks_used + (h.weeks_left - g.xbar) ^ 2 / g.sxx) END AS half
+) e
+CROSS JOIN LATERAL (
+    -- nothing left to project when the deadline's week has come: the value at
+    -- the deadline is the week's share
+    SELECT CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
+                WHEN h.weeks_left = 0 THEN g.share
+                ELSE greatest(0, least(1, e.yhat)) END AS projected_share,
+           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
+                WHEN h.weeks_left = 0 THEN g.share
+                ELSE greatest(0, least(1, e.yhat - e.half)) END AS projected_low,
+           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
+                WHEN h.weeks_left = 0 THEN g.share
+                ELSE greatest(0, least(1, e.yhat + e.half)) END AS projected_high
+) p
+CROSS JOIN LATERAL (
+    SELECT coalesce(CASE WHEN g.basis_week = {{week:S}} THEN g.met_stored END,
+                    CASE WHEN g.comparison = '>' THEN g.share > g.threshold
+                                       ELSE g.share >= g.threshold END, false) AS met,
+           CASE WHEN r.final AND r.result_met THEN 'deadline_met'
+                WHEN r.final AND NOT r.result_met THEN 'deadline_missed'
+                WHEN r.final THEN 'deadline_no_data'
+                WHEN g.threshold IS NULL OR g.share IS NULL OR g.weeks_used < 3 THEN 'unknown'
+                WHEN coalesce(CASE WHEN g.basis_week = {{week:S}} THEN g.met_stored END,
+                              CASE WHEN g.comparison = '>' THEN g.share > g.threshold
+                                                 ELSE g.share >= g.threshold END) THEN 'met'
+                WHEN CASE WHEN g.comparison = '>' THEN p.projected_low > g.threshold
+                          ELSE p.projected_low >= g.threshold END THEN 'on_track'
+                WHEN CASE WHEN g.comparison = '>' THEN p.projected_share > g.threshold OR p.projected_high > g.threshold
+                          ELSE p.projected_share >= g.threshold OR p.projected_high >= g.threshold END THEN 'at_risk'
+                ELSE 'off_track' END AS verdict
+) j$c$,
+                              jsonb_build_object('week', week));
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.forecast_verdict_sql(text) IS
+'Internal: the SQL of the laterals e (line and 80 % half-width at the horizon), p (projected_share, projected_low, projected_high) and j (met, verdict) of the forecast views (build_forecast_views, build_national_forecast_views), over the fit g, the horizon h and the stage result r; week is the SQL of the forecast''s week (wk.week_start, lw.week_start).';
+
 CREATE FUNCTION @extschema@.build_forecast_views(mart_schema name, views_schema name, min_cell integer, or_replace boolean)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -87,10 +175,8 @@ BEGIN
     IF min_cell < 0 THEN
         RAISE EXCEPTION 'min_cell must be >= 0 (got %)', min_cell USING ERRCODE = '22023';
     END IF;
-    IF to_regclass(format('%s.store', v)) IS NULL OR to_regclass(format('%s.refresh_log', v)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'The forecast views are made by sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'The forecast views are made by sferum_kpi.create_kpi_views(mart_schema, views_schema).',
+                '{store,refresh_log}');
     create_view := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
 
     -- The forecast at the weeks wk (week_start, region_code) that {{weeks:S}}
@@ -121,26 +207,10 @@ CROSS JOIN ({{indicators:S}}) iv(indicator)
 JOIN @extschema@.indicator_definition i ON i.indicator = iv.indicator
 CROSS JOIN LATERAL (
     SELECT s.platform, s.level, s.municipality_id,
-           min(s.target_stage) FILTER (WHERE s.week_start = wk.week_start) AS stage,
-           min(s.target_deadline) FILTER (WHERE s.week_start = wk.week_start) AS deadline,
-           min(s.target_threshold) FILTER (WHERE s.week_start = wk.week_start) AS threshold,
-           min(s.target_comparison) FILTER (WHERE s.week_start = wk.week_start) AS comparison,
-           bool_or(s.target_in_force) FILTER (WHERE s.week_start = wk.week_start) AS in_force,
-           bool_or(s.target_met) FILTER (WHERE s.week_start = wk.week_start) AS met_stored,
+           {{fit:S}},
            bool_or(s.suppressed) FILTER (WHERE s.week_start = wk.week_start) AS suppressed,
-           -- the standing: the share of the latest school week up to this one
-           -- (in a holiday week, the school week before it)
-           (array_agg(s.y ORDER BY s.week_start DESC) FILTER (WHERE NOT s.holiday))[1] AS share,
-           max(s.week_start) FILTER (WHERE NOT s.holiday) AS basis_week,
            -- the holiday weeks of the school year so far (the stage's result week moves off them)
-           array_agg(s.week_start) FILTER (WHERE s.holiday) AS holiday_weeks,
-           (count(*) FILTER (WHERE s.used))::integer AS weeks_used,
-           regr_slope(s.y, s.x) FILTER (WHERE s.used) AS slope,
-           regr_intercept(s.y, s.x) FILTER (WHERE s.used) AS intercept,
-           regr_avgx(s.y, s.x) FILTER (WHERE s.used) AS xbar,
-           regr_sxx(s.y, s.x) FILTER (WHERE s.used) AS sxx,
-           regr_syy(s.y, s.x) FILTER (WHERE s.used) AS syy,
-           regr_sxy(s.y, s.x) FILTER (WHERE s.used) AS sxy
+           array_agg(s.week_start) FILTER (WHERE s.holiday) AS holiday_weeks
     -- used: one of the last N school weeks with a share (N read once per
     -- query); holiday weeks never count, whatever their figures
     FROM (SELECT t.*,
@@ -194,47 +264,12 @@ CROSS JOIN LATERAL (
           AND s.region_code = wk.region_code AND s.municipality_id IS NOT DISTINCT FROM g.municipality_id
           AND s.platform = CASE WHEN i.per_platform THEN @extschema@.monitored_platform(rwk.result_week) ELSE 'any' END) rs ON true
 ) r
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN g.weeks_used >= 3 THEN g.intercept + g.slope * h.weeks_left END AS yhat,
-           CASE WHEN g.weeks_used >= 3
-                THEN @extschema@.forecast_t90(g.weeks_used - 2)
-                     * sqrt(greatest(0, g.syy - g.sxy * g.sxy / g.sxx) / (g.weeks_used - 2))
-                     * sqrt(1 + 1.0::double precision / g.weeks_used + (h.weeks_left - g.xbar) ^ 2 / g.sxx) END AS half
-) e
-CROSS JOIN LATERAL (
-    -- nothing left to project when the deadline's week has come: the value at
-    -- the deadline is the week's share
-    SELECT CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
-                WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat)) END AS projected_share,
-           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
-                WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat - e.half)) END AS projected_low,
-           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL
-                WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat + e.half)) END AS projected_high
-) p
-CROSS JOIN LATERAL (
-    SELECT coalesce(CASE WHEN g.basis_week = wk.week_start THEN g.met_stored END,
-                    CASE WHEN g.comparison = '>' THEN g.share > g.threshold
-                                       ELSE g.share >= g.threshold END, false) AS met,
-           CASE WHEN r.final AND r.result_met THEN 'deadline_met'
-                WHEN r.final AND NOT r.result_met THEN 'deadline_missed'
-                WHEN r.final THEN 'deadline_no_data'
-                WHEN g.threshold IS NULL OR g.share IS NULL OR g.weeks_used < 3 THEN 'unknown'
-                WHEN coalesce(CASE WHEN g.basis_week = wk.week_start THEN g.met_stored END,
-                              CASE WHEN g.comparison = '>' THEN g.share > g.threshold
-                                                 ELSE g.share >= g.threshold END) THEN 'met'
-                WHEN CASE WHEN g.comparison = '>' THEN p.projected_low > g.threshold
-                          ELSE p.projected_low >= g.threshold END THEN 'on_track'
-                WHEN CASE WHEN g.comparison = '>' THEN p.projected_share > g.threshold OR p.projected_high > g.threshold
-                          ELSE p.projected_share >= g.threshold OR p.projected_high >= g.threshold END THEN 'at_risk'
-                ELSE 'off_track' END AS verdict
-) j
+{{verdict:S}}
 LEFT JOIN {{mart:I}}.municipality mu ON mu.municipality_id = g.municipality_id
 LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
 LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$;
     args := jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema, 'min_cell', min_cell,
+                               'fit', @extschema@.forecast_fit_sql('wk.week_start'), 'verdict', @extschema@.forecast_verdict_sql('wk.week_start'),
                                'indicators', coalesce((SELECT 'VALUES ' || string_agg(format('(%L)', d.indicator), ', ' ORDER BY d.indicator)
                                                          FROM @extschema@.indicator_definition d),
                                                       'SELECT NULL::text WHERE false'));
@@ -457,11 +492,9 @@ BEGIN
     IF NOT isfinite(week) THEN
         RAISE EXCEPTION 'week must be a finite date (got %)', week USING ERRCODE = '22008';
     END IF;
-    IF to_regclass(format('%I.forecast_by_week', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no forecast views', views_schema
-            USING ERRCODE = '42P01',
-                  HINT = 'Create the KPI views with sferum_kpi.create_kpi_views(mart_schema, views_schema), or run sferum_kpi.rebuild_views(views_schema) for views made before the forecasts.';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'forecast views',
+                'Create the KPI views with sferum_kpi.create_kpi_views(mart_schema, views_schema), or run sferum_kpi.rebuild_views(views_schema) for views made before the forecasts.',
+                '{forecast_by_week}');
     -- the views, not the store: a BI role that grant_reader let read them can
     -- call this.  The columns of 1.4 (the views have gained some since: a
     -- function's result type cannot change in an update without dropping it)

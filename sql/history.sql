@@ -44,10 +44,7 @@ DECLARE
     n integer;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'week', week));
-    IF to_regclass(format('%I.all_indicators', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI views', views_schema
-            USING ERRCODE = '42P01', HINT = 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI views', 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).', '{all_indicators}');
     -- 1.4: every level into the store, its region level into the history
     IF to_regclass(format('%I.store', views_schema)) IS NOT NULL THEN
         n := (@extschema@.store_week(views_schema, week)).history_changed;
@@ -145,11 +142,7 @@ BEGIN
     IF weeks < 1 OR weeks > 520 THEN
         RAISE EXCEPTION 'weeks must be between 1 and 520 (got %)', weeks USING ERRCODE = '22023';
     END IF;
-    SELECT s.mart_schema INTO m FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
-    IF m IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI views', views_schema
-            USING ERRCODE = '42P01', HINT = 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
+    m := @extschema@.require_schema(views_schema, 'KPI views', 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).', kind => 'kpi');
     EXECUTE format('SELECT max(a.day) FROM %I.activity_daily a', m) INTO last_day;
     IF last_day IS NULL THEN
         RETURN;
@@ -192,11 +185,7 @@ BEGIN
     IF NOT isfinite(from_week) OR NOT isfinite(to_week) OR from_week > to_week THEN
         RAISE EXCEPTION 'from_week and to_week must be finite dates with from_week <= to_week' USING ERRCODE = '22023';
     END IF;
-    SELECT s.mart_schema INTO m FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
-    IF m IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI views', views_schema
-            USING ERRCODE = '42P01', HINT = 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
+    m := @extschema@.require_schema(views_schema, 'KPI views', 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).', kind => 'kpi');
     w := @extschema@.week_start(from_week);
     LOOP
         -- resume: a week refreshed from the same definitions and the same activity rows is kept

@@ -183,6 +183,28 @@ COMMENT ON FUNCTION @extschema@.create_mart(name) IS
 'Create the reference data-mart tables (regions, municipalities, organisations, people, memberships, statistical forms, daily activity, chats, school holidays, reported roadmap progress) in a schema. The tables are not extension members: DROP EXTENSION never drops them.';
 
 
+-- A table the DBA owns in a data mart, added by a later release (1.5: the
+-- school calendar, the roadmap's progress): created when missing, by
+-- create_mart() and by the update for the marts made before.
+CREATE FUNCTION @extschema@.create_mart_table(mart_schema name, table_name name, ddl text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'table_name', table_name, 'ddl', ddl),
+                                     ARRAY[mart_schema, table_name]);
+    PERFORM @extschema@.require_schema(mart_schema, 'data mart', 'Create one with sferum_kpi.create_mart(schema) first.', '{region}');
+    IF to_regclass(format('%I.%I', mart_schema, table_name)) IS NOT NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE @extschema@.render(ddl, jsonb_build_object('mart', mart_schema));
+    RETURN true;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.create_mart_table(name, name, text) IS
+'Internal: create the table table_name of a data mart when it has none, with ddl (a render() template; {{mart:I}} is the mart); returns whether it did. 42P01 when mart_schema holds no data mart. The table is the DBA''s, not an extension member (create_school_calendar, create_roadmap_progress).';
+
 -- The school calendar (1.5): each region loads its own holidays.  A separate
 -- function, because the 1.5 update adds the table to the marts made before.
 CREATE FUNCTION @extschema@.create_school_calendar(mart_schema name)
@@ -192,14 +214,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema), ARRAY[mart_schema]);
-    IF to_regclass(format('%I.region', mart_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
-    END IF;
-    IF to_regclass(format('%I.school_holiday', mart_schema)) IS NOT NULL THEN
-        RETURN false;
-    END IF;
-    EXECUTE @extschema@.render($ddl$
+    RETURN @extschema@.create_mart_table(mart_schema, 'school_holiday', $ddl$
 CREATE TABLE {{mart:I}}.school_holiday (
     region_code text NOT NULL REFERENCES {{mart:I}}.region,
     first_day   date NOT NULL,
@@ -213,8 +228,7 @@ COMMENT ON COLUMN {{mart:I}}.school_holiday.region_code IS 'Region whose schools
 COMMENT ON COLUMN {{mart:I}}.school_holiday.first_day IS 'First day of the holiday (local date).';
 COMMENT ON COLUMN {{mart:I}}.school_holiday.last_day IS 'Last day of the holiday, inclusive; not before first_day.';
 COMMENT ON COLUMN {{mart:I}}.school_holiday.kind IS 'autumn, winter, spring, summer or other (осенние, зимние, весенние, летние, другие каникулы).';
-$ddl$, jsonb_build_object('mart', mart_schema));
-    RETURN true;
+$ddl$);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.create_school_calendar(name) IS
@@ -227,10 +241,8 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'from_week', from_week, 'to_week', to_week));
-    IF to_regclass(format('%I.school_holiday', mart_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no school calendar', mart_schema
-            USING ERRCODE = '42P01', HINT = format('SELECT sferum_kpi.create_school_calendar(%L) creates it.', mart_schema);
-    END IF;
+    PERFORM @extschema@.require_schema(mart_schema, 'school calendar', format('SELECT sferum_kpi.create_school_calendar(%L) creates it.', mart_schema),
+                '{school_holiday}');
     -- Decision (docs/domain.md): a week is a holiday week of a region when at
     -- least 3 of its Monday-Friday days fall in one of the region's holidays;
     -- its kind is the kind of most of those days (alphabetically first on a tie).

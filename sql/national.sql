@@ -60,29 +60,7 @@ BEGIN
     EXECUTE format('CREATE SCHEMA IF NOT EXISTS %s', n);
     EXECUTE @extschema@.render($ddl$
 CREATE TABLE {{n:I}}.store (
-    week_start        date   NOT NULL,
-    indicator         text   NOT NULL,
-    platform          text   NOT NULL,
-    level             text   NOT NULL,
-    region_code       text,
-    municipality_id   bigint,
-    org_kind          text,
-    org_id            bigint,
-    time              timestamptz NOT NULL,
-    numerator         bigint NOT NULL,
-    denominator       bigint NOT NULL,
-    target_stage      integer,
-    target_deadline   date,
-    target_comparison text,
-    target_threshold  double precision,
-    target_in_force   boolean,
-    target_due        boolean,
-    target_met        boolean,
-    short_by          bigint,
-    municipality_name text,
-    org_name          text,
-    holiday           boolean NOT NULL DEFAULT false,
-    holiday_kind      text,
+{{columns:S}},
     regions           integer,
     CONSTRAINT store_key UNIQUE NULLS NOT DISTINCT
         (week_start, indicator, platform, level, region_code, municipality_id, org_kind, org_id)
@@ -159,7 +137,7 @@ COMMENT ON COLUMN {{n:I}}.pulled.complete IS 'refresh_log.complete: the week''s 
 COMMENT ON COLUMN {{n:I}}.pulled.last_activity_day IS 'refresh_log.last_activity_day.';
 COMMENT ON COLUMN {{n:I}}.pulled.pulled_at IS 'When the week was pulled (commit of its transaction).';
 COMMENT ON COLUMN {{n:I}}.pulled.rows_pulled IS 'Store rows of the region-week copied.';
-$ddl$, jsonb_build_object('n', national_schema));
+$ddl$, jsonb_build_object('n', national_schema, 'columns', @extschema@.store_columns(false)));
     PERFORM @extschema@.build_national_views(national_schema, min_cell, false);
     INSERT INTO @extschema@.view_set AS s (schema_name, kind, min_cell, fingerprint, built_with)
     VALUES (national_schema, 'national_store', min_cell, @extschema@.definitions_fingerprint(),
@@ -333,10 +311,7 @@ DECLARE
     w date;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('region_code', region_code, 'national_schema', national_schema));
-    IF NOT EXISTS (SELECT 1 FROM @extschema@.view_set s WHERE s.schema_name = national_schema AND s.kind = 'national_store') THEN
-        RAISE EXCEPTION 'schema "%" holds no national store', national_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_national_store(schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(national_schema, 'national store', 'Create one with sferum_kpi.create_national_store(schema).', kind => 'national_store');
     -- one pull or detach at a time
     PERFORM pg_advisory_xact_lock(hashtext('sferum_kpi.national'), hashtext(national_schema));
     EXECUTE format('DELETE FROM %s.shard_region s WHERE s.region_code = %L', n, region_code);
@@ -366,10 +341,7 @@ DECLARE
     stored bigint;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema, 'week', week));
-    IF to_regclass(format('%I.pulled', national_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no national store', national_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_national_store(schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(national_schema, 'national store', 'Create one with sferum_kpi.create_national_store(schema).', '{pulled}');
     EXECUTE format('DELETE FROM %I.store s WHERE s.week_start = %L AND s.level = %L', national_schema, week, 'country');
     -- the sums of the regions' numerators and denominators, judged against the
     -- federal stage (no region: a baseline stage has no national threshold)

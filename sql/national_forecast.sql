@@ -22,7 +22,8 @@ DECLARE
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema, 'min_cell', min_cell, 'or_replace', or_replace));
     args := jsonb_build_object('create_view', format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END),
-                               'n', national_schema, 'country', 'Российская Федерация');
+                               'n', national_schema, 'country', 'Российская Федерация',
+                               'fit', @extschema@.forecast_fit_sql('lw.week_start'), 'verdict', @extschema@.forecast_verdict_sql('lw.week_start'));
     EXECUTE @extschema@.render($v$
 {{create_view:S}} {{n:I}}.forecast AS
 SELECT i.indicator, i.title_ru, g.level, lw.region_code, lw.region_name, g.platform, lw.week_start, g.share,
@@ -37,21 +38,7 @@ CROSS JOIN (SELECT d.indicator, d.title_ru FROM @extschema@.indicator_definition
             WHERE EXISTS (SELECT 1 FROM @extschema@.target t WHERE t.indicator = d.indicator AND t.kind = 'computed')) i
 CROSS JOIN LATERAL (
     SELECT s.platform, s.level,
-           min(s.target_stage) FILTER (WHERE s.week_start = lw.week_start) AS stage,
-           min(s.target_deadline) FILTER (WHERE s.week_start = lw.week_start) AS deadline,
-           min(s.target_threshold) FILTER (WHERE s.week_start = lw.week_start) AS threshold,
-           min(s.target_comparison) FILTER (WHERE s.week_start = lw.week_start) AS comparison,
-           bool_or(s.target_in_force) FILTER (WHERE s.week_start = lw.week_start) AS in_force,
-           bool_or(s.target_met) FILTER (WHERE s.week_start = lw.week_start) AS met_stored,
-           (array_agg(s.y ORDER BY s.week_start DESC) FILTER (WHERE NOT s.holiday))[1] AS share,
-           max(s.week_start) FILTER (WHERE NOT s.holiday) AS basis_week,
-           (count(*) FILTER (WHERE s.used))::integer AS weeks_used,
-           regr_slope(s.y, s.x) FILTER (WHERE s.used) AS slope,
-           regr_intercept(s.y, s.x) FILTER (WHERE s.used) AS intercept,
-           regr_avgx(s.y, s.x) FILTER (WHERE s.used) AS xbar,
-           regr_sxx(s.y, s.x) FILTER (WHERE s.used) AS sxx,
-           regr_syy(s.y, s.x) FILTER (WHERE s.used) AS syy,
-           regr_sxy(s.y, s.x) FILTER (WHERE s.used) AS sxy
+           {{fit:S}}
     FROM (SELECT t.*,
                  coalesce(t.y IS NOT NULL AND NOT t.holiday
                           AND row_number() OVER (PARTITION BY t.platform, t.y IS NULL OR t.holiday
@@ -84,36 +71,7 @@ CROSS JOIN LATERAL (
           AND s.indicator = i.indicator AND s.level = g.level AND s.week_start = rw.result_week
           AND s.platform = CASE WHEN g.platform = 'any' THEN 'any' ELSE @extschema@.monitored_platform(rw.result_week) END) rs ON true
 ) r
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN g.weeks_used >= 3 THEN g.intercept + g.slope * h.weeks_left END AS yhat,
-           CASE WHEN g.weeks_used >= 3
-                THEN @extschema@.forecast_t90(g.weeks_used - 2)
-                     * sqrt(greatest(0, g.syy - g.sxy * g.sxy / g.sxx) / (g.weeks_used - 2))
-                     * sqrt(1 + 1.0::double precision / g.weeks_used + (h.weeks_left - g.xbar) ^ 2 / g.sxx) END AS half
-) e
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat)) END AS projected_share,
-           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat - e.half)) END AS projected_low,
-           CASE WHEN g.share IS NULL OR g.weeks_used < 3 THEN NULL WHEN h.weeks_left = 0 THEN g.share
-                ELSE greatest(0, least(1, e.yhat + e.half)) END AS projected_high
-) p
-CROSS JOIN LATERAL (
-    SELECT coalesce(CASE WHEN g.basis_week = lw.week_start THEN g.met_stored END,
-                    CASE WHEN g.comparison = '>' THEN g.share > g.threshold ELSE g.share >= g.threshold END, false) AS met,
-           CASE WHEN r.final AND r.result_met THEN 'deadline_met'
-                WHEN r.final AND NOT r.result_met THEN 'deadline_missed'
-                WHEN r.final THEN 'deadline_no_data'
-                WHEN g.threshold IS NULL OR g.share IS NULL OR g.weeks_used < 3 THEN 'unknown'
-                WHEN coalesce(CASE WHEN g.basis_week = lw.week_start THEN g.met_stored END,
-                              CASE WHEN g.comparison = '>' THEN g.share > g.threshold ELSE g.share >= g.threshold END) THEN 'met'
-                WHEN CASE WHEN g.comparison = '>' THEN p.projected_low > g.threshold
-                          ELSE p.projected_low >= g.threshold END THEN 'on_track'
-                WHEN CASE WHEN g.comparison = '>' THEN p.projected_share > g.threshold OR p.projected_high > g.threshold
-                          ELSE p.projected_share >= g.threshold OR p.projected_high >= g.threshold END THEN 'at_risk'
-                ELSE 'off_track' END AS verdict
-) j
+{{verdict:S}}
 LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict;
 
 {{create_view:S}} {{n:I}}.stage_results AS

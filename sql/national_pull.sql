@@ -83,11 +83,9 @@ BEGIN
     PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema));
     n := quote_ident(national_schema);
-    IF NOT EXISTS (SELECT 1 FROM @extschema@.view_set s WHERE s.schema_name = national_schema AND s.kind = 'national_store')
-       OR to_regclass(format('%s.shard_region', n)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no national store', national_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_national_store(schema) and attach shards with attach_shard(server, schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(national_schema, 'national store',
+                'Create one with sferum_kpi.create_national_store(schema) and attach shards with attach_shard(server, schema).',
+                '{shard_region}', 'national_store');
     -- one pull at a time (a session lock: it outlives the commits below and
     -- goes with the session when the pull is killed)
     IF NOT pg_try_advisory_lock(hashtext('sferum_kpi.national'), hashtext(national_schema)) THEN

@@ -21,7 +21,8 @@ DECLARE
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema, 'min_cell', min_cell, 'or_replace', or_replace));
     args := jsonb_build_object('create_view', format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END),
-                               'n', national_schema, 'min_cell', min_cell, 'country', 'Российская Федерация');
+                               'n', national_schema, 'min_cell', min_cell, 'country', 'Российская Федерация',
+                               'judged', @extschema@.judged_columns(min_cell));
     IF NOT or_replace THEN
         -- the lookups of the views below: a region's (or the country's, '') rows of an indicator and level by week
         EXECUTE @extschema@.render('CREATE INDEX ON {{n:I}}.store ((coalesce(region_code, '''')), indicator, level, week_start);
@@ -59,20 +60,7 @@ SELECT s.indicator, d.title_ru, d.title_en, s.week_start, s.time, s.platform,
        CASE WHEN s.municipality_id IS NOT NULL THEN s.municipality_name
             WHEN s.level IN ('municipality', 'organisation') THEN rb.ru END AS municipality_name,
        s.org_kind, k.ru AS org_kind_ru, s.org_id, s.org_name,
-       CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator,
-       CASE WHEN NOT x.suppressed AND s.denominator > 0
-            THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
-       CASE WHEN NOT x.suppressed AND s.denominator > 0
-            THEN 100 * LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share_pct,
-       s.target_stage, s.target_comparison, s.target_threshold, s.target_deadline, s.target_in_force, s.target_due,
-       CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met,
-       CASE WHEN NOT x.suppressed THEN s.short_by END AS short_by,
-       CASE WHEN x.suppressed THEN 'Скрыто: меньше ' || {{min_cell:L}} || ' человек'
-            WHEN s.target_stage IS NULL THEN 'Цель не задана'
-            WHEN s.target_met IS NULL THEN 'Нет данных'
-            WHEN s.target_met THEN 'Выполнено'
-            WHEN s.target_due THEN 'Не выполнено'
-            ELSE 'Не выполнено, срок не наступил' END AS status_ru,
+       {{judged:S}},
        x.suppressed, s.holiday, s.holiday_kind, hk.ru AS holiday_kind_ru,
        CASE WHEN s.level = 'country' THEN st.any_stale OR s.regions < st.attached ELSE coalesce(pl.stale, true) END AS stale,
        s.regions
@@ -251,10 +239,7 @@ DECLARE
     n bigint;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema));
-    IF to_regclass(format('%I.dashboard_rows', national_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no national store', national_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_national_store(schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(national_schema, 'national store', 'Create one with sferum_kpi.create_national_store(schema).', '{dashboard_rows}');
     EXECUTE format('DELETE FROM %I.dashboard_rows', national_schema);
     EXECUTE format('INSERT INTO %I.dashboard_rows SELECT * FROM %I.dashboard_live', national_schema, national_schema);
     GET DIAGNOSTICS n = ROW_COUNT;

@@ -349,10 +349,7 @@ DECLARE
     col record;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'views_schema', views_schema, 'min_cell', min_cell, 'or_replace', or_replace));
-    IF to_regclass(format('%s.store', v)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'build_kpi_views() makes the store first.';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'build_kpi_views() makes the store first.', '{store}');
 
     -- data_quality: the window is the last quality_weeks weeks up to the latest
     -- activity day that is not in the future of any region, and every day after

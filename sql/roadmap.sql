@@ -36,14 +36,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema), ARRAY[mart_schema]);
-    IF to_regclass(format('%I.region', mart_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
-    END IF;
-    IF to_regclass(format('%I.roadmap_progress', mart_schema)) IS NOT NULL THEN
-        RETURN false;
-    END IF;
-    EXECUTE @extschema@.render($ddl$
+    RETURN @extschema@.create_mart_table(mart_schema, 'roadmap_progress', $ddl$
 CREATE TABLE {{mart:I}}.roadmap_progress (
     region_code text NOT NULL REFERENCES {{mart:I}}.region,
     item        smallint NOT NULL,
@@ -60,8 +53,7 @@ COMMENT ON COLUMN {{mart:I}}.roadmap_progress.item IS 'Item number in sferum_kpi
 COMMENT ON COLUMN {{mart:I}}.roadmap_progress.reported_on IS 'Date the status refers to.';
 COMMENT ON COLUMN {{mart:I}}.roadmap_progress.status IS 'done, in_progress or not_started (overdue is computed: not done after the period end).';
 COMMENT ON COLUMN {{mart:I}}.roadmap_progress.evidence IS 'Evidence: a short text or a link (protocol, publication, order).';
-$ddl$, jsonb_build_object('mart', mart_schema));
-    RETURN true;
+$ddl$);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.create_roadmap_progress(name) IS
@@ -102,11 +94,7 @@ DECLARE
     n bigint;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'week', week), ARRAY[views_schema]);
-    SELECT s.mart_schema INTO mart FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
-    IF mart IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI views', views_schema
-            USING ERRCODE = '42P01', HINT = 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
+    mart := @extschema@.require_schema(views_schema, 'KPI views', 'Create them with sferum_kpi.create_kpi_views(mart_schema, views_schema).', kind => 'kpi');
     IF to_regclass(format('%I.vk_closure_week', views_schema)) IS NULL THEN
         -- a set built before 1.5: rebuild_views() makes the table and fills it
         RETURN NULL;
@@ -231,10 +219,7 @@ DECLARE
     wk date;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema), ARRAY[views_schema]);
-    IF to_regclass(format('%I.refresh_log', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'build_kpi_views() makes the store first.';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'build_kpi_views() makes the store first.', '{refresh_log}');
     IF to_regclass(format('%I.vk_closure_week', views_schema)) IS NOT NULL THEN
         RETURN;
     END IF;
@@ -282,10 +267,7 @@ BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'views_schema', views_schema,
                                                        'min_cell', min_cell, 'or_replace', or_replace),
                                      ARRAY[mart_schema, views_schema]);
-    IF to_regclass(format('%I.vk_closure_week', views_schema)) IS NULL OR to_regclass(format('%I.store', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'build_kpi_views() makes them first.';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'build_kpi_views() makes them first.', '{vk_closure_week,store}');
     -- a mart made before 1.5 and not updated (the extension created afresh over
     -- it) has no roadmap_progress: no reported progress until it is made
     IF to_regclass(format('%I.roadmap_progress', mart_schema)) IS NOT NULL THEN

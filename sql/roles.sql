@@ -73,10 +73,7 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
         RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = '42704';
     END IF;
-    IF to_regclass(format('%I.activity_daily', mart_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
-    END IF;
+    PERFORM @extschema@.require_schema(mart_schema, 'data mart', 'Create one with sferum_kpi.create_mart(schema) first.', '{activity_daily}');
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %s', mart_schema, r);
     FOR t IN SELECT c.relname FROM pg_class c
               WHERE c.relnamespace = quote_ident(mart_schema)::regnamespace AND c.relkind IN ('r', 'p')

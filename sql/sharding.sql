@@ -34,10 +34,7 @@ DECLARE
     create_view constant text := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'shard_schema', shard_schema), ARRAY[mart_schema, shard_schema]);
-    IF to_regclass(format('%s.activity_daily', m)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
-    END IF;
+    PERFORM @extschema@.require_schema(mart_schema, 'data mart', 'Create one with sferum_kpi.create_mart(schema) first.', '{activity_daily}');
     IF to_regnamespace(quote_ident(shard_schema)) IS NULL THEN
         EXECUTE format('CREATE SCHEMA %s', s);
     END IF;
@@ -294,10 +291,7 @@ DECLARE
     tuple_cost numeric;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('server_name', server_name, 'national_schema', national_schema, 'shard_schema', shard_schema), ARRAY[server_name, national_schema, shard_schema]);
-    IF to_regclass(format('%s.facts', n)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no national coordinator', national_schema
-            USING ERRCODE = '42P01', HINT = 'Create it with sferum_kpi.create_national(schema) first.';
-    END IF;
+    PERFORM @extschema@.require_schema(national_schema, 'national coordinator', 'Create it with sferum_kpi.create_national(schema) first.', '{facts}');
     SELECT s.oid, s.srvoptions, s.srvowner, w.fdwname INTO srv
       FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
      WHERE s.srvname = server_name;

@@ -67,12 +67,7 @@ DECLARE
     holidays jsonb := '{}';
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'week', week));
-    SELECT s.mart_schema INTO mart FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
-    IF mart IS NULL OR to_regclass(format('%s.store', v)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01',
-                  HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema), or run sferum_kpi.rebuild_views(views_schema) for views made before 1.4.';
-    END IF;
+    mart := @extschema@.require_schema(views_schema, 'KPI store', 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema), or run sferum_kpi.rebuild_views(views_schema) for views made before 1.4.', '{store}', 'kpi');
     IF NOT has_schema_privilege(views_schema, 'CREATE') THEN
         RAISE EXCEPTION 'refreshing the KPI store of schema "%" needs CREATE on that schema, for the refresh''s work tables', views_schema
             USING ERRCODE = '42501',

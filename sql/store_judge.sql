@@ -32,10 +32,7 @@ BEGIN
         weeks_of_s := @extschema@.render(weeks_of, jsonb_build_object('t', 's', 'modulus', modulus, 'remainder', remainder));
         weeks_of_r := @extschema@.render(weeks_of, jsonb_build_object('t', 'r', 'modulus', modulus, 'remainder', remainder));
     END IF;
-    IF to_regclass(format('%I.store', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).', '{store}');
     -- judge every stored value again against the catalog as it is now; only
     -- rows whose judgement changed are written.  One scan and one target_status()
     -- call per row judged (a second for a row written).  After a back-fill, only
@@ -111,11 +108,7 @@ DECLARE
     n bigint;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema), ARRAY[views_schema]);
-    SELECT s.mart_schema INTO mart FROM @extschema@.view_set s WHERE s.schema_name = views_schema AND s.kind = 'kpi';
-    IF mart IS NULL OR to_regclass(format('%I.store', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
+    mart := @extschema@.require_schema(views_schema, 'KPI store', 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).', '{store}', 'kpi');
     -- the mart's tables are the DBA's: a missing calendar is reported, never made here
     IF to_regclass(format('%I.school_holiday', mart)) IS NULL THEN
         RAISE EXCEPTION 'data mart "%" has no school calendar', mart

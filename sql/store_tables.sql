@@ -18,10 +18,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema));
-    IF to_regclass(format('%I.store', views_schema)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no KPI store', views_schema
-            USING ERRCODE = '42P01', HINT = 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).';
-    END IF;
+    PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'Create the views with sferum_kpi.create_kpi_views(mart_schema, views_schema).', '{store}');
     IF to_regclass(format('%I.store_org_series', views_schema)) IS NULL THEN
         EXECUTE @extschema@.render('CREATE INDEX store_org_series ON {{views:I}}.store (org_id, week_start) WHERE org_id IS NOT NULL',
                                    jsonb_build_object('views', views_schema));
@@ -34,6 +31,44 @@ END
 $fn$;
 COMMENT ON FUNCTION @extschema@.store_series_indexes(name) IS
 'Internal: the indexes of one organisation''s and one municipality''s weekly series on the KPI store of views_schema, when missing (build_store).';
+
+-- The columns of a weekly store, as the KPI store has them and the national
+-- store (sql/national.sql) pulls them: one row per week, indicator, platform
+-- and group, with the target judgement at refresh time.
+CREATE FUNCTION @extschema@.store_columns(region_required boolean)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    RETURN @extschema@.render($c$    week_start        date   NOT NULL,
+    indicator         text   NOT NULL,
+    platform          text   NOT NULL,
+    level             text   NOT NULL,
+    region_code       text{{region_code:S}},
+    municipality_id   bigint,
+    org_kind          text,
+    org_id            bigint,
+    time              timestamptz NOT NULL,
+    numerator         bigint NOT NULL,
+    denominator       bigint NOT NULL,
+    target_stage      integer,
+    target_deadline   date,
+    target_comparison text,
+    target_threshold  double precision,
+    target_in_force   boolean,
+    target_due        boolean,
+    target_met        boolean,
+    short_by          bigint,
+    municipality_name text,
+    org_name          text,
+    holiday           boolean NOT NULL DEFAULT false,
+    holiday_kind      text$c$,
+                              jsonb_build_object('region_code', CASE WHEN region_required THEN '   NOT NULL' ELSE '' END));
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.store_columns(boolean) IS
+'Internal: the column definitions (week_start .. holiday_kind) of a weekly store, for CREATE TABLE: the KPI store (build_store; region_required: region_code NOT NULL) and the national store (create_national_store; its country rows have no region).';
 
 CREATE FUNCTION @extschema@.build_store(views_schema name, mart name)
 RETURNS void
@@ -64,29 +99,7 @@ ALTER TABLE {{views:I}}.store ADD COLUMN holiday boolean NOT NULL DEFAULT false,
     END IF;
     EXECUTE @extschema@.render($ddl$
 CREATE TABLE {{views:I}}.store (
-    week_start        date   NOT NULL,
-    indicator         text   NOT NULL,
-    platform          text   NOT NULL,
-    level             text   NOT NULL,
-    region_code       text   NOT NULL,
-    municipality_id   bigint,
-    org_kind          text,
-    org_id            bigint,
-    time              timestamptz NOT NULL,
-    numerator         bigint NOT NULL,
-    denominator       bigint NOT NULL,
-    target_stage      integer,
-    target_deadline   date,
-    target_comparison text,
-    target_threshold  double precision,
-    target_in_force   boolean,
-    target_due        boolean,
-    target_met        boolean,
-    short_by          bigint,
-    municipality_name text,
-    org_name          text,
-    holiday           boolean NOT NULL DEFAULT false,
-    holiday_kind      text,
+{{columns:S}},
     CONSTRAINT store_key UNIQUE NULLS NOT DISTINCT
         (week_start, indicator, platform, level, region_code, municipality_id, org_kind, org_id)
 ) PARTITION BY RANGE (week_start);
@@ -138,7 +151,7 @@ COMMENT ON COLUMN {{views:I}}.refresh_log.last_activity_day IS 'Latest day of th
 COMMENT ON COLUMN {{views:I}}.refresh_log.activity_rows IS 'Daily activity rows of the week (every region) counted when the refresh started, before it read them: rows that arrived during or after the refresh make the mart count more, and refresh_weeks refreshes the week again.';
 COMMENT ON COLUMN {{views:I}}.refresh_log.complete IS 'true when the week''s Sunday had activity data for the region (spec §5: a complete week).';
 COMMENT ON COLUMN {{views:I}}.refresh_log.fingerprint IS 'sferum_kpi.definitions_fingerprint() of the refresh.';
-$ddl$, jsonb_build_object('views', views_schema,
+$ddl$, jsonb_build_object('views', views_schema, 'columns', @extschema@.store_columns(true),
                            'comments', @extschema@.render(holiday_comments, jsonb_build_object('views', views_schema))));
     -- the school years of the mart's data and the next one, made now: creating a
     -- partition locks the store for the rest of that refresh

@@ -27,6 +27,35 @@
 -- (CREATE OR REPLACE VIEW), so grants and dependent views survive.
 --------------------------------------------------------------------------------
 
+-- The columns of a view over a store (the KPI store or the national store, as
+-- s, with the small-cell test as x.suppressed) that show a figure and its
+-- judgement: numerator .. status_ru, suppressed figures withheld.
+CREATE FUNCTION @extschema@.judged_columns(min_cell integer)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    RETURN @extschema@.render($c$CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator,
+       CASE WHEN NOT x.suppressed AND s.denominator > 0
+            THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
+       CASE WHEN NOT x.suppressed AND s.denominator > 0
+            THEN 100 * LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share_pct,
+       s.target_stage, s.target_comparison, s.target_threshold, s.target_deadline, s.target_in_force, s.target_due,
+       CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met,
+       CASE WHEN NOT x.suppressed THEN s.short_by END AS short_by,
+       CASE WHEN x.suppressed THEN 'Скрыто: меньше ' || {{min_cell:L}} || ' человек'
+            WHEN s.target_stage IS NULL THEN 'Цель не задана'
+            WHEN s.target_met IS NULL THEN 'Нет данных'
+            WHEN s.target_met THEN 'Выполнено'
+            WHEN s.target_due THEN 'Не выполнено'
+            ELSE 'Не выполнено, срок не наступил' END AS status_ru$c$,
+                              jsonb_build_object('min_cell', min_cell));
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.judged_columns(integer) IS
+'Internal: the SQL of the columns numerator, denominator, share, share_pct, the target''s columns, target_met, short_by and status_ru of the indicators views (build_kpi_views, build_national_views), over a store row s and its small-cell test x.suppressed; min_cell is written into status_ru.';
+
 CREATE FUNCTION @extschema@.build_kpi_views(mart_schema name, views_schema name, min_cell integer, or_replace boolean)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -63,10 +92,7 @@ BEGIN
         RAISE EXCEPTION 'min_cell must be >= 0 (got %)', min_cell
             USING ERRCODE = '22023', HINT = 'Use 0 to publish every figure unsuppressed.';
     END IF;
-    IF to_regclass(format('%s.activity_daily', m)) IS NULL THEN
-        RAISE EXCEPTION 'schema "%" holds no data mart', mart_schema
-            USING ERRCODE = '42P01', HINT = 'Create one with sferum_kpi.create_mart(schema) first.';
-    END IF;
+    PERFORM @extschema@.require_schema(mart_schema, 'data mart', 'Create one with sferum_kpi.create_mart(schema) first.', '{activity_daily}');
 
     IF views_schema ~ '^pg_' THEN
         RAISE EXCEPTION 'unacceptable schema name "%"', views_schema
@@ -186,20 +212,7 @@ SELECT s.indicator, {{title_ru:S}} AS title_ru, {{title_en:S}} AS title_en, s.we
        {{region_name:S}} AS region_name,
        s.municipality_id, {{municipality_name:S}} AS municipality_name,
        s.org_kind, {{org_kind_ru:S}} AS org_kind_ru, s.org_id, s.org_name,
-       CASE WHEN NOT x.suppressed THEN s.numerator END AS numerator, s.denominator,
-       CASE WHEN NOT x.suppressed AND s.denominator > 0
-            THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share,
-       CASE WHEN NOT x.suppressed AND s.denominator > 0
-            THEN 100 * LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share_pct,
-       s.target_stage, s.target_comparison, s.target_threshold, s.target_deadline, s.target_in_force, s.target_due,
-       CASE WHEN NOT x.suppressed THEN s.target_met END AS target_met,
-       CASE WHEN NOT x.suppressed THEN s.short_by END AS short_by,
-       CASE WHEN x.suppressed THEN 'Скрыто: меньше ' || {{min_cell:L}} || ' человек'
-            WHEN s.target_stage IS NULL THEN 'Цель не задана'
-            WHEN s.target_met IS NULL THEN 'Нет данных'
-            WHEN s.target_met THEN 'Выполнено'
-            WHEN s.target_due THEN 'Не выполнено'
-            ELSE 'Не выполнено, срок не наступил' END AS status_ru,
+       {{judged:S}},
        x.suppressed,
        s.holiday, s.holiday_kind, {{holiday_kind_ru:S}} AS holiday_kind_ru
 FROM {{views:I}}.store s
@@ -229,7 +242,7 @@ $v$,
                            'title_ru', title_ru_sql, 'title_en', title_en_sql, 'level_ru', level_ru_sql,
                            'org_kind_ru', org_kind_ru_sql, 'person', person_sql, 'region_name', region_sql,
                            'holiday_kind_ru', holiday_kind_ru_sql,
-                           'min_cell', min_cell,
+                           'min_cell', min_cell, 'judged', @extschema@.judged_columns(min_cell),
                            'municipality_name', format($q$CASE WHEN s.municipality_id IS NOT NULL THEN s.municipality_name
                  WHEN s.level IN ('municipality', 'organisation') THEN %s END$q$, bodies_sql)));
     FOREACH sql IN ARRAY views LOOP

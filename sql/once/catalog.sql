@@ -78,22 +78,27 @@ COMMENT ON COLUMN @extschema@.indicator_history.computed_at IS 'When the value w
 -- re-seeds `target` before the dumped rows come back, so only rows that
 -- differ from the shipped seed are dumped, a dumped row replaces the seed of
 -- the same key, and deleted seeds are remembered in target_retired.
-CREATE FUNCTION @extschema@.target_before_insert() RETURNS trigger
+-- The same three trigger functions serve the roadmap catalog (sql/once/roadmap.sql):
+-- a catalog table has a column seeded and a table of retired seeds with the
+-- catalog's key; the triggers name the other table and the key columns.
+-- @section seeded-1.5
+CREATE FUNCTION @extschema@.seeded_replace() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF NOT NEW.seeded THEN
-        DELETE FROM @extschema@.target t
-         WHERE t.seeded
-           AND t.indicator = NEW.indicator AND t.stage = NEW.stage
-           AND t.region_code IS NOT DISTINCT FROM NEW.region_code;
+    -- a shipped row being seeded replaces nothing (retired rows have no seeded)
+    IF NOT coalesce((to_jsonb(NEW) ->> 'seeded')::boolean, false) THEN
+        EXECUTE format('DELETE FROM %I.%I t WHERE t.seeded AND %s', TG_TABLE_SCHEMA, TG_ARGV[0],
+                       (SELECT string_agg(format('t.%1$I IS NOT DISTINCT FROM ($1).%1$I', k), ' AND ')
+                          FROM unnest(TG_ARGV[1:]) k))
+            USING NEW;
     END IF;
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.target_before_insert() IS
-'Trigger: an inserted (or restored) target row replaces the shipped seed row of the same indicator, stage and region.';
+COMMENT ON FUNCTION @extschema@.seeded_replace() IS
+'Trigger (arguments: a catalog table, its key columns): deletes the shipped (seeded) rows of that catalog with the key of the new row, unless the new row is itself a shipped one. On a catalog (target, roadmap_item), an inserted or restored row replaces the shipped row of the same key; on its table of retired seeds, a restored row deletes the re-seeded row again.';
 
-CREATE FUNCTION @extschema@.target_before_update() RETURNS trigger
+CREATE FUNCTION @extschema@.seeded_edit() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF NEW IS DISTINCT FROM OLD THEN
@@ -102,45 +107,36 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.target_before_update() IS
-'Trigger: an edited seed row becomes the DBA''s row (seeded = false), so pg_dump keeps it.';
+COMMENT ON FUNCTION @extschema@.seeded_edit() IS
+'Trigger: an edited shipped row of a catalog (target, roadmap_item) becomes the DBA''s row (seeded = false), so pg_dump keeps it.';
 
-CREATE FUNCTION @extschema@.target_after_delete() RETURNS trigger
+CREATE FUNCTION @extschema@.seeded_retire() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     -- depth 1: the DBA's own DELETE, not a replacement made by a trigger
     IF OLD.seeded AND pg_trigger_depth() = 1 THEN
-        INSERT INTO @extschema@.target_retired (indicator, stage, region_code)
-        VALUES (OLD.indicator, OLD.stage, OLD.region_code)
-        ON CONFLICT DO NOTHING;
+        EXECUTE format('INSERT INTO %I.%I (%s) SELECT %s ON CONFLICT DO NOTHING', TG_TABLE_SCHEMA, TG_ARGV[0],
+                       (SELECT string_agg(format('%I', k), ', ') FROM unnest(TG_ARGV[1:]) k),
+                       (SELECT string_agg(format('($1).%I', k), ', ') FROM unnest(TG_ARGV[1:]) k))
+            USING OLD;
     END IF;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.target_after_delete() IS
-'Trigger: remembers a deleted seed row in target_retired, so a restore deletes it again.';
+COMMENT ON FUNCTION @extschema@.seeded_retire() IS
+'Trigger (arguments: the table of retired seeds, the key columns): remembers a deleted shipped row of a catalog (target, roadmap_item) there, so a restore deletes it again.';
+-- @end seeded-1.5
 
-CREATE FUNCTION @extschema@.target_retired_before_insert() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    DELETE FROM @extschema@.target t
-     WHERE t.seeded
-       AND t.indicator = NEW.indicator AND t.stage = NEW.stage
-       AND t.region_code IS NOT DISTINCT FROM NEW.region_code;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.target_retired_before_insert() IS
-'Trigger: a restored target_retired row deletes the re-seeded target row again.';
-
+-- @section target-triggers-1.5
 CREATE TRIGGER target_before_insert BEFORE INSERT ON @extschema@.target
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.target_before_insert();
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.seeded_replace('target', 'indicator', 'stage', 'region_code');
 CREATE TRIGGER target_before_update BEFORE UPDATE ON @extschema@.target
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.target_before_update();
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.seeded_edit();
 CREATE TRIGGER target_after_delete AFTER DELETE ON @extschema@.target
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.target_after_delete();
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.seeded_retire('target_retired', 'indicator', 'stage', 'region_code');
 CREATE TRIGGER target_retired_before_insert BEFORE INSERT ON @extschema@.target_retired
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.target_retired_before_insert();
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.seeded_replace('target', 'indicator', 'stage', 'region_code');
+-- @end target-triggers-1.5
 
 --------------------------------------------------------------------------------
 -- Indicator definitions.  One file per indicator under sql/indicators/ fills a

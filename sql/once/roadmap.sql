@@ -86,68 +86,17 @@ $$;
 COMMENT ON FUNCTION @extschema@.roadmap_item_check() IS
 'Trigger: refuses a roadmap item with an unknown responsible or status source (22023), a period ending before it starts (23514) or a measure or indicators that do not fit (22023).';
 
--- pg_dump: as for the target catalog (sql/once/catalog.sql)
-CREATE FUNCTION @extschema@.roadmap_item_before_insert() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF NOT NEW.seeded THEN
-        DELETE FROM @extschema@.roadmap_item r
-         WHERE r.seeded AND r.region_code = NEW.region_code AND r.item = NEW.item;
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.roadmap_item_before_insert() IS
-'Trigger: an inserted (or restored) roadmap item replaces the shipped row of the same region and number.';
-
-CREATE FUNCTION @extschema@.roadmap_item_before_update() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF NEW IS DISTINCT FROM OLD THEN
-        NEW.seeded := false;
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.roadmap_item_before_update() IS
-'Trigger: an edited shipped roadmap item becomes the DBA''s row (seeded = false), so pg_dump keeps it.';
-
-CREATE FUNCTION @extschema@.roadmap_item_after_delete() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    -- depth 1: the DBA's own DELETE, not a replacement made by a trigger
-    IF OLD.seeded AND pg_trigger_depth() = 1 THEN
-        INSERT INTO @extschema@.roadmap_item_retired (region_code, item)
-        VALUES (OLD.region_code, OLD.item)
-        ON CONFLICT DO NOTHING;
-    END IF;
-    RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.roadmap_item_after_delete() IS
-'Trigger: remembers a deleted shipped roadmap item in roadmap_item_retired, so a restore deletes it again.';
-
-CREATE FUNCTION @extschema@.roadmap_item_retired_before_insert() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    DELETE FROM @extschema@.roadmap_item r
-     WHERE r.seeded AND r.region_code = NEW.region_code AND r.item = NEW.item;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.roadmap_item_retired_before_insert() IS
-'Trigger: a restored roadmap_item_retired row deletes the re-seeded roadmap item again.';
-
+-- pg_dump: as for the target catalog, with its trigger functions (sql/once/catalog.sql)
 CREATE TRIGGER roadmap_item_check BEFORE INSERT OR UPDATE ON @extschema@.roadmap_item
     FOR EACH ROW EXECUTE FUNCTION @extschema@.roadmap_item_check();
 CREATE TRIGGER roadmap_item_before_insert BEFORE INSERT ON @extschema@.roadmap_item
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.roadmap_item_before_insert();
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.seeded_replace('roadmap_item', 'region_code', 'item');
 CREATE TRIGGER roadmap_item_before_update BEFORE UPDATE ON @extschema@.roadmap_item
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.roadmap_item_before_update();
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.seeded_edit();
 CREATE TRIGGER roadmap_item_after_delete AFTER DELETE ON @extschema@.roadmap_item
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.roadmap_item_after_delete();
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.seeded_retire('roadmap_item_retired', 'region_code', 'item');
 CREATE TRIGGER roadmap_item_retired_before_insert BEFORE INSERT ON @extschema@.roadmap_item_retired
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.roadmap_item_retired_before_insert();
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.seeded_replace('roadmap_item', 'region_code', 'item');
 
 -- The 2025 roadmap of Moscow oblast (seed 004, region 50): a month as the
 -- period means the whole month.

@@ -16,6 +16,19 @@ ALTER TABLE @extschema@.label
                                                    'roadmap_status', 'roadmap_basis', 'roadmap_responsible'));
 -- @include sql/once/registry.sql labels-1.5
 
+-- The catalog triggers (1.5): one set of trigger functions for the target
+-- catalog and the roadmap catalog, the key columns as trigger arguments.
+-- @include sql/once/catalog.sql seeded-1.5
+DROP TRIGGER target_before_insert ON @extschema@.target;
+DROP TRIGGER target_before_update ON @extschema@.target;
+DROP TRIGGER target_after_delete ON @extschema@.target;
+DROP TRIGGER target_retired_before_insert ON @extschema@.target_retired;
+-- @include sql/once/catalog.sql target-triggers-1.5
+DROP FUNCTION @extschema@.target_before_insert();
+DROP FUNCTION @extschema@.target_before_update();
+DROP FUNCTION @extschema@.target_after_delete();
+DROP FUNCTION @extschema@.target_retired_before_insert();
+
 -- The roadmap catalog (1.5): its tables, triggers, the 17 items of seed 004
 -- and what pg_dump keeps (the COMMENT ON statements follow with the others).
 -- @include sql/once/roadmap.sql
