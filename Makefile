@@ -23,7 +23,7 @@ SQL_SOURCES = sql/calendar.sql sql/status.sql sql/render.sql sql/arguments.sql s
               sql/rawagg.sql sql/target.sql sql/once/catalog.sql sql/once/registry.sql sql/definitions.sql \
               sql/indicators/fragments.sql \
               $(sort $(filter-out sql/indicators/fragments.sql,$(wildcard sql/indicators/*.sql))) \
-              sql/once/seeds.sql sql/once/roadmap.sql sql/mart.sql sql/comments.sql sql/store_tables.sql sql/store.sql sql/store_judge.sql sql/views.sql sql/forecast.sql sql/quality.sql sql/answers.sql sql/roadmap.sql sql/stored_answers.sql \
+              sql/once/seeds.sql sql/once/roadmap.sql sql/mart.sql sql/comments.sql sql/store_tables.sql sql/store.sql sql/store_judge.sql sql/views.sql sql/forecast_model.sql sql/forecast.sql sql/quality.sql sql/answers.sql sql/roadmap.sql sql/stored_answers.sql \
               sql/report/format.sql sql/report/chart.sql sql/report/headline.sql sql/report/indicators.sql sql/report/municipalities.sql \
               sql/report/actions.sql sql/report/roadmap.sql sql/report/methodology.sql sql/report/page.sql sql/history.sql sql/sharding.sql sql/national.sql sql/national_pull.sql sql/national_views.sql sql/national_forecast.sql sql/roles.sql \
               sql/checks.sql
