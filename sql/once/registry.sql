@@ -201,18 +201,20 @@ INSERT INTO @extschema@.view_builder (name, step, takes, what) VALUES
 ('build_store', NULL, NULL, 'the weekly KPI store''s tables (build_kpi_views)'),
 ('store_columns', NULL, NULL, 'the columns of the KPI store (build_store) and of the national store'),
 ('refresh_week', NULL, NULL, 'one week of the store'),
-('build_forecast_views', 10, 'all', 'forecast, forecast_by_week and rankings'),
+('build_forecast_views', 10, 'all', 'live_forecast_by_week, forecast_by_week (stored), forecast and rankings'),
 ('forecast_fit_sql', NULL, NULL, 'the fit of the forecast views (KPI and national)'),
 ('forecast_verdict_sql', NULL, NULL, 'the projections and the verdict of the forecast views (KPI and national)'),
 ('build_quality_views', 20, 'all', 'data_quality and not_started'),
 ('quality_sql', NULL, NULL, 'the SQL of the data-quality checks (build_quality_views)'),
 ('build_roadmap_store', 30, 'views', 'the roadmap''s refresh-time table vk_closure_week (before the answer views: action_list reads it)'),
 ('roadmap_refresh_week', NULL, NULL, 'one week of vk_closure_week'),
-('build_answer_views', 40, 'all', 'stage_results and action_list'),
+('build_answer_views', 40, 'all', 'live_stage_results, live_action_list and the stored stage_results and action_list'),
 ('stored_answer', NULL, NULL, 'an answer stored at refresh time and the view over it (the answer builders)'),
 ('build_roadmap_views', 50, 'all', 'roadmap and vk_closure (after the answer views: roadmap reads stage_results)'),
 ('build_shard_views', NULL, NULL, 'the shard views (kind shard)'),
-('build_national', NULL, NULL, 'the live national views of a coordinator (kind national)');
+('build_national', NULL, NULL, 'the live national views of a coordinator (kind national)'),
+('build_national_views', NULL, NULL, 'the BI views of a national store (kind national_store): indicators, latest, dashboard, rankings, pull_log'),
+('build_national_forecast_views', NULL, NULL, 'forecast and stage_results of a national store');
 -- @end builders-1.5
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.view_set', '');
