@@ -8,16 +8,19 @@
 -- Sunday is on or before the deadline, or the school week before it when that
 -- is a holiday week), the share then, the threshold, whether it was met and by
 -- how many people it fell short; and a status that is final once the deadline
--- has passed, or the days left before it.  Read from the store (one index
--- lookup per stage, region and week), judged against the stage itself with
--- target_status(..., deadline, ...), so a baseline stage is judged against the
--- region's baseline exactly as the store's own rows are.
+-- has passed, or the days left before it.  live_stage_results reads the store
+-- (one index lookup per stage, region and week) and judges against the stage
+-- itself with target_status(..., deadline, ...), so a baseline stage is judged
+-- against the region's baseline exactly as the store's own rows are;
+-- refresh_answers stores its rows, and the view stage_results reads them with
+-- the status and days left computed from today (sql/stored_answers.sql).
 --
 -- <views>.action_list: per stored week, the organisations to call, each with
 -- its reason: not connected, not «активна» (and which of the three conditions
 -- fails), no e-journal, not started on the monitored platform, gone quiet
--- over school weeks, or among the furthest below its stage in people.  Read
--- from the store's organisation rows, which exist only for the indicators whose
+-- over school weeks, or among the furthest below its stage in people
+-- (live_action_list, stored by refresh_answers).  Read from the store's
+-- organisation rows, which exist only for the indicators whose
 -- scope holds the organisation: an organisation is listed for an indicator
 -- only when that indicator's scope holds it (spec §5, whom to act on).
 --------------------------------------------------------------------------------

@@ -139,6 +139,7 @@ AS $fn$
 DECLARE
     t timestamptz;
     a text;
+    filter text;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'from_week', from_week));
     IF to_regclass(format('%I.store', views_schema)) IS NULL THEN
@@ -161,20 +162,16 @@ BEGIN
         -- stage_results reads each stage's result week: every row anew; the
         -- weekly answers from from_week on (a week's silence counts the weeks
         -- before it, a week's forecast the school weeks before it)
-        EXECUTE @extschema@.render('DELETE FROM {{tab:I}} t {{where:S}}',
-            jsonb_build_object('tab', jsonb_build_array(views_schema, a || '_store'),
-                               'where', CASE WHEN a IN ('data_quality', 'stage_results') THEN ''
-                                             ELSE @extschema@.render('WHERE t.week_start >= {{from:L}}::date',
-                                                                     jsonb_build_object('from', from_week)) END));
+        filter := CASE WHEN a IN ('data_quality', 'stage_results') THEN ''
+                       ELSE @extschema@.render('WHERE l.week_start >= {{from:L}}::date', jsonb_build_object('from', from_week)) END;
+        EXECUTE @extschema@.render('DELETE FROM {{tab:I}} l {{where:S}}',
+            jsonb_build_object('tab', jsonb_build_array(views_schema, a || '_store'), 'where', filter));
         EXECUTE @extschema@.render($q$
 INSERT INTO {{tab:I}}
 SELECT l.*, pg_catalog.now(), pg_catalog.row_number() OVER ()
 FROM (SELECT * FROM {{live:I}} l {{where:S}}) l$q$,
             jsonb_build_object('tab', jsonb_build_array(views_schema, a || '_store'),
-                               'live', jsonb_build_array(views_schema, 'live_' || a),
-                               'where', CASE WHEN a IN ('data_quality', 'stage_results') THEN ''
-                                             ELSE @extschema@.render('WHERE l.week_start >= {{from:L}}::date',
-                                                                     jsonb_build_object('from', from_week)) END));
+                               'live', jsonb_build_array(views_schema, 'live_' || a), 'where', filter));
         GET DIAGNOSTICS rows_stored = ROW_COUNT;
         duration_ms := extract(epoch FROM clock_timestamp() - t) * 1000;
         RETURN NEXT;
