@@ -6,20 +6,57 @@
 -- grant_reader after create_kpi_views() makes new views.
 --------------------------------------------------------------------------------
 
+-- What both grants do: a role that must exist, and the privileges on every
+-- relation of some kinds of one schema, one GRANT a relation (so a relation
+-- added later needs the grant re-run, and one a DBA revoked stays revoked until
+-- then).
+CREATE FUNCTION @extschema@.require_role(role_name name)
+RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
+        RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = '42704';
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.require_role(name) IS
+'Internal: raise 42704 (role "…" does not exist) unless role_name is a role (grant_reader, grant_loader).';
+
+CREATE FUNCTION @extschema@.grant_relations(role_name name, schema_name name, kinds "char"[], privileges text, skip_like text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    rel name;
+    granted integer := 0;
+BEGIN
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', schema_name, role_name);
+    FOR rel IN SELECT c.relname FROM pg_class c
+                WHERE c.relnamespace = quote_ident(schema_name)::regnamespace AND c.relkind = ANY (kinds)
+                  AND (skip_like IS NULL OR c.relname NOT LIKE skip_like)
+                ORDER BY c.relname LOOP
+        EXECUTE format('GRANT %s ON %I.%I TO %I', privileges, schema_name, rel, role_name);
+        granted := granted + 1;
+    END LOOP;
+    RETURN granted;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.grant_relations(name, name, "char"[], text, text) IS
+'Internal: grant role_name USAGE on schema_name and privileges (SQL of the privilege list, written by the caller) on each relation of the schema whose relkind is in kinds and whose name is not LIKE skip_like; returns the relations granted (grant_reader, grant_loader).';
+
 CREATE FUNCTION @extschema@.grant_reader(role_name name, views_schema name DEFAULT 'kpi')
 RETURNS integer
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    r text := quote_ident(role_name);
-    v record;
-    granted integer := 0;
+    granted integer;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('role_name', role_name, 'views_schema', views_schema), ARRAY[role_name, views_schema]);
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
-        RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = '42704';
-    END IF;
+    PERFORM @extschema@.require_role(role_name);
     IF to_regnamespace(quote_ident(views_schema)) IS NULL THEN
         RAISE EXCEPTION 'schema "%" does not exist', views_schema USING ERRCODE = '3F000';
     END IF;
@@ -37,22 +74,15 @@ BEGIN
             USING ERRCODE = '0LP01',
                   HINT = 'Grant the shard views only to the role of the coordinator''s user mapping, by hand.';
     END IF;
-    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %s', views_schema, r);
-    -- views only: tables (mart tables, the person-level national.facts) never
+    -- views only: tables (mart tables, the person-level national.facts) never;
     -- not the live views (live_*): they compute from person-level rows with the
     -- caller's rights to the catalog, and BI reads the store
-    FOR v IN SELECT c.relname FROM pg_class c
-              WHERE c.relnamespace = quote_ident(views_schema)::regnamespace AND c.relkind IN ('v', 'm')
-                AND c.relname NOT LIKE 'live\_%'
-              ORDER BY c.relname LOOP
-        EXECUTE format('GRANT SELECT ON %I.%I TO %s', views_schema, v.relname, r);
-        granted := granted + 1;
-    END LOOP;
+    granted := @extschema@.grant_relations(role_name, views_schema, '{v,m}', 'SELECT', 'live\_%');
     -- the targets, the definitions and the labels are documentation a BI tool may show
-    EXECUTE format('GRANT USAGE ON SCHEMA @extschema@ TO %s', r);
+    EXECUTE format('GRANT USAGE ON SCHEMA @extschema@ TO %I', role_name);
     -- plain types only: the history (kpi_ratio values) is read through the store's views
     -- (view_builder too: definitions_fingerprint() reads it with the definitions)
-    EXECUTE format('GRANT SELECT ON @extschema@.target, @extschema@.indicator_definition, @extschema@.indicator_fragment, @extschema@.label, @extschema@.view_builder TO %s', r);
+    EXECUTE format('GRANT SELECT ON @extschema@.target, @extschema@.indicator_definition, @extschema@.indicator_fragment, @extschema@.label, @extschema@.view_builder TO %I', role_name);
     RETURN granted;
 END
 $fn$;
@@ -64,24 +94,11 @@ RETURNS integer
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
-DECLARE
-    r text := quote_ident(role_name);
-    t record;
-    granted integer := 0;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('role_name', role_name, 'mart_schema', mart_schema), ARRAY[role_name, mart_schema]);
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
-        RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = '42704';
-    END IF;
+    PERFORM @extschema@.require_role(role_name);
     PERFORM @extschema@.require_schema(mart_schema, 'data mart', 'Create one with sferum_kpi.create_mart(schema) first.', '{activity_daily}');
-    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %s', mart_schema, r);
-    FOR t IN SELECT c.relname FROM pg_class c
-              WHERE c.relnamespace = quote_ident(mart_schema)::regnamespace AND c.relkind IN ('r', 'p')
-              ORDER BY c.relname LOOP
-        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON %I.%I TO %s', mart_schema, t.relname, r);
-        granted := granted + 1;
-    END LOOP;
-    RETURN granted;
+    RETURN @extschema@.grant_relations(role_name, mart_schema, '{r,p}', 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE');
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.grant_loader(name, name) IS
