@@ -57,7 +57,7 @@ BEGIN
     END IF;
     PERFORM @extschema@.require_schema(views_schema, 'KPI store', 'The forecast views are made by sferum_kpi.create_kpi_views(mart_schema, views_schema).',
                 '{store,refresh_log}');
-    create_view := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
+    create_view := @extschema@.create_view_sql(or_replace);
 
     -- The forecast at the weeks wk (week_start, region_code) that {{weeks:S}}
     -- yields: one lateral per week, region and indicator reads that
@@ -190,14 +190,8 @@ LEFT JOIN @extschema@.label vl ON vl.kind = 'verdict' AND vl.code = j.verdict$v$
                     THEN count(*) OVER (PARTITION BY s.week_start, s.indicator, s.platform, s.level, s.region_code,
                                                      x.unranked, x.share) - 1 END AS tied,
                x.unranked,
-               -- green: meets the stage (exact, as target_met); amber: at most 10
-               -- percentage points below its threshold (exact in numeric); red:
-               -- further below; grey: no share (0/0 or suppressed) or no judgement
-               CASE WHEN x.share IS NULL OR s.target_met IS NULL OR s.target_threshold IS NULL THEN 'grey'
-                    WHEN s.target_met THEN 'green'
-                    WHEN LEAST(s.numerator, s.denominator)::numeric
-                         >= (s.target_threshold::numeric - 0.10) * s.denominator THEN 'amber'
-                    ELSE 'red' END AS rag
+               -- the traffic light (rag(): green, amber, red, grey)
+               @extschema@.rag(x.share, s.numerator, s.denominator, s.target_threshold, s.target_met) AS rag
         FROM {{views:I}}.store s
         LEFT JOIN @extschema@.indicator_definition sd ON sd.indicator = s.indicator
         CROSS JOIN LATERAL (

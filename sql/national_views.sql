@@ -20,7 +20,7 @@ DECLARE
     stale_comment constant text := 'true while the region''s last pull failed or its latest complete week is older than the latest of the other regions (country rows: while one of the regions is stale or missing from the sum).';
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema, 'min_cell', min_cell, 'or_replace', or_replace));
-    args := jsonb_build_object('create_view', format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END),
+    args := jsonb_build_object('create_view', @extschema@.create_view_sql(or_replace),
                                'n', national_schema, 'min_cell', min_cell, 'country', 'Российская Федерация',
                                'judged', @extschema@.judged_columns(min_cell));
     IF NOT or_replace THEN
@@ -144,11 +144,7 @@ FROM (
                            count(x.share) OVER (PARTITION BY s.week_start, s.indicator, s.platform) AS ranked,
                            CASE WHEN x.share IS NOT NULL
                                 THEN count(*) OVER (PARTITION BY s.week_start, s.indicator, s.platform, x.share) - 1 END AS tied,
-                           CASE WHEN x.share IS NULL OR s.target_met IS NULL OR s.target_threshold IS NULL THEN 'grey'
-                                WHEN s.target_met THEN 'green'
-                                WHEN LEAST(s.numerator, s.denominator)::numeric
-                                     >= (s.target_threshold::numeric - 0.10) * s.denominator THEN 'amber'
-                                ELSE 'red' END AS rag
+                           @extschema@.rag(x.share, s.numerator, s.denominator, s.target_threshold, s.target_met) AS rag
                     FROM {{n:I}}.store s
                     CROSS JOIN LATERAL (SELECT CASE WHEN s.denominator > 0
                                                     THEN LEAST(s.numerator, s.denominator)::double precision / s.denominator END AS share) x

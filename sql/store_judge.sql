@@ -5,6 +5,21 @@
 -- Only the rows whose judgement changes are written.
 --------------------------------------------------------------------------------
 
+-- The traffic light of a stored row, as the rankings of the KPI views and of
+-- the national store show it.  A SQL-standard body without SET: the planner
+-- inlines it into the views that call it per row, and every name in it was
+-- resolved when it was created.
+CREATE FUNCTION @extschema@.rag(share double precision, numerator bigint, denominator bigint,
+                                threshold double precision, met boolean)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN share IS NULL OR met IS NULL OR threshold IS NULL THEN 'grey'
+            WHEN met THEN 'green'
+            WHEN LEAST(numerator, denominator)::numeric >= (threshold::numeric - 0.10) * denominator THEN 'amber'
+            ELSE 'red' END;
+COMMENT ON FUNCTION @extschema@.rag(double precision, bigint, bigint, double precision, boolean) IS
+'The traffic light of a stored row (the rag column of the rankings views): green when it meets its stage (met, as target_met); amber when at most 10 percentage points below the threshold (exact in numeric); red when further below; grey when there is no share shown (share NULL: 0/0 or suppressed) or no judgement (met or threshold NULL). Labels in label (kind rag).';
+
 CREATE FUNCTION @extschema@.refresh_targets(views_schema name, only_baselines boolean DEFAULT false,
                                             modulus integer DEFAULT 1, remainder integer DEFAULT 0)
 RETURNS bigint
