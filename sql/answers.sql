@@ -25,13 +25,62 @@
 -- only when that indicator's scope holds it (spec §5, whom to act on).
 --------------------------------------------------------------------------------
 
+-- Two rules of a stage's result, written once for the views that judge
+-- stages (stage_results here, the roadmap's items in sql/roadmap.sql, the
+-- national store's stage_results in sql/national_forecast.sql).
+--
+-- Which target rows apply to a region: its own row of a stage, else the
+-- every-region row of that stage.  Over the target row t.
+CREATE FUNCTION @extschema@.target_applies_sql(region text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('region', region), ARRAY[region]);
+    RETURN @extschema@.render($s$(t.region_code = {{region:S}}
+          OR (t.region_code IS NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.target rt
+                                                    WHERE rt.indicator = t.indicator AND rt.stage = t.stage
+                                                      AND rt.region_code = {{region:S}})))$s$,
+                              jsonb_build_object('region', region));
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.target_applies_sql(text) IS
+'Internal: the SQL condition that the target row t applies to the region whose code is the SQL region: the region''s own row of the stage, or the every-region row (region_code NULL) when the region has none (build_answer_views, build_roadmap_views, build_national_forecast_views).';
+
+-- The week a stage's result is read from: stage_result_week(deadline), or the
+-- region's last school week before it when that is a holiday week of the
+-- region in the store (spec §5, holiday weeks).
+CREATE FUNCTION @extschema@.result_week_sql(views_schema name, indicator text, region text, nominal_week text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    PERFORM @extschema@.require_args(jsonb_build_array('views_schema', views_schema, 'indicator', indicator, 'region', region,
+                                                       'nominal_week', nominal_week),
+                                     ARRAY[views_schema, indicator, region, nominal_week]);
+    RETURN @extschema@.render($s$CASE WHEN (SELECT bool_or(s.holiday) FROM {{views:I}}.store s
+                 WHERE s.indicator = {{indicator:S}} AND s.level = 'region' AND s.region_code = {{region:S}}
+                   AND s.week_start = {{nominal:S}})
+          THEN (SELECT max(s.week_start) FROM {{views:I}}.store s
+                 WHERE s.indicator = {{indicator:S}} AND s.level = 'region' AND s.region_code = {{region:S}}
+                   AND s.week_start < {{nominal:S}} AND NOT s.holiday)
+          ELSE {{nominal:S}} END$s$,
+                              jsonb_build_object('views', views_schema, 'indicator', indicator, 'region', region,
+                                                 'nominal', nominal_week));
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.result_week_sql(name, text, text, text) IS
+'Internal: the SQL of the Monday a stage''s result is read from, for the indicator, region and nominal week (stage_result_week of the deadline) given as SQL: the nominal week, or the last school week of the region before it in the store of views_schema when the nominal week is a holiday week there (build_answer_views, build_roadmap_views).';
+
 CREATE FUNCTION @extschema@.build_answer_views(mart_schema name, views_schema name, min_cell integer, or_replace boolean)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    create_view constant text := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
+    create_view constant text := @extschema@.create_view_sql(or_replace);
     col record;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'views_schema', views_schema,
@@ -48,11 +97,7 @@ WITH st AS (
            t.indicator, d.title_ru, d.unit, d.per_platform, t.stage, t.deadline, t.in_force,
            @extschema@.stage_result_week(t.deadline) AS nominal_week
     FROM {{mart:I}}.region r
-    JOIN @extschema@.target t ON t.kind = 'computed'
-     AND (t.region_code = r.region_code
-          OR (t.region_code IS NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.target rt
-                                                    WHERE rt.indicator = t.indicator AND rt.stage = t.stage
-                                                      AND rt.region_code = r.region_code)))
+    JOIN @extschema@.target t ON t.kind = 'computed' AND {{target_applies:S}}
     JOIN @extschema@.indicator_definition d ON d.indicator = t.indicator
 ), wk AS (
     -- the result week (moved to the school week before a holiday week) and the
@@ -65,14 +110,7 @@ WITH st AS (
                     (SELECT max(s.week_start) FROM {{views:I}}.store s
                       WHERE s.indicator = st.indicator AND s.level = 'region' AND s.region_code = st.region_code)) AS group_week
     FROM st
-    CROSS JOIN LATERAL (
-        SELECT CASE WHEN (SELECT bool_or(s.holiday) FROM {{views:I}}.store s
-                           WHERE s.indicator = st.indicator AND s.level = 'region' AND s.region_code = st.region_code
-                             AND s.week_start = st.nominal_week)
-                    THEN (SELECT max(s.week_start) FROM {{views:I}}.store s
-                           WHERE s.indicator = st.indicator AND s.level = 'region' AND s.region_code = st.region_code
-                             AND s.week_start < st.nominal_week AND NOT s.holiday)
-                    ELSE st.nominal_week END AS result_week) rw
+    CROSS JOIN LATERAL (SELECT {{result_week:S}} AS result_week) rw
 )
 SELECT w.indicator, w.title_ru, w.stage, w.deadline, w.in_force, w.region_code, w.region_name,
        g.level, lv.ru AS level_ru, g.municipality_id,
@@ -109,7 +147,9 @@ CROSS JOIN LATERAL (
 LEFT JOIN @extschema@.label lv ON lv.kind = 'level' AND lv.code = g.level
 LEFT JOIN @extschema@.label rb ON rb.kind = 'group' AND rb.code = 'regional_bodies'
 LEFT JOIN @extschema@.label sl ON sl.kind = 'stage_status' AND sl.code = j.status$v$,
-        jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema, 'min_cell', min_cell));
+        jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema, 'min_cell', min_cell,
+                           'target_applies', @extschema@.target_applies_sql('r.region_code'),
+                           'result_week', @extschema@.result_week_sql(views_schema, 'st.indicator', 'st.region_code', 'st.nominal_week')));
     EXECUTE format('COMMENT ON VIEW %I.live_stage_results IS %L', views_schema,
         'Each stage''s result at its deadline: for the region and each municipality (the regional bodies as their own group), every stage of every computed indicator, judged on the stage''s result week (the last complete week whose Sunday is on or before the deadline, or the school week before it when that is a holiday week) on the platform monitored then. Final once the deadline has passed (deadline_met, deadline_missed, deadline_no_data), never a forecast; before it, upcoming with the days left. Aggregates only; small cells below the region level are withheld.');
     EXECUTE @extschema@.render($v$

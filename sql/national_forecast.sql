@@ -21,9 +21,10 @@ DECLARE
     c record;
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('national_schema', national_schema, 'min_cell', min_cell, 'or_replace', or_replace));
-    args := jsonb_build_object('create_view', format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END),
+    args := jsonb_build_object('create_view', @extschema@.create_view_sql(or_replace),
                                'n', national_schema, 'country', 'Российская Федерация',
-                               'fit', @extschema@.forecast_fit_sql('lw.week_start'), 'verdict', @extschema@.forecast_verdict_sql('lw.week_start'));
+                               'fit', @extschema@.forecast_fit_sql('lw.week_start'), 'verdict', @extschema@.forecast_verdict_sql('lw.week_start'),
+                               'target_applies', @extschema@.target_applies_sql('lw.region_code'));
     EXECUTE @extschema@.render($v$
 {{create_view:S}} {{n:I}}.forecast AS
 SELECT i.indicator, i.title_ru, g.level, lw.region_code, lw.region_name, g.platform, lw.week_start, g.share,
@@ -81,11 +82,7 @@ WITH st AS (
            t.indicator, d.title_ru, d.per_platform, t.stage, t.deadline, t.in_force, t.comparison, t.threshold::double precision AS threshold,
            @extschema@.stage_result_week(t.deadline) AS result_week
     FROM {{n:I}}.latest_weeks lw
-    JOIN @extschema@.target t ON t.kind = 'computed'
-     AND (t.region_code = lw.region_code
-          OR (t.region_code IS NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.target rt
-                                                    WHERE rt.indicator = t.indicator AND rt.stage = t.stage
-                                                      AND rt.region_code = lw.region_code)))
+    JOIN @extschema@.target t ON t.kind = 'computed' AND {{target_applies:S}}
     JOIN @extschema@.indicator_definition d ON d.indicator = t.indicator
 )
 SELECT w.indicator, w.title_ru, w.stage, w.deadline, w.in_force, w.region_code, w.region_name,

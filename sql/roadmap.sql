@@ -260,7 +260,7 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    create_view constant text := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
+    create_view constant text := @extschema@.create_view_sql(or_replace);
     col record;
     progress text := '(SELECT NULL::text AS region_code, NULL::smallint AS item, NULL::date AS reported_on, NULL::text AS status, NULL::text AS evidence WHERE false)';
 BEGIN
@@ -312,20 +312,10 @@ WITH wk AS (
                     FROM @extschema@.target t
                     JOIN @extschema@.indicator_definition d ON d.indicator = t.indicator
                     WHERE t.indicator = ANY (i.indicators) AND t.kind = 'computed' AND t.deadline >= i.period_start
-                      AND (t.region_code = i.region_code
-                           OR (t.region_code IS NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.target rt
-                                                                     WHERE rt.indicator = t.indicator AND rt.stage = t.stage
-                                                                       AND rt.region_code = i.region_code)))
+                      AND {{target_applies:S}}
                     ORDER BY t.indicator, t.deadline, t.stage) t
               -- the result week, moved to the school week before a holiday week
-              CROSS JOIN LATERAL (
-                  SELECT CASE WHEN (SELECT bool_or(s.holiday) FROM {{views:I}}.store s
-                                     WHERE s.indicator = t.indicator AND s.level = 'region' AND s.region_code = i.region_code
-                                       AND s.week_start = t.nominal_week)
-                              THEN (SELECT max(s.week_start) FROM {{views:I}}.store s
-                                     WHERE s.indicator = t.indicator AND s.level = 'region' AND s.region_code = i.region_code
-                                       AND s.week_start < t.nominal_week AND NOT s.holiday)
-                              ELSE t.nominal_week END AS result_week) rw
+              CROSS JOIN LATERAL (SELECT {{result_week:S}} AS result_week) rw
               LEFT JOIN LATERAL (
                   SELECT s.target_met AS met FROM {{views:I}}.store s
                   WHERE s.week_start = rw.result_week AND s.indicator = t.indicator AND s.level = 'region'
@@ -408,7 +398,9 @@ CROSS JOIN LATERAL (
 LEFT JOIN @extschema@.label rl ON rl.kind = 'roadmap_responsible' AND rl.code = c.responsible
 LEFT JOIN @extschema@.label kl ON kl.kind = 'roadmap_basis' AND kl.code = c.known_by
 LEFT JOIN @extschema@.label sl ON sl.kind = 'roadmap_status' AND sl.code = s.status$v$,
-        jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema, 'progress', progress));
+        jsonb_build_object('create_view', create_view, 'views', views_schema, 'mart', mart_schema, 'progress', progress,
+                           'target_applies', @extschema@.target_applies_sql('i.region_code'),
+                           'result_week', @extschema@.result_week_sql(views_schema, 't.indicator', 'i.region_code', 't.nominal_week')));
     EXECUTE format('COMMENT ON VIEW %I.roadmap IS %L', views_schema,
         'The region''s roadmap (sferum_kpi.roadmap_item) per stored week: every item with who answers for it, its period, its expected result and its status as of the week''s Sunday — done, in_progress, overdue (not done after its period), not_started (before its period) or unknown — computed from the data where it can be (stages of indicators, vk closure, stored weekly reports, milestone counts), else from the latest report in the mart''s roadmap_progress. A region without roadmap items has no rows.');
     FOR col IN SELECT * FROM (VALUES

@@ -209,6 +209,8 @@ INSERT INTO @extschema@.view_builder (name, step, takes, what) VALUES
 ('build_roadmap_store', 30, 'views', 'the roadmap''s refresh-time table vk_closure_week (before the answer views: action_list reads it)'),
 ('roadmap_refresh_week', NULL, NULL, 'one week of vk_closure_week'),
 ('build_answer_views', 40, 'all', 'live_stage_results, live_action_list and the stored stage_results and action_list'),
+('target_applies_sql', NULL, NULL, 'which target rows apply to a region (the stage results of the KPI and national views, the roadmap)'),
+('result_week_sql', NULL, NULL, 'the week a stage''s result is read from, moved before a holiday week (stage_results, roadmap)'),
 ('stored_answer', NULL, NULL, 'an answer stored at refresh time and the view over it (the answer builders)'),
 ('build_roadmap_views', 50, 'all', 'roadmap and vk_closure (after the answer views: roadmap reads stage_results)'),
 ('build_shard_views', NULL, NULL, 'the shard views (kind shard)'),
