@@ -344,7 +344,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     v text := quote_ident(views_schema);
-    create_view constant text := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
+    create_view constant text := @extschema@.create_view_sql(or_replace);
     activity_indicators text;
     col record;
 BEGIN

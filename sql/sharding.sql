@@ -31,7 +31,7 @@ DECLARE
     facts text;
     week_columns constant jsonb := '{"monday": "wk.week_start", "sunday": "(wk.week_start + 6)"}';
     -- rebuild_views(): the DBA's views (never extension members) are replaced in place
-    create_view constant text := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
+    create_view constant text := @extschema@.create_view_sql(or_replace);
 BEGIN
     PERFORM @extschema@.require_args(jsonb_build_array('mart_schema', mart_schema, 'shard_schema', shard_schema), ARRAY[mart_schema, shard_schema]);
     PERFORM @extschema@.require_schema(mart_schema, 'data mart', 'Create one with sferum_kpi.create_mart(schema) first.', '{activity_daily}');
@@ -230,7 +230,7 @@ SELECT c.indicator, c.week_start, c.platform, count(*) AS regions,
 FROM {{national:I}}.region_counts c
 GROUP BY c.indicator, c.week_start, c.platform;
 $ddl$,
-        jsonb_build_object('create_view', format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END),
+        jsonb_build_object('create_view', @extschema@.create_view_sql(or_replace),
                            'national', national_schema, 'facts', format('%I.facts', national_schema), 'counted', counted));
     PERFORM @extschema@.comment_kpi_view(national_schema, 'region_counts',
         'Numerator and denominator of every indicator per region, platform and week, computed on the shards (the region level of the KPI views).');

@@ -107,7 +107,7 @@ ALTER TABLE {{tab:I}} ALTER COLUMN stored_at SET NOT NULL, ALTER COLUMN "positio
 SELECT {{cols:S}}, t.stored_at
 FROM {{tab:I}} t {{joins:S}}
 ORDER BY {{order_by:S}}$v$,
-        jsonb_build_object('create_view', CASE WHEN or_replace THEN 'CREATE OR REPLACE VIEW' ELSE 'CREATE VIEW' END,
+        jsonb_build_object('create_view', @extschema@.create_view_sql(or_replace),
                            'view', jsonb_build_array(views_schema, answer), 'tab', jsonb_build_array(views_schema, tab),
                            'cols', cols, 'joins', joins, 'order_by', order_by));
     -- the live view's comments, on the view BI reads and on the table

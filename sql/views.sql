@@ -65,7 +65,7 @@ DECLARE
     m text := quote_ident(mart_schema);
     v text := quote_ident(views_schema);
     -- rebuild_views(): the DBA's views (never extension members) are replaced in place
-    create_view constant text := format('CREATE %sVIEW', CASE WHEN or_replace THEN 'OR REPLACE ' ELSE '' END);
+    create_view constant text := @extschema@.create_view_sql(or_replace);
     -- Distinct units per group with the raw-row aggregate of release 1.1: a
     -- unit counts once however many rows (memberships) it has in the group;
     -- rows with a NULL unit (population rows) are ignored by it.
