@@ -220,7 +220,13 @@ END
 $fn$;
 COMMENT ON FUNCTION @extschema@.report_chart_svg(date[], double precision[], double precision[], text[], date, double precision, double precision, double precision, double precision, double precision, text, text) IS
 'Internal (report_html): one inline SVG chart, 0-100 %, role="img" with a <title> (caption) and a <desc> (description): the weekly shares (NULL breaks the line), holiday weeks shaded and named (holidays: the name of each week''s holiday or NULL), the stage thresholds as a step line held to the deadline and labelled, the baseline dotted, its value in the legend, the last value labelled, the forecast to the deadline (projected share and its low-high band, labelled), month ticks in Russian and a legend. No script, no external reference.';
-CREATE FUNCTION @extschema@.report_sparkline(shares double precision[])
+-- The points of a line chart of weekly shares (the sparklines and the small
+-- multiples): week i of n at x_from + width * (i - 1) / (n - 1), a share at
+-- y_bottom - height * (share - lo) / (hi - lo), held to [lo, hi]; NULL and NaN
+-- weeks skipped (the line joins the weeks around them).
+CREATE FUNCTION @extschema@.report_points(shares double precision[], x_from double precision, width double precision,
+                                          y_bottom double precision, height double precision,
+                                          lo double precision, hi double precision)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -228,13 +234,39 @@ AS $fn$
 DECLARE
     n integer := coalesce(cardinality(shares), 0);
     pts text := '';
-    i integer;
-    lo double precision;
-    hi double precision;
     x double precision;
     y double precision;
 BEGIN
-    SELECT min(s), max(s) INTO lo, hi FROM unnest(shares) s;
+    FOR i IN 1..n LOOP
+        CONTINUE WHEN shares[i] IS NULL OR shares[i] = 'NaN';
+        x := x_from + width * (i - 1) / greatest(n - 1, 1)::double precision;
+        y := y_bottom - height * (least(greatest(shares[i], lo), hi) - lo) / (hi - lo);
+        pts := pts || format(' %s,%s', round(x::numeric, 1), round(y::numeric, 1));
+    END LOOP;
+    RETURN btrim(pts);
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.report_points(double precision[], double precision, double precision, double precision, double precision, double precision, double precision) IS
+'Internal (report_html): the SVG points ("x,y x,y ...", one decimal) of weekly shares: week i of n at x_from + width * (i - 1) / (n - 1), a share at y_bottom - height * (share - lo) / (hi - lo), held to [lo, hi]; NULL and NaN weeks skipped; empty when none (report_sparkline, report_small_multiple).';
+
+CREATE FUNCTION @extschema@.report_last_point(points text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN format('cx="%s" cy="%s"', split_part(split_part(points, ' ', -1), ',', 1), split_part(split_part(points, ' ', -1), ',', 2));
+COMMENT ON FUNCTION @extschema@.report_last_point(text) IS
+'Internal (report_html): the SVG attributes cx="…" cy="…" of the last of points ("x,y x,y ..."), where the charts put their dot.';
+
+CREATE FUNCTION @extschema@.report_sparkline(shares double precision[])
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    pts text;
+    lo double precision;
+    hi double precision;
+BEGIN
+    SELECT min(s), max(s) INTO lo, hi FROM unnest(shares) s WHERE s <> 'NaN';
     IF lo IS NULL THEN
         RETURN '<span class="sub">нет данных</span>';
     END IF;
@@ -243,14 +275,9 @@ BEGIN
         lo := greatest(0, (lo + hi) / 2 - 0.01);
         hi := lo + 0.02;
     END IF;
-    FOR i IN 1..n LOOP
-        CONTINUE WHEN shares[i] IS NULL;
-        x := 2 + 76 * (i - 1) / greatest(n - 1, 1)::double precision;
-        y := 20 - 16 * (shares[i] - lo) / (hi - lo);
-        pts := pts || format(' %s,%s', round(x::numeric, 1), round(y::numeric, 1));
-    END LOOP;
-    RETURN format('<svg class="spark" viewBox="0 0 80 24" width="80" height="24" aria-hidden="true"><polyline points="%s"/><circle cx="%s" cy="%s" r="2"/></svg>',
-                  btrim(pts), split_part(split_part(btrim(pts), ' ', -1), ',', 1), split_part(split_part(btrim(pts), ' ', -1), ',', 2));
+    pts := @extschema@.report_points(shares, 2, 76, 20, 16, lo, hi);
+    RETURN format('<svg class="spark" viewBox="0 0 80 24" width="80" height="24" aria-hidden="true"><polyline points="%s"/><circle %s r="2"/></svg>',
+                  pts, @extschema@.report_last_point(pts));
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.report_sparkline(double precision[]) IS
@@ -263,37 +290,27 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     n integer := coalesce(cardinality(shares), 0);
-    pts text := '';
+    -- every municipality on the same scale: 0-100 % over 56 units, a week every step units
+    step double precision := 156.0 / greatest(n - 1, 1);
+    pts text := @extschema@.report_points(shares, 2, 156, 58, 56, 0, 1);
     shade text := '';
-    i integer;
-    x double precision;
-    y double precision;
-    step double precision;
 BEGIN
     IF n = 0 THEN
         RETURN '<span class="sub">нет данных</span>';
     END IF;
-    -- every municipality on the same scale: 0-100 % over 56 units, a week every step units
-    step := 156.0 / greatest(n - 1, 1);
     FOR i IN 1..n LOOP
         IF holidays[i] THEN
             shade := shade || format('<rect class="holiday" x="%s" y="2" width="%s" height="56"/>',
                                      round((2 + step * (i - 1) - step / 2)::numeric, 1), round(step::numeric, 1));
         END IF;
-        CONTINUE WHEN shares[i] IS NULL OR shares[i] = 'NaN';
-        x := 2 + step * (i - 1);
-        y := 58 - 56 * least(greatest(shares[i], 0), 1);
-        pts := pts || format(' %s,%s', round(x::numeric, 1), round(y::numeric, 1));
     END LOOP;
     RETURN format('<svg class="small" viewBox="0 0 160 60" role="img"><title>%s</title><desc>%s</desc>%s'
                   '<line class="frame" x1="2" y1="58" x2="158" y2="58"/><line class="frame" x1="2" y1="2" x2="158" y2="2"/>%s%s%s</svg>',
                   @extschema@.report_escape(caption), @extschema@.report_escape(description), shade,
                   CASE WHEN stage >= 0 AND stage <= 1
                        THEN format('<line class="target" x1="2" y1="%1$s" x2="158" y2="%1$s"/>', round((58 - 56 * stage)::numeric, 1)) ELSE '' END,
-                  CASE WHEN pts <> '' THEN format('<polyline class="share" points="%s"/>', btrim(pts)) ELSE '' END,
-                  CASE WHEN pts <> '' THEN format('<circle class="dot" cx="%s" cy="%s" r="2.5"/>',
-                                                  split_part(split_part(btrim(pts), ' ', -1), ',', 1), split_part(split_part(btrim(pts), ' ', -1), ',', 2))
-                       ELSE '' END);
+                  CASE WHEN pts <> '' THEN format('<polyline class="share" points="%s"/>', pts) ELSE '' END,
+                  CASE WHEN pts <> '' THEN format('<circle class="dot" %s r="2.5"/>', @extschema@.report_last_point(pts)) ELSE '' END);
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.report_small_multiple(double precision[], boolean[], double precision, text, text) IS

@@ -227,24 +227,15 @@ BEGIN
         END IF;
         SELECT jsonb_agg(to_jsonb(f)) INTO rows FROM @extschema@.forecast(views_schema, week) f
          WHERE f.region_code = report_rows.region_code AND (f.platform = 'any' OR f.platform = monitored);
-    ELSIF relation = 'not_started' THEN
-        IF to_regclass(v || '.not_started') IS NULL THEN
+    ELSIF relation IN ('not_started', 'action_list', 'data_quality') THEN
+        IF to_regclass(v || '.' || relation) IS NULL THEN
             RETURN NULL;
         END IF;
-        EXECUTE format('SELECT jsonb_agg(to_jsonb(n)) FROM %s.not_started n WHERE n.week_start = $2 AND n.region_code = $1', v)
-           INTO rows USING region_code, week;
-    ELSIF relation = 'data_quality' THEN
-        IF to_regclass(v || '.data_quality') IS NULL THEN
-            RETURN NULL;
-        END IF;
-        -- the findings of the region and those of the whole mart (no region)
-        EXECUTE format('SELECT jsonb_agg(to_jsonb(q)) FROM %s.data_quality q WHERE q.region_code IS NULL OR q.region_code = $1', v)
-           INTO rows USING region_code;
-    ELSIF relation = 'action_list' THEN
-        IF to_regclass(v || '.action_list') IS NULL THEN
-            RETURN NULL;
-        END IF;
-        EXECUTE format('SELECT jsonb_agg(to_jsonb(a)) FROM %s.action_list a WHERE a.week_start = $2 AND a.region_code = $1', v)
+        -- the region's rows of the week; data_quality's findings are not weekly:
+        -- those of the region and those of the whole mart (no region)
+        EXECUTE format('SELECT jsonb_agg(to_jsonb(r)) FROM %s.%I r WHERE %s', v, relation,
+                       CASE WHEN relation = 'data_quality' THEN 'r.region_code IS NULL OR r.region_code = $1'
+                            ELSE 'r.week_start = $2 AND r.region_code = $1' END)
            INTO rows USING region_code, week;
     ELSE
         RAISE EXCEPTION 'report_rows: unknown relation "%"', relation USING ERRCODE = '22023';
