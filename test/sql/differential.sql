@@ -47,26 +47,12 @@ CREATE TEMP VIEW diff_check (checked, groups, mismatches) AS
                       kpi_ratio(count(*) FILTER (WHERE coalesce(messages, 0) >= 10), count(*))::text AS oracle
                FROM diff_roster) w WHERE ours <> oracle);
 
--- how many partial (parallel) aggregates the plan of a query has
-CREATE FUNCTION pg_temp.partial_aggs(query text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    n bigint := 0;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        IF line LIKE '%Partial%Aggregate%' THEN n := n + 1; END IF;
-    END LOOP;
-    RETURN n;
-END $$;
+\i test/fixtures/partial_aggs.sql
 
 SET max_parallel_workers_per_gather = 0;
 SELECT pg_temp.partial_aggs('SELECT * FROM diff_check') AS partial_aggs_serial;
 SELECT * FROM diff_check;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i test/fixtures/parallel_on.sql
 EXPLAIN (COSTS OFF)
 SELECT grp, weekly_active_ratio(messages, 10), rollup(kpi_ratio(0, den_part)) FROM diff_roster GROUP BY grp;
 SELECT pg_temp.partial_aggs('SELECT * FROM diff_check') >= 2 AS check_runs_in_parallel;

@@ -52,43 +52,8 @@ $$ SELECT int8send(n) || int8send(d) $$;
 CREATE FUNCTION pg_temp.state_bytes(a bigint, m bigint, t integer) RETURNS bytea LANGUAGE sql IMMUTABLE AS
 $$ SELECT int8send(a) || int8send(m) || int4send(t) $$;
 
--- Serialized raw-row states (see rawagg.sql): the library's test entry point
--- deserializes each argument with weekly_raw_deserialize's code, combines them
--- with the real combine function and serializes the result.
-CREATE FUNCTION pg_temp.raw_state(bytea, bytea, left_as_table boolean DEFAULT false) RETURNS bytea
-AS '$libdir/sferum_kpi', 'sferum_raw_state_selftest' LANGUAGE C;
-CREATE FUNCTION pg_temp.u64(b bit(64)) RETURNS numeric LANGUAGE sql IMMUTABLE AS
-$$ SELECT CASE WHEN b::bigint < 0 THEN b::bigint + 18446744073709551616 ELSE b::bigint END $$;
-CREATE FUNCTION pg_temp.b64(n numeric) RETURNS bit(64) LANGUAGE sql IMMUTABLE AS
-$$ SELECT (CASE WHEN n >= 9223372036854775808 THEN n - 18446744073709551616 ELSE n END)::bigint::bit(64) $$;
-CREATE FUNCTION pg_temp.mix(id bigint) RETURNS numeric LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    h bit(64) := id::bit(64);
-BEGIN
-    h := h # (h >> 33);
-    h := pg_temp.b64(pg_temp.u64(h) * 18397679294719823053 % 18446744073709551616);
-    h := h # (h >> 33);
-    h := pg_temp.b64(pg_temp.u64(h) * 14181476777654086739 % 18446744073709551616);
-    h := h # (h >> 33);
-    RETURN pg_temp.u64(h);
-END $$;
--- header (format, min_messages, population-is-NULL flag, population, n) and records
-CREATE FUNCTION pg_temp.raw_header(fmt integer, min_messages integer, null_flag integer, population bigint, n bigint)
-RETURNS bytea LANGUAGE sql IMMUTABLE AS
-$$ SELECT set_byte('\x00'::bytea, 0, fmt) || int4send(min_messages) || set_byte('\x00'::bytea, 0, null_flag)
-          || int8send(population) || int8send(n) $$;
-CREATE FUNCTION pg_temp.raw_record(id bigint, c bigint, width integer) RETURNS bytea LANGUAGE sql IMMUTABLE AS
-$$ SELECT int8send(id) || substr(int8send(c), 9 - width, width) $$;
-CREATE FUNCTION pg_temp.raw_width(min_messages integer) RETURNS integer LANGUAGE sql IMMUTABLE AS
-$$ SELECT CASE WHEN min_messages <= 255 THEN 1 WHEN min_messages <= 65535 THEN 2 ELSE 4 END $$;
--- a valid state: records in ascending mix order (or descending, to break it)
-CREATE FUNCTION pg_temp.state(min_messages integer, population bigint, ids bigint[], counts bigint[],
-                              reorder boolean DEFAULT false) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
-SELECT pg_temp.raw_header(1, min_messages, (population IS NULL)::integer, coalesce(population, 0), cardinality(ids))
-       || coalesce((SELECT string_agg(pg_temp.raw_record(id, c, pg_temp.raw_width(min_messages)), ''::bytea
-                                      ORDER BY CASE WHEN reorder THEN -pg_temp.mix(id) ELSE pg_temp.mix(id) END)
-                    FROM unnest(ids, counts) u(id, c)), ''::bytea)
-$$;
+-- Serialized raw-row states: the format built independently of the C code
+\i test/fixtures/raw_format.sql
 -- 20 ids whose mix falls in the last quarter: in a 4-bucket table they all
 -- want the last bucket and wrap around to the first ones
 CREATE TEMP TABLE skewed AS
@@ -191,6 +156,7 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('render: a NUL-free control character',       'ok',    $$SELECT render('{{a:L}}', jsonb_build_object('a', E'\x01'))$$),
 ('render: 10 000 placeholders',                'ok',    $$SELECT length(render(repeat('{{a:L}},', 10000), '{"a": 123}'))$$),
 ('render: a huge number literal',              'ok',    $$SELECT render('{{a:L}}', '{"a": -1e1000}') ~ '^[(]-1'$$),
+('create_view_sql',                            'ok',    $$SELECT create_view_sql(true) = 'CREATE OR REPLACE VIEW' AND create_view_sql(false) = 'CREATE VIEW' AND create_view_sql(NULL) = 'CREATE VIEW'$$),
 -- require_args(not_null, not_empty): the argument check of every entry point
 ('require_args all given',                     'ok',    $$SELECT require_args(jsonb_build_array('a', 1, 'b', 'x'), ARRAY['x'])$$),
 ('require_args one NULL of three',             '22004', $$SELECT require_args(jsonb_build_array('a', 1, 'b', NULL, 'c', 'x'))$$),
@@ -205,6 +171,10 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('judged_columns',                             'ok',    $$SELECT strpos(judged_columns(5), '|| 5 ||') > 0$$),
 ('store_columns',                              'ok',    $$SELECT store_columns(true) ~ 'region_code +text +NOT NULL' AND store_columns(false) !~ 'region_code +text +NOT NULL'$$),
 ('forecast_fit_sql',                           'ok',    $$SELECT strpos(forecast_fit_sql('lw.week_start'), 's.week_start = lw.week_start') > 0$$),
+('target_applies_sql',                         'ok',    $$SELECT strpos(target_applies_sql('r.region_code'), 'rt.region_code = r.region_code') > 0$$),
+('target_applies_sql NULL',                    '22004', $$SELECT target_applies_sql(NULL)$$),
+('result_week_sql',                            'ok',    $$SELECT strpos(result_week_sql('Weird "v"', 'i', 'r', 'w'), '"Weird ""v""".store') > 0$$),
+('result_week_sql NULL schema',                '22004', $$SELECT result_week_sql(NULL, 'i', 'r', 'w')$$),
 ('forecast_verdict_sql',                       'ok',    $$SELECT strpos(forecast_verdict_sql('lw.week_start'), 'g.basis_week = lw.week_start') > 0$$),
 -- the school calendar (1.5)
 ('create_school_calendar NULL',                '22004', $$SELECT create_school_calendar(NULL)$$),
@@ -284,6 +254,14 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('report_roadmap_html no views',               'ok',    $$SELECT report_roadmap_html('hardening_mart', 'HM', '2025-12-01') LIKE '%rebuild_views%'$$),
 ('report_period backwards',                    'ok',    $$SELECT report_period('2025-12-01', '2025-11-30')$$),
 ('report_period NULL',                         'ok',    $$SELECT report_period(NULL, '2025-11-30') IS NULL$$),
+-- rag(share, numerator, denominator, threshold, met): the rankings' traffic light (1.5)
+('rag met',                                    'ok',    $$SELECT rag(0.8, 80, 100, 0.75, true) = 'green'$$),
+('rag exactly 10 pp below',                    'ok',    $$SELECT rag(0.65, 65, 100, 0.75, false) = 'amber'$$),
+('rag just over 10 pp below',                  'ok',    $$SELECT rag(0.64, 64, 100, 0.75, false) = 'red'$$),
+('rag numerator above denominator',            'ok',    $$SELECT rag(1, 120, 100, 1.5, false) = 'red'$$),
+('rag no share, no judgement',                 'ok',    $$SELECT rag(NULL, 0, 0, 0.75, NULL) = 'grey' AND rag(0.5, 5, 10, NULL, false) = 'grey'$$),
+('rag all NULL',                               'ok',    $$SELECT rag(NULL, NULL, NULL, NULL, NULL) = 'grey'$$),
+('rag bigint extremes',                        'ok',    $$SELECT rag(0.5, 9223372036854775807, 9223372036854775807, 0.9, false) = 'amber'$$),
 -- monitored_platform(date)
 ('monitored_platform NULL',                    'ok',    $$SELECT monitored_platform(NULL) IS NULL$$),
 ('monitored_platform infinity',                '22008',   $$SELECT monitored_platform('infinity')$$),
@@ -798,6 +776,11 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('grant_loader NULL role',                     '22004', $$SELECT grant_loader(NULL, 'hardening_mart')$$),
 ('grant_loader no such role',                  '42704', $$SELECT grant_loader('regress_no_such_role', 'hardening_mart')$$),
 ('grant_loader no mart',                       '42P01', $$SELECT grant_loader('regress_hardening', 'hardening_kpi')$$),
+-- require_role, grant_relations: what both grants share (1.5)
+('require_role a role',                        'ok',    $$SELECT require_role('regress_hardening')$$),
+('require_role no such role',                  '42704', $$SELECT require_role('regress_no_such_role')$$),
+('grant_relations no such role',               '42704', $$SELECT grant_relations('regress_no_such_role', 'hardening_kpi', '{v}', 'SELECT')$$),
+('grant_relations views but live_*',           'ok',    $$SELECT grant_relations('regress_hardening', 'hardening_kpi', '{v,m}', 'SELECT', 'live\_%') > 0$$),
 ('grant_loader mart',                          'ok',    $$SELECT grant_loader('regress_hardening', 'hardening_mart') > 0$$),
 ('grant_loader mixed-case mart',               'ok', $$SELECT grant_loader('regress_hardening', 'Hardening_Mixed') > 0$$),
 -- snapshot_week, backfill
@@ -896,6 +879,11 @@ INSERT INTO cases (label, expected, sql) VALUES
 ('report_rows no views',                       'ok',    $$SELECT report_rows('no_such_schema', 'action_list', 'zz', '2025-01-06') IS NULL$$),
 ('report_sparkline NULL',                      'ok',    $$SELECT report_sparkline(NULL)$$),
 ('report_sparkline NaN and a value',           'ok',    $$SELECT length(report_sparkline('{NaN,0.5,NULL}')) > 0$$),
+('report_sparkline only NaN',                  'ok',    $$SELECT report_sparkline('{NaN,NULL}') ~ 'нет данных'$$),
+('report_points',                              'ok',    $$SELECT report_points('{0,NULL,0.5,NaN,1,2}', 2, 50, 58, 56, 0, 1) = '2.0,58.0 22.0,30.0 42.0,2.0 52.0,2.0'$$),
+('report_points NULL and empty',               'ok',    $$SELECT report_points(NULL, 2, 50, 58, 56, 0, 1) = '' AND report_points('{}', 2, 50, 58, 56, 0, 1) = ''$$),
+('report_points one week',                     'ok',    $$SELECT report_points('{0.25}', 2, 76, 20, 16, 0, 1) = '2.0,16.0'$$),
+('report_last_point',                          'ok',    $$SELECT report_last_point('2,58 22,30') = 'cx="22" cy="30"'$$),
 ('report_escape markup',                       'ok',    $$SELECT report_escape('<a href="x">&''</a>')$$),
 ('report_escape NULL',                         'ok',    $$SELECT report_escape(NULL)$$),
 ('report_pct Infinity',                        'ok',    $$SELECT report_pct('Infinity')$$),

@@ -73,45 +73,8 @@ SELECT weekly_raw_deserialize('\x00', NULL::internal);
 --------------------------------------------------------------------------------
 -- Serialized states: crafted bytes, combine's four NULL cases
 --------------------------------------------------------------------------------
--- sferum_raw_state_selftest is a test entry point of the library, not part of the
--- extension: it deserializes each non-NULL argument with the deserialize function's
--- code, calls the real combine function with both (NULLs included), serializes the
--- result, checks that it decodes to the same counts and returns it.  The left state
--- is in the form combine leaves it (sorted records, merged linearly) or, with
--- left_as_table, in the transition's hash-table form (merged person by person).
-CREATE FUNCTION pg_temp.raw_state(bytea, bytea, left_as_table boolean DEFAULT false) RETURNS bytea
-AS '$libdir/sferum_kpi', 'sferum_raw_state_selftest' LANGUAGE C;
-
--- The format, built and read independently here: header (format 1, int32
--- min_messages, population-is-NULL flag, int64 population, int64 n), then n records
--- (int64 id, counter of 1/2/4 bytes) in ascending order of the 64-bit MurmurHash3
--- finalizer of the id, computed below with numeric arithmetic modulo 2^64.
-CREATE FUNCTION pg_temp.u64(b bit(64)) RETURNS numeric LANGUAGE sql IMMUTABLE AS
-$$ SELECT CASE WHEN b::bigint < 0 THEN b::bigint + 18446744073709551616 ELSE b::bigint END $$;
-CREATE FUNCTION pg_temp.b64(n numeric) RETURNS bit(64) LANGUAGE sql IMMUTABLE AS
-$$ SELECT (CASE WHEN n >= 9223372036854775808 THEN n - 18446744073709551616 ELSE n END)::bigint::bit(64) $$;
-CREATE FUNCTION pg_temp.mix(id bigint) RETURNS numeric LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    h bit(64) := id::bit(64);
-BEGIN
-    h := h # (h >> 33);
-    h := pg_temp.b64(pg_temp.u64(h) * 18397679294719823053 % 18446744073709551616);
-    h := h # (h >> 33);
-    h := pg_temp.b64(pg_temp.u64(h) * 14181476777654086739 % 18446744073709551616);
-    h := h # (h >> 33);
-    RETURN pg_temp.u64(h);
-END $$;
-CREATE FUNCTION pg_temp.state(min_messages integer, population bigint, ids bigint[], counts integer[],
-                              reorder boolean DEFAULT false) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
-SELECT '\x01'::bytea || int4send(min_messages)
-       || CASE WHEN population IS NULL THEN '\x01'::bytea ELSE '\x00'::bytea END
-       || int8send(coalesce(population, 0)) || int8send(cardinality(ids)::bigint)
-       || coalesce((SELECT string_agg(int8send(id) || CASE WHEN min_messages <= 255 THEN substr(int4send(c), 4, 1)
-                                                          WHEN min_messages <= 65535 THEN substr(int4send(c), 3, 2)
-                                                          ELSE int4send(c) END,
-                                      ''::bytea ORDER BY CASE WHEN reorder THEN -pg_temp.mix(id) ELSE pg_temp.mix(id) END)
-                    FROM unnest(ids, counts) u(id, c)), ''::bytea)
-$$;
+-- The format and the library's self-test entry point (raw_state): the fixture.
+\i test/fixtures/raw_format.sql
 CREATE FUNCTION pg_temp.int_at(b bytea, pos bigint, len integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS
 $$ SELECT ('x' || lpad(encode(substr(b, pos::integer, len), 'hex'), 16, '0'))::bit(64)::bigint $$;
 CREATE FUNCTION pg_temp.describe(b bytea) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -284,17 +247,7 @@ SELECT count(*) FILTER (WHERE person IN (9223372036854775807, -92233720368547758
        count(*) - count(DISTINCT (grp, person)) AS repeated_person_rows
 FROM raw_rows;
 
--- how many partial (parallel) aggregates the plan of a query has
-CREATE FUNCTION pg_temp.partial_aggs(query text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    n bigint := 0;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        IF line LIKE '%Partial%Aggregate%' THEN n := n + 1; END IF;
-    END LOOP;
-    RETURN n;
-END $$;
+\i test/fixtures/partial_aggs.sql
 
 SET max_parallel_workers_per_gather = 0;
 SELECT pg_temp.partial_aggs('SELECT * FROM raw_check') AS partial_aggs_serial;
@@ -303,11 +256,7 @@ CREATE TEMP TABLE serial_result AS
 SELECT grp, weekly_active_ratio(person, messages, 5, NULL)::text AS r, weekly_active_share(person, messages, 5, pop) AS s
 FROM raw_rows GROUP BY grp;
 
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i test/fixtures/parallel_on.sql
 EXPLAIN (COSTS OFF)
 SELECT grp, weekly_active_ratio(person, messages, 5, pop) FROM raw_rows GROUP BY grp;
 EXPLAIN (COSTS OFF)
@@ -421,11 +370,7 @@ CREATE TEMP TABLE serial_states AS
 SELECT grp % 37 AS big, weekly_active_state(person, messages, 5, NULL) AS s FROM raw_rows GROUP BY grp % 37;
 CREATE TABLE raw_states_plain AS SELECT * FROM raw_states;
 ANALYZE raw_states_plain;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i test/fixtures/parallel_on.sql
 SELECT pg_temp.partial_aggs('SELECT grp % 37, weekly_active_state(person, messages, 5, NULL) FROM raw_rows GROUP BY grp % 37') >= 1
        AS states_in_parallel,
        pg_temp.partial_aggs('SELECT big, merge_active_states(s5) FROM raw_states_plain GROUP BY big') >= 1 AS merge_in_parallel;

@@ -81,11 +81,7 @@ SET max_parallel_workers_per_gather = 0;
 CREATE TEMP TABLE serial_result AS
 SELECT org, weekly_active_ratio(messages, 10) AS r, weekly_active_share(messages, 10) AS s, weekly_active_ratio(messages) AS r1
 FROM roster GROUP BY org;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i test/fixtures/parallel_on.sql
 EXPLAIN (COSTS OFF)
 SELECT org, weekly_active_ratio(messages, 10) FROM roster GROUP BY org;
 EXPLAIN (COSTS OFF)
