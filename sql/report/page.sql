@@ -149,10 +149,11 @@ $css$, 'RUNNING_HEADER', running_header), 'PHONE_LABELS', (
     FROM (VALUES ('dashboard', ARRAY['Показатель', 'Платформа', 'Значение', 'Количество / всего', 'Цель', 'Статус', 'Не хватает', 'За неделю', '8 недель']),
                  ('resp', ARRAY['Показатель', 'Доля', 'Этап', 'Статус', 'Не хватает', 'За 4 недели', 'Прогноз или итог этапа']),
                  ('stages', ARRAY['Показатель', 'Этап', 'Срок', 'Доля на срок', 'Цель', 'Статус', 'Не хватило / осталось']),
-                 ('stages-muni', ARRAY['Муниципалитет', 'Этап', 'Срок', 'Доля на срок', 'Цель', 'Статус', 'Не хватило / осталось']),
+                 ('stages-muni', ARRAY['Муниципалитет и показатель', 'Этап', 'Срок', 'Доля на срок', 'Цель', 'Статус', 'Не хватило / осталось']),
                  ('actions', ARRAY['Организация', 'Муниципалитет', 'Что не так', 'Людей', 'Не хватает до этапа']),
                  ('dq', ARRAY['Важность', 'Проверка', 'Объект', 'Случаев', 'Что сделать']),
-                 ('method', ARRAY['Показатель', 'Что считается', 'Из чего'])) AS t(cls, labels)
+                 ('method', ARRAY['Показатель', 'Что считается (количество)', 'Из чего (всего)']),
+                 ('roadmap', ARRAY['№', 'Мероприятие', 'Ответственные', 'Срок', 'Статус', 'Просрочено, дней', 'Основание'])) AS t(cls, labels)
     CROSS JOIN LATERAL unnest(t.labels) WITH ORDINALITY AS l(label, i)));
 COMMENT ON FUNCTION @extschema@.report_css(text) IS
 'Internal (report_html): the page''s style sheet: screen, phone (≤ 640 px: rows as cards) and print (A4 portrait, running_header — a CSS string — at the top of every page, page numbers at the bottom, no text under 7 pt, charts at a width where their labels print at 7.5 pt or more).';

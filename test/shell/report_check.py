@@ -399,6 +399,16 @@ def page(path, oracle_path):
     for need in ['@page', 'size: A4 portrait', '@top-left', 'counter(page)', 'counter(pages)', '@media print', 'max-width: 640px']:
         if need not in css:
             fail('the print or phone style lacks %r' % need)
+    # on a phone a table's rows are cards: every column of every table is named
+    # in its cells (td:nth-child(i)::before), else a card shows bare numbers
+    for cls, head in re.findall(r'<table class="([\w-]+)"><thead><tr>(.*?)</tr></thead>', raw, re.S):
+        heads = [re.sub(r'<[^>]*>', '', h) for h in re.findall(r'<th[^>]*>(.*?)</th>', head, re.S)]
+        for i, h in enumerate(heads, 1):
+            m = re.search(r'table\.%s td:nth-child\(%d\)::before \{ content: "(.*?): "; \}' % (re.escape(cls), i), css)
+            if not m:
+                fail('on a phone the cells of column %d of table.%s are not named (no td:nth-child(%d)::before)' % (i, cls, i))
+            if html.unescape(m.group(1)) != html.unescape(h):
+                fail('on a phone column %d of table.%s is named %r, its heading says %r' % (i, cls, m.group(1), h))
     check_common(root, oracle, 'page')
     check_figures(root, oracle, 'page')
     print('ok: page: HTML5, well formed, %d sections, %d charts with text alternatives, no external reference, names escaped, '
