@@ -175,3 +175,23 @@ stop_cluster() {
 }
 
 psql_q() { "$(pgbin)/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
+
+# Several named clusters (the shard and coordinator tests and benches):
+#   start_nodes "shard1 shard2 coord" [name=value ...]
+# starts one throwaway cluster per name with those settings; host[NAME] and
+# port[NAME] say where each listens, and `on NAME psql-args...` runs psql_q
+# there, in the database db[NAME] when the caller set one.
+start_nodes() {
+    local names=$1 node
+    shift
+    declare -gA host port db
+    for node in $names; do
+        start_cluster "$@" >/dev/null
+        host[$node]=$PGHOST port[$node]=$PGPORT
+    done
+}
+on() {
+    local node=$1
+    shift
+    PGHOST=${host[$node]} PGPORT=${port[$node]} psql_q ${db[$node]:+-d "${db[$node]}"} "$@"
+}

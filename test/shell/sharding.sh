@@ -24,12 +24,7 @@ regions=("65|Сахалинская область|Asia/Sakhalin|11|1"
          "50|Московская область|Europe/Moscow|12|1"
          "14|Республика Саха (Якутия)|Asia/Yakutsk|13|2")
 
-declare -A host port
-for node in shard1 shard2 coord; do
-    start_cluster max_parallel_workers_per_gather=0 >/dev/null
-    host[$node]=$PGHOST port[$node]=$PGPORT
-done
-on() { local node=$1; shift; PGHOST=${host[$node]} PGPORT=${port[$node]} psql_q "$@"; }
+start_nodes "shard1 shard2 coord" max_parallel_workers_per_gather=0
 
 gen() {   # node db code name tz seed
     on "$1" -d "$2" -c "SELECT sferum_kpi.create_mart('r$3')" >/dev/null
