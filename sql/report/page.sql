@@ -23,9 +23,9 @@ COMMENT ON FUNCTION @extschema@.report_css_string(text) IS
 
 CREATE FUNCTION @extschema@.report_css(running_header text)
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-RETURN replace(replace($css$
+RETURN @extschema@.render($css$
 :root { --ink: #1f2328; --line: #b8c0c8; --head: #eef2f6; --accent: #0b5cad;
         --good: #0b3d6b; --good-bg: #cfe3f5; --bad: #ffffff; --bad-bg: #9c2a00; --risk: #4d3800; --risk-bg: #ffe08a;
         --none: #3d444d; --none-bg: #ffffff; }
@@ -111,11 +111,11 @@ footer { margin-top: 24px; border-top: 1px solid var(--line); padding-top: 6px; 
   td.num { text-align: left; white-space: normal; }
   tr.muni-head { border: 0; padding: 0; margin-top: 10px; }
   td::before { color: var(--none); font-weight: normal; }
-  PHONE_LABELS
+  {{phone_labels:S}}
   .multiples .grid { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 }
 @page { size: A4 portrait; margin: 16mm 12mm 14mm 12mm;
-  @top-left { content: RUNNING_HEADER; font-family: "DejaVu Sans", sans-serif; font-size: 8pt; color: #3d444d; }
+  @top-left { content: {{running_header:S}}; font-family: "DejaVu Sans", sans-serif; font-size: 8pt; color: #3d444d; }
   @bottom-right { content: "Страница " counter(page) " из " counter(pages); font-family: "DejaVu Sans", sans-serif; font-size: 8pt; color: #3d444d; }
 }
 @media print {
@@ -142,7 +142,7 @@ footer { margin-top: 24px; border-top: 1px solid var(--line); padding-top: 6px; 
   a { color: inherit; text-decoration: none; }
   .download a::after { content: " — в электронной версии отчёта"; }
 }
-$css$, 'RUNNING_HEADER', running_header), 'PHONE_LABELS', (
+$css$, jsonb_build_object('running_header', running_header, 'phone_labels', (
     -- on a phone each cell says which column it is
     SELECT string_agg(format('table.%s td:nth-child(%s)::before { content: %s; }', t.cls, l.i,
                              @extschema@.report_css_string(l.label || ': ')), E'\n  ' ORDER BY t.cls, l.i)
@@ -154,7 +154,7 @@ $css$, 'RUNNING_HEADER', running_header), 'PHONE_LABELS', (
                  ('dq', ARRAY['Важность', 'Проверка', 'Объект', 'Случаев', 'Что сделать']),
                  ('method', ARRAY['Показатель', 'Что считается (количество)', 'Из чего (всего)']),
                  ('roadmap', ARRAY['№', 'Мероприятие', 'Ответственные', 'Срок', 'Статус', 'Просрочено, дней', 'Основание'])) AS t(cls, labels)
-    CROSS JOIN LATERAL unnest(t.labels) WITH ORDINALITY AS l(label, i)));
+    CROSS JOIN LATERAL unnest(t.labels) WITH ORDINALITY AS l(label, i))));
 COMMENT ON FUNCTION @extschema@.report_css(text) IS
 'Internal (report_html): the page''s style sheet: screen, phone (≤ 640 px: rows as cards) and print (A4 portrait, running_header — a CSS string — at the top of every page, page numbers at the bottom, no text under 7 pt, charts at a width where their labels print at 7.5 pt or more).';
 
