@@ -176,6 +176,18 @@ stop_cluster() {
 
 psql_q() { "$(pgbin)/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
 
+# new_region_db DB MART SCALE SEED [psql-args...]: a new database DB with the
+# extension and the data mart MART holding a region made by
+# scripts/generate_region.sql at that scale and seed (more -v settings, such as
+# until or region, in psql-args).
+new_region_db() {
+    local db=$1 mart=$2 scale=$3 seed=$4
+    shift 4
+    psql_q -c "CREATE DATABASE $db"
+    psql_q -d "$db" -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('$mart')" >/dev/null
+    psql_q -d "$db" -v mart="$mart" -v scale="$scale" -v seed="$seed" "$@" -f scripts/generate_region.sql >/dev/null
+}
+
 # Several named clusters (the shard and coordinator tests and benches):
 #   start_nodes "shard1 shard2 coord" [name=value ...]
 # starts one throwaway cluster per name with those settings; host[NAME] and

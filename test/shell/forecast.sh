@@ -24,9 +24,7 @@ trap 'psql_q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || tr
 q() { psql_q -d "$db" -At "$@"; }
 fail() { echo "forecast: $*"; exit 1; }
 
-psql_q -c "CREATE DATABASE $db"
-q -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('m')" >/dev/null
-psql_q -d "$db" -v mart=m -v scale="$scale" -v seed=11 -f scripts/generate_region.sql >/dev/null
+new_region_db "$db" m "$scale" 11
 q -c "SELECT sferum_kpi.create_kpi_views('m', 'kpi')" >/dev/null    # min_cell 5: small cells are suppressed
 last=$(q -c "SELECT sferum_kpi.week_start(max(day)) FROM m.activity_daily")
 # May to December 2025: the vk weeks of 2024/2025 (the baseline's maximum among them), then 2025/2026

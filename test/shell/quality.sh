@@ -22,10 +22,8 @@ trap cleanup EXIT
 q() { psql_q -d "$db" -At "$@"; }
 fail() { echo "quality: $*"; exit 1; }
 
-psql_q -c "CREATE DATABASE $db"
-q -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('m')" >/dev/null
 # until 2025-10-12: school year 2024/2025 on vk, its summer, and six weeks of 2025/2026 on national
-psql_q -d "$db" -v mart=m -v scale="$scale" -v seed=5 -v until=2025-10-12 -f scripts/generate_region.sql >/dev/null
+new_region_db "$db" m "$scale" 5 -v until=2025-10-12
 q -c "SELECT sferum_kpi.create_kpi_views('m', 'kpi')" >/dev/null
 q -c "SET client_min_messages = warning" -c "SELECT count(*) FROM sferum_kpi.backfill('kpi', '2024-09-02', '2025-10-12')" >/dev/null
 

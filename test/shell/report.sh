@@ -62,10 +62,7 @@ muni_name=$'Город <i>N</i> & "Сад" \'1\' &amp; &lt;'
 org_name=$'Школа <b>№1</b> & "Ромашка" \'тест\' </td>'
 
 # ---- a region: scale 0.05, its organisations over 13 municipalities and the regional bodies
-psql_q -c "CREATE DATABASE $db"
-q -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('m')" >/dev/null
-psql_q -d "$db" -v mart=m -v scale="$scale" -v seed=12 -v region=65 -v region_name="$region_name" \
-    -f scripts/generate_region.sql >/dev/null
+new_region_db "$db" m "$scale" 12 -v region=65 -v region_name="$region_name"
 q -v muni="$muni_name" -v org="$org_name" >/dev/null <<'SQL'
 INSERT INTO m.municipality (municipality_id, region_code, name)
 SELECT 100 + k, '65', 'Район № ' || k FROM generate_series(1, 12) k;

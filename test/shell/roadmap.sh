@@ -24,9 +24,7 @@ trap 'psql_q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || tr
 q() { psql_q -d "$db" -At "$@"; }
 fail() { echo "roadmap: $*"; exit 1; }
 
-psql_q -c "CREATE DATABASE $db"
-q -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('m')" >/dev/null
-psql_q -d "$db" -v mart=m -v scale="$scale" -v seed=25 -f scripts/generate_region.sql >/dev/null
+new_region_db "$db" m "$scale" 25
 psql_q -d "$db" -v mart=m -f scripts/demo_roadmap.sql
 region=$(q -c "SELECT min(region_code) FROM m.region")
 [[ $(q -c "SELECT count(*) FROM sferum_kpi.roadmap_item WHERE region_code = '$region'") == 17 ]] || fail "the demo region has no roadmap"

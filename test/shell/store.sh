@@ -25,9 +25,7 @@ trap cleanup EXIT
 q() { psql_q -d "$db" -At "$@"; }
 fail() { echo "store: $*"; exit 1; }
 
-psql_q -c "CREATE DATABASE $db"
-q -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('m')" >/dev/null
-psql_q -d "$db" -v mart=m -v scale="$scale" -v seed=5 -v until=2024-12-29 -f scripts/generate_region.sql >/dev/null
+new_region_db "$db" m "$scale" 5 -v until=2024-12-29
 q -c "SELECT sferum_kpi.create_kpi_views('m', 'kpi', min_cell => 0)" >/dev/null
 read -r first last <<<"$(q -F ' ' -c "SELECT sferum_kpi.week_start(min(day)), sferum_kpi.week_start(max(day)) FROM m.activity_daily")"
 

@@ -9,9 +9,7 @@ db=viewsdiff_$$
 scale=${VIEWS_DIFF_SCALE:-0.01}
 trap 'psql_q -c "DROP DATABASE IF EXISTS $db"' EXIT
 
-psql_q -c "CREATE DATABASE $db"
-psql_q -d "$db" -c 'CREATE EXTENSION sferum_kpi' -c "SELECT sferum_kpi.create_mart('gen')" >/dev/null
-psql_q -d "$db" -v mart=gen -v scale="$scale" -v seed=7 -f scripts/generate_region.sql >/dev/null
+new_region_db "$db" gen "$scale" 7
 psql_q -d "$db" -c "SELECT sferum_kpi.create_kpi_views('gen', 'gen_kpi', min_cell => 0)" >/dev/null
 
 out=$( { cat test/fixtures/views_oracle.sql
