@@ -176,6 +176,10 @@ stop_cluster() {
 
 psql_q() { "$(pgbin)/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
 
+# The load average (1, 5, 15 minutes) the benches print next to their timings:
+# the machine is shared; "unknown" where /proc is not mounted (a bare root).
+loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
+
 # new_region_db DB MART SCALE SEED [psql-args...]: a new database DB with the
 # extension and the data mart MART holding a region made by
 # scripts/generate_region.sql at that scale and seed (more -v settings, such as
