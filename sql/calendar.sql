@@ -24,22 +24,20 @@ COMMENT ON FUNCTION @extschema@.school_year(date) IS
 'Starting year of the school year (1 September - 31 August) containing the date: 2024 for 2024-09-01 .. 2025-08-31.';
 
 
--- Not STRICT, so that PostgreSQL inlines it into the views that call it per row.
+-- Not STRICT and without SET, so that PostgreSQL inlines them into the views
+-- that call them per row; SQL-standard bodies, so every name in them is
+-- resolved when they are created (docs/security.md).
 CREATE FUNCTION @extschema@.monitored_platform(week date)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $fn$
-SELECT CASE WHEN @extschema@.school_year(week) >= 2025 THEN 'national'
-            WHEN @extschema@.school_year(week) < 2025 THEN 'vk' END
-$fn$;
+RETURN CASE WHEN @extschema@.school_year(week) >= 2025 THEN 'national'
+            WHEN @extschema@.school_year(week) < 2025 THEN 'vk' END;
 COMMENT ON FUNCTION @extschema@.monitored_platform(date) IS
 'The platform the targets are judged on in the week of the date (spec §5): vk for weeks of school years up to 2024/2025, national from 2025/2026 on; NULL for NULL. The one place this rule is written.';
 
 CREATE FUNCTION @extschema@.stage_result_week(deadline date)
 RETURNS date
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $fn$
-SELECT @extschema@.week_start(deadline + 1) - 7
-$fn$;
+RETURN @extschema@.week_start(deadline + 1) - 7;
 COMMENT ON FUNCTION @extschema@.stage_result_week(date) IS
 'The Monday of the week a stage with this deadline is judged on (spec §5, a stage''s result): the last complete week whose Sunday falls on or before the deadline (01.10.2025 -> 22.09.2025, 30.12.2025 -> 22.12.2025, a Sunday deadline -> its own week). The views move it to the school week before when it is a holiday week of the region.';

@@ -112,7 +112,10 @@ SELECT week_start('2024-09-05'::date) AS ws, school_year('2025-03-01') AS sy,
        numerator('3/4'::kpi_ratio) AS num, '1/3'::kpi_ratio < '1/2'::kpi_ratio AS lt,
        -- the report's per-row helpers carry no SET search_path (inlined): their bodies were resolved at CREATE
        report_escape('<a & "b">') AS esc, report_pct(0.631) AS pct, report_badge('met', '<x>') AS badge,
-       report_csv_row('a;b', 'c') AS csv;
+       report_csv_row('a;b', 'c') AS csv,
+       -- so do the rules the views inline (1.5)
+       monitored_platform('2025-10-01') AS mp, stage_result_week('2025-10-01') AS srw,
+       rag(0.65, 65, 100, 0.75, false) AS rag, report_last_point('1,2 3,4') AS lp, create_view_sql(true) AS cv;
 CREATE ROLE regress_attacker;
 GRANT CREATE, USAGE ON SCHEMA public TO regress_attacker;
 SELECT grant_reader('regress_attacker', 'tiny_kpi') AS attacker_is_a_bi_reader;
@@ -130,6 +133,11 @@ CREATE FUNCTION public.quote_ident(text) RETURNS text LANGUAGE sql AS 'SELECT ''
 CREATE FUNCTION public.replace(text, text, text) RETURNS text LANGUAGE sql AS 'SELECT ''pwned''';
 CREATE FUNCTION public.to_regclass(text) RETURNS regclass LANGUAGE sql AS 'SELECT NULL::regclass';
 CREATE FUNCTION public.count(bigint) RETURNS bigint LANGUAGE sql AS 'SELECT 0::bigint';
+CREATE FUNCTION public.evil_int_cmp(integer, integer) RETURNS boolean LANGUAGE sql AS 'SELECT false';
+CREATE OPERATOR public.>= (LEFTARG = integer, RIGHTARG = integer, FUNCTION = public.evil_int_cmp);
+CREATE OPERATOR public.< (LEFTARG = integer, RIGHTARG = integer, FUNCTION = public.evil_int_cmp);
+CREATE FUNCTION public.split_part(text, text, integer) RETURNS text LANGUAGE sql AS 'SELECT ''pwned''';
+CREATE FUNCTION public.school_year(date) RETURNS integer LANGUAGE sql AS 'SELECT 1900';
 RESET ROLE;
 SET search_path = public, pg_catalog, sferum_kpi;
 -- the stored views, the C functions and their catalog lookups
@@ -143,7 +151,9 @@ SELECT count(*) AS call_results_changed FROM (
            sferum_kpi.numerator('3/4'::sferum_kpi.kpi_ratio),
            '1/3'::sferum_kpi.kpi_ratio OPERATOR(sferum_kpi.<) '1/2'::sferum_kpi.kpi_ratio,
            sferum_kpi.report_escape('<a & "b">'), sferum_kpi.report_pct(0.631), sferum_kpi.report_badge('met', '<x>'),
-           sferum_kpi.report_csv_row('a;b', 'c')
+           sferum_kpi.report_csv_row('a;b', 'c'),
+           sferum_kpi.monitored_platform('2025-10-01'), sferum_kpi.stage_result_week('2025-10-01'),
+           sferum_kpi.rag(0.65, 65, 100, 0.75, false), sferum_kpi.report_last_point('1,2 3,4'), sferum_kpi.create_view_sql(true)
     EXCEPT SELECT * FROM before_calls) d;
 SELECT sferum_kpi.report_escape('<a & "b">') AS escaped_with_public_replace_planted;
 -- the maintenance functions, which build SQL at run time, pin their search_path
