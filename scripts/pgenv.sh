@@ -7,6 +7,11 @@
 #   start_cluster [k=v ...]    throwaway cluster in a fresh temp dir; exports PGHOST/PGPORT/PGUSER/PGDATABASE
 #   stop_cluster [DIR]         stop one cluster (default: the newest) and remove its dir
 #   psql_q ARGS...             psql -X -v ON_ERROR_STOP=1 -q
+#   start_nodes "A B ..." [k=v ...], on NAME ARGS...
+#                              named clusters (host[NAME], port[NAME]); psql_q on one of them
+#   new_region_db DB MART SCALE SEED [ARGS...]
+#                              a database with the extension and a generated region
+#   loadavg                    the load average the benches print
 #
 # Every cluster started here is stopped and removed by an EXIT/INT/TERM trap,
 # unless KEEP=1.  Call start_cluster in the script's own shell, not in $(...),
@@ -87,6 +92,20 @@ _pgenv_port_free() {
     return 0
 }
 
+# Add _pgenv_cleanup to the EXIT trap, keeping a trap the caller set before
+# (a script that removes its work directory on exit, then starts clusters).
+_pgenv_on_exit() {
+    local cur
+    cur=$(trap -p EXIT)
+    [[ $cur == *_pgenv_cleanup* ]] && return 0
+    if [[ -n $cur ]]; then
+        eval "set -- $cur"   # trap -- 'COMMAND' EXIT
+        trap "$3; _pgenv_cleanup" EXIT
+    else
+        trap _pgenv_cleanup EXIT
+    fi
+}
+
 _pgenv_cleanup() {
     local d
     for d in "${_PGENV_CLUSTERS[@]}"; do
@@ -106,7 +125,7 @@ start_cluster() {
     dir=$(mktemp -d /tmp/sferum_kpi_pg.XXXXXX)
     # Register first, so that a failing initdb/start still cleans up.
     _PGENV_CLUSTERS+=("$dir")
-    trap _pgenv_cleanup EXIT
+    _pgenv_on_exit
     trap 'exit 130' INT
     trap 'exit 143' TERM
 
