@@ -251,7 +251,7 @@ COMMENT ON FUNCTION @extschema@.report_points(double precision[], double precisi
 
 CREATE FUNCTION @extschema@.report_last_point(points text)
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
 RETURN format('cx="%s" cy="%s"', split_part(split_part(points, ' ', -1), ',', 1), split_part(split_part(points, ' ', -1), ',', 2));
 COMMENT ON FUNCTION @extschema@.report_last_point(text) IS
 'Internal (report_html): the SVG attributes cx="…" cy="…" of the last of points ("x,y x,y ..."), where the charts put their dot.';
@@ -281,7 +281,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.report_sparkline(double precision[]) IS
-'Internal (report_html): a small inline SVG line of the shares of the last weeks (oldest first; NULL weeks skipped), scaled to their own range, the last week dotted.';
+'Internal (report_html): a small inline SVG line of the shares of the last weeks (oldest first; NULL and NaN weeks skipped), scaled to their own range, the last week dotted.';
 
 CREATE FUNCTION @extschema@.report_small_multiple(shares double precision[], holidays boolean[], stage double precision, caption text, description text)
 RETURNS text
